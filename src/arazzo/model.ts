@@ -1,0 +1,154 @@
+// Arazzo 1.0.x document model, as parsed from YAML/JSON. Field names follow the specification
+// (../shared/reference/arazzo/arazzo-1.0.1.md); `x-` extensions are kept as they are.
+// These types describe what a *valid* document looks like; the validator is what proves a parsed
+// value has this shape, so code that reads an unvalidated value must not trust them.
+
+export type Extensions = { [key: `x-${string}`]: unknown };
+
+export interface ArazzoDocument extends Extensions {
+  arazzo: string;
+  info: Info;
+  sourceDescriptions: SourceDescription[];
+  workflows: Workflow[];
+  components?: Components;
+}
+
+export interface Info extends Extensions {
+  title: string;
+  summary?: string;
+  description?: string;
+  version: string;
+}
+
+export interface SourceDescription extends Extensions {
+  name: string;
+  url: string;
+  type?: 'openapi' | 'arazzo';
+}
+
+export interface Workflow extends Extensions {
+  workflowId: string;
+  summary?: string;
+  description?: string;
+  inputs?: JsonSchema;
+  dependsOn?: string[];
+  steps: Step[];
+  successActions?: Array<SuccessAction | ReusableObject>;
+  failureActions?: Array<FailureAction | ReusableObject>;
+  outputs?: Record<string, string>;
+  parameters?: Array<Parameter | ReusableObject>;
+}
+
+export interface Step extends Extensions {
+  stepId: string;
+  description?: string;
+  operationId?: string;
+  operationPath?: string;
+  workflowId?: string;
+  parameters?: Array<Parameter | ReusableObject>;
+  requestBody?: RequestBody;
+  successCriteria?: Criterion[];
+  onSuccess?: Array<SuccessAction | ReusableObject>;
+  onFailure?: Array<FailureAction | ReusableObject>;
+  outputs?: Record<string, string>;
+}
+
+export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
+
+export interface Parameter extends Extensions {
+  name: string;
+  /** Required for operation steps; absent for parameters of a `workflowId` step (workflow inputs). */
+  in?: ParameterLocation;
+  /** A literal of any JSON type, a runtime expression, or a string with `{$...}` embedded expressions. */
+  value: unknown;
+}
+
+export interface SuccessAction extends Extensions {
+  name: string;
+  type: 'end' | 'goto';
+  workflowId?: string;
+  stepId?: string;
+  criteria?: Criterion[];
+}
+
+export interface FailureAction extends Extensions {
+  name: string;
+  type: 'end' | 'goto' | 'retry';
+  workflowId?: string;
+  stepId?: string;
+  retryAfter?: number;
+  retryLimit?: number;
+  criteria?: Criterion[];
+}
+
+export interface ReusableObject {
+  /** A `$components.<kind>.<name>` runtime expression. */
+  reference: string;
+  /** Overrides the referenced parameter's value. */
+  value?: unknown;
+}
+
+export interface Criterion extends Extensions {
+  context?: string;
+  condition: string;
+  type?: CriterionType | CriterionExpressionType;
+}
+
+export type CriterionType = 'simple' | 'regex' | 'jsonpath' | 'xpath';
+
+export interface CriterionExpressionType extends Extensions {
+  type: 'jsonpath' | 'xpath';
+  /** jsonpath: `draft-goessner-dispatch-jsonpath-00`; xpath: `xpath-30` | `xpath-20` | `xpath-10`. */
+  version: string;
+}
+
+export interface RequestBody extends Extensions {
+  contentType?: string;
+  payload?: unknown;
+  replacements?: PayloadReplacement[];
+}
+
+export interface PayloadReplacement extends Extensions {
+  /** A JSON Pointer (or an XPath for XML payloads) into the payload. */
+  target: string;
+  value: unknown;
+}
+
+export interface Components extends Extensions {
+  inputs?: Record<string, JsonSchema>;
+  parameters?: Record<string, Parameter>;
+  successActions?: Record<string, SuccessAction>;
+  failureActions?: Record<string, FailureAction>;
+}
+
+export type JsonSchema = Record<string, unknown> | boolean;
+
+/** Where a value came from in its source text: 1-based line and column. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * One problem found in a document. Every check in the engine (schema, semantic rules, expression
+ * parsing, pre-flight) reports through this one shape so that the CLI, the load activity and the
+ * tests can print and compare them uniformly.
+ */
+export interface Finding {
+  severity: 'error' | 'warning';
+  /** A stable machine-readable rule id, e.g. `schema`, `duplicate-step-id`, `unbraced-expression`. */
+  code: string;
+  message: string;
+  hint?: string;
+  /** The file the finding is located in (the document or one of its source descriptions). */
+  file: string;
+  line: number;
+  column: number;
+  /** JSON Pointer (RFC 6901) of the offending value within `file`. */
+  pointer: string;
+  /** The stepId the finding concerns, when there is one. */
+  stepId?: string;
+  /** The workflowId the finding concerns, when there is one. */
+  workflowId?: string;
+}
