@@ -1,0 +1,43 @@
+// One real Temporal dev server and one workflow bundle for the whole e2e run. Started here (not with
+// createLocal) to avoid the SDK's hard 5 s start limit and its offline download; always stopped, even
+// when tests fail, because vitest runs the returned teardown in every case.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { startDevServer } from '../../src/devserver/dev-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalNamespace: string;
+    temporalUiUrl: string;
+    workflowBundlePath: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const work = mkdtempSync(join(tmpdir(), 'arazzo-e2e-'));
+  const server = await startDevServer({ port: 0, uiPort: 0, dbFile: join(work, 'temporal.db') });
+  try {
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('./test-workflows.ts', import.meta.url)),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+    });
+    const bundlePath = join(work, 'workflow-bundle.js');
+    writeFileSync(bundlePath, bundle.code);
+    project.provide('temporalAddress', server.address);
+    project.provide('temporalNamespace', server.namespace);
+    project.provide('temporalUiUrl', server.uiUrl ?? '');
+    project.provide('workflowBundlePath', bundlePath);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return async () => {
+    await server.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+}
