@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 // Drives the spec's BNPL example through each of its branches with scripted outcomes and checks
 // the exact sequence of steps taken.
 import { readFileSync } from 'node:fs';
@@ -6,8 +7,8 @@ import { parse } from 'yaml';
 import type { Workflow } from './flow-api.js';
 import { runScript, type Script } from './run-script.js';
 
-// The shared spec reference lives outside the repository; ARAZZO_REFERENCE_DIR points elsewhere if needed.
-const referenceDir = process.env.ARAZZO_REFERENCE_DIR ?? '/work/shared/reference/arazzo';
+// The spec's example documents, vendored unchanged under test/fixtures/arazzo-spec/.
+const referenceDir = fileURLToPath(new URL('../../fixtures/arazzo-spec', import.meta.url));
 const doc = parse(readFileSync(`${referenceDir}/examples/bnpl-arazzo.yaml`, 'utf8')) as {
   workflows: Workflow[];
 };
