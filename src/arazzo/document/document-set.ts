@@ -1,0 +1,215 @@
+import type { ArazzoDocument, Finding } from '../model.js';
+import { checkArazzoVersion } from './arazzo-version.js';
+import { dereferenceOpenApi, type ReadText, SUPPORTED_OPENAPI_VERSION } from './openapi-description.js';
+import { parseDocumentText } from './parse-document-text.js';
+import { resolveUrl } from './resolve-url.js';
+import { locate, type SourceMap } from './source-map.js';
+
+export interface LoadOptions {
+  /** Reads a document's text; throws when it cannot (missing file, no network). The only I/O there is. */
+  read: ReadText;
+  /**
+   * Redirects a source URL (as written in the document, or as resolved against it) to another URL or
+   * path before reading, e.g. a remote OpenAPI description to a local copy.
+   */
+  sourceMap?: Record<string, string>;
+}
+
+export interface EntryDocument {
+  url: string;
+  /** The parsed value; only trustworthy as an `ArazzoDocument` once validation reports no errors. */
+  document: ArazzoDocument | undefined;
+  sourceMap: SourceMap;
+}
+
+export interface LoadedOpenApiSource {
+  type: 'openapi';
+  /** The URL as resolved against the entry document. */
+  url: string;
+  /** Where it was actually read from (after `sourceMap` redirection); findings in it name this file. */
+  location: string;
+  /** The description with every `$ref` resolved (circular ones left as `$ref`). */
+  document: Record<string, any>;
+  /** Positions in the file as written, before dereferencing (pointers into paths are unchanged by it). */
+  sourceMap: SourceMap;
+}
+
+export interface LoadedArazzoSource {
+  type: 'arazzo';
+  url: string;
+  location: string;
+  document: ArazzoDocument;
+  sourceMap: SourceMap;
+}
+
+export interface UnavailableSource {
+  type?: string;
+  url: string;
+  location: string;
+  /** Why the source could not be used; the matching finding is in `DocumentSet.findings`. */
+  error: string;
+}
+
+export type LoadedSource = LoadedOpenApiSource | LoadedArazzoSource | UnavailableSource;
+
+export interface DocumentSet {
+  entry: EntryDocument;
+  /** Keyed by source description name. */
+  sources: Record<string, LoadedSource>;
+  /** Problems met while loading (unreadable sources, syntax errors, unsupported versions). */
+  findings: Finding[];
+}
+
+export function isAvailable(source: LoadedSource | undefined): source is LoadedOpenApiSource | LoadedArazzoSource {
+  return source !== undefined && !('error' in source);
+}
+
+/**
+ * Reads and parses an Arazzo document and every source description it names. Nothing here throws
+ * for a bad or missing input: each problem becomes a finding and the rest is still loaded, so one
+ * run reports everything.
+ */
+export async function loadDocumentSet(entryUrl: string, options: LoadOptions): Promise<DocumentSet> {
+  const findings: Finding[] = [];
+  const entryFallbackMap: SourceMap = { file: entryUrl, values: {}, keys: {} };
+  let entryText: string;
+  try {
+    entryText = await options.read(entryUrl);
+  } catch (error) {
+    findings.push({
+      severity: 'error',
+      code: 'document-unreadable',
+      message: `cannot read the Arazzo document "${entryUrl}": ${errorMessage(error)}`,
+      hint: 'check the path or URL',
+      file: entryUrl,
+      line: 1,
+      column: 1,
+      pointer: '',
+    });
+    return { entry: { url: entryUrl, document: undefined, sourceMap: entryFallbackMap }, sources: {}, findings };
+  }
+
+  const parsed = parseDocumentText(entryText, entryUrl);
+  findings.push(...parsed.findings);
+  const entry: EntryDocument = {
+    url: entryUrl,
+    document: parsed.value as ArazzoDocument | undefined,
+    sourceMap: parsed.sourceMap,
+  };
+  findings.push(...checkArazzoVersion(parsed.value, parsed.sourceMap));
+
+  const sources: Record<string, LoadedSource> = {};
+  const descriptions = (parsed.value as { sourceDescriptions?: unknown } | undefined)?.sourceDescriptions;
+  if (Array.isArray(descriptions)) {
+    // Read in parallel, but record in document order so `sources` iterates as written.
+    const loaded = await Promise.all(
+      descriptions.map(async (description, index) => {
+        if (!description || typeof description !== 'object') return undefined;
+        const { name, url, type } = description as Record<string, unknown>;
+        // Malformed entries and duplicate names are reported by validation; the first name wins here.
+        if (typeof name !== 'string' || typeof url !== 'string') return undefined;
+        const pointer = `/sourceDescriptions/${index}/url`;
+        return {
+          name,
+          ...(await loadSource(url, typeof type === 'string' ? type : undefined, entry, pointer, options)),
+        };
+      }),
+    );
+    for (const result of loaded) {
+      if (!result) continue;
+      findings.push(...result.findings);
+      if (!(result.name in sources)) sources[result.name] = result.source;
+    }
+  }
+  findings.sort(compareFindings);
+  return { entry, sources, findings };
+}
+
+async function loadSource(
+  writtenUrl: string,
+  declaredType: string | undefined,
+  entry: EntryDocument,
+  pointer: string,
+  options: LoadOptions,
+): Promise<{ source: LoadedSource; findings: Finding[] }> {
+  const url = resolveUrl(writtenUrl, entry.url);
+  const location = options.sourceMap?.[writtenUrl] ?? options.sourceMap?.[url] ?? url;
+  const at = { ...locate(entry.sourceMap, pointer), pointer };
+  const unavailable = (code: string, message: string, hint: string): { source: LoadedSource; findings: Finding[] } => ({
+    source: { type: declaredType, url, location, error: message },
+    findings: [{ severity: 'error', code, message, hint, ...at }],
+  });
+
+  let text: string;
+  try {
+    text = await options.read(location);
+  } catch (error) {
+    return unavailable(
+      'source-unreadable',
+      `cannot read source description "${writtenUrl}"` +
+        (location !== writtenUrl ? ` (read as "${location}")` : '') +
+        `: ${errorMessage(error)}`,
+      'check the url, or map it to a local copy (sourceMap option / --source-map)',
+    );
+  }
+
+  const parsed = parseDocumentText(text, location);
+  if (parsed.value === undefined) {
+    const result = unavailable(
+      'source-unparseable',
+      `source description "${writtenUrl}" is not valid YAML or JSON`,
+      'see the syntax errors reported in that file',
+    );
+    result.findings.push(...parsed.findings);
+    return result;
+  }
+  const value = parsed.value as Record<string, unknown>;
+  const type = declaredType ?? (value && typeof value === 'object' && 'arazzo' in value ? 'arazzo' : 'openapi');
+
+  if (type === 'arazzo') {
+    const versionFindings = checkArazzoVersion(value, parsed.sourceMap);
+    return {
+      source: { type, url, location, document: value as unknown as ArazzoDocument, sourceMap: parsed.sourceMap },
+      findings: versionFindings,
+    };
+  }
+
+  const version = value && typeof value === 'object' ? value.openapi : undefined;
+  if (typeof version !== 'string' || !SUPPORTED_OPENAPI_VERSION.test(version)) {
+    return unavailable(
+      'unsupported-openapi-version',
+      version === undefined
+        ? `source description "${writtenUrl}" is not an OpenAPI description (no "openapi" field)`
+        : `source description "${writtenUrl}" is OpenAPI ${String(version)}; only 3.0.x and 3.1.x are supported`,
+      version === undefined ? 'set `type: arazzo` if it is an Arazzo document' : 'convert it to OpenAPI 3.0 or 3.1',
+    );
+  }
+  try {
+    const document = await dereferenceOpenApi(value, location, options.read);
+    return {
+      source: {
+        type: 'openapi',
+        url,
+        location,
+        document: document as Record<string, any>,
+        sourceMap: parsed.sourceMap,
+      },
+      findings: [],
+    };
+  } catch (error) {
+    return unavailable(
+      'source-unresolvable',
+      `cannot resolve the $refs of source description "${writtenUrl}": ${errorMessage(error)}`,
+      'check the $ref targets in that description',
+    );
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Orders findings by file, then position, so reports read top to bottom. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
+}

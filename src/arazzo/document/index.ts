@@ -1,0 +1,29 @@
+// Loading Arazzo documents and their source descriptions. Pure: every read goes through the
+// caller-supplied `read` function.
+export { checkArazzoVersion, SUPPORTED_ARAZZO_VERSION } from './arazzo-version.js';
+export {
+  compareFindings,
+  type DocumentSet,
+  type EntryDocument,
+  isAvailable,
+  type LoadedArazzoSource,
+  type LoadedOpenApiSource,
+  type LoadedSource,
+  type LoadOptions,
+  loadDocumentSet,
+  type UnavailableSource,
+} from './document-set.js';
+export { escapePointerSegment, getAtPointer, parsePointer, toPointer, unescapePointerSegment } from './json-pointer.js';
+export { dereferenceOpenApi, type ReadText, SUPPORTED_OPENAPI_VERSION } from './openapi-description.js';
+export {
+  findOperation,
+  HTTP_METHODS,
+  type HttpMethod,
+  listOperations,
+  type OperationLookup,
+  type OperationReference,
+  type ResolvedOperation,
+} from './operation-index.js';
+export { type ParsedText, parseDocumentText } from './parse-document-text.js';
+export { resolveUrl } from './resolve-url.js';
+export { emptySourceMap, locate, type Position, type SourceMap } from './source-map.js';

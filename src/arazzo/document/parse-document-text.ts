@@ -1,0 +1,87 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { Finding } from '../model.js';
+import { toPointer } from './json-pointer.js';
+import { emptySourceMap, type Position, type SourceMap } from './source-map.js';
+
+export interface ParsedText {
+  /** The plain JSON-compatible value; `undefined` when the text had syntax errors. */
+  value: unknown;
+  sourceMap: SourceMap;
+  /** YAML/JSON syntax errors (and warnings) with their position. */
+  findings: Finding[];
+}
+
+/**
+ * Parses YAML or JSON (JSON is YAML 1.2) keeping where every node was written, so that findings
+ * about any value can point at `file:line:column`.
+ */
+export function parseDocumentText(text: string, file: string): ParsedText {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const sourceMap = emptySourceMap(file);
+  const position = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+
+  const findings: Finding[] = [];
+  for (const [severity, problems] of [
+    ['error', document.errors],
+    ['warning', document.warnings],
+  ] as const) {
+    for (const problem of problems) {
+      const at = position(problem.pos[0]);
+      findings.push({
+        severity,
+        code: severity === 'error' ? 'yaml-syntax' : 'yaml-warning',
+        message: firstLine(problem.message),
+        hint: severity === 'error' ? 'fix the YAML/JSON syntax at this position' : undefined,
+        file,
+        line: at.line,
+        column: at.column,
+        pointer: '',
+      });
+    }
+  }
+  if (document.errors.length > 0) return { value: undefined, sourceMap, findings };
+
+  // Walk the node tree once, recording each node's start under its pointer.
+  const visited = new Set<Node>();
+  const walk = (node: unknown, segments: Array<string | number>): void => {
+    const resolved = isAlias(node) ? node.resolve(document) : node;
+    if (!resolved || typeof resolved !== 'object' || !('range' in resolved)) return;
+    const pointer = toPointer(segments);
+    const range = (resolved as Node).range;
+    if (range) sourceMap.values[pointer] = position(range[0]);
+    // An alias points back at a node already walked elsewhere: record its position, never loop.
+    if (visited.has(resolved as Node)) return;
+    visited.add(resolved as Node);
+    if (isMap(resolved)) {
+      for (const pair of resolved.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const childSegments = [...segments, key];
+        const keyRange = (pair.key as Node | null)?.range;
+        if (keyRange) sourceMap.keys[toPointer(childSegments)] = position(keyRange[0]);
+        if (pair.value === null || pair.value === undefined) {
+          // `key:` with nothing after it is null; locate it at the key.
+          if (keyRange) sourceMap.values[toPointer(childSegments)] = position(keyRange[0]);
+        } else {
+          walk(pair.value, childSegments);
+        }
+      }
+    } else if (isSeq(resolved)) {
+      resolved.items.forEach((item, index) => {
+        walk(item, [...segments, index]);
+      });
+    }
+  };
+  walk(document.contents, []);
+
+  const value = document.toJS({ maxAliasCount: 1000 });
+  return { value, sourceMap, findings };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].trim();
+}

@@ -1,0 +1,78 @@
+// Validation of a loaded Arazzo document set. Order and skipping, decided here once:
+//
+// 1. Loading findings (unreadable/unparseable sources, unsupported versions) come first: they are
+//    in `set.findings` already and are returned as they are.
+// 2. The official Arazzo 1.0 JSON Schema. Its errors are reported, but they do not stop step 3:
+//    one run reports everything there is to fix.
+// 3. Semantic rules, all of them, every time. They read the document through the shape-checking
+//    accessors of document-walk.ts, so a node the schema rejected (a step that is a string, a
+//    `parameters` that is not a list) is skipped by the rules about that node only; its siblings
+//    and the rest of the document are still checked. A rule never repeats what the schema said in a
+//    better way (the schema's `oneOf` noise about operationId/operationPath/workflowId is dropped in
+//    favour of the `step-target` rule).
+// 4. Rules about a source that could not be loaded (its operations, its workflows) are skipped:
+//    the one `source-unreadable` finding says it all.
+//
+// The result is sorted by file and position so it reads top to bottom.
+
+import { compareFindings, type DocumentSet, isAvailable } from '../document/document-set.js';
+import type { Finding } from '../model.js';
+import { createRuleContext, type RuleContext } from './rule-context.js';
+import { checkActionTargets } from './rules/action-targets.js';
+import { checkComponentReferences } from './rules/component-references.js';
+import { checkCriteria } from './rules/criteria.js';
+import { checkDependsOn } from './rules/depends-on.js';
+import { checkOperationReferences } from './rules/operation-references.js';
+import { checkRuntimeExpressions } from './rules/runtime-expressions.js';
+import { checkStepKinds } from './rules/step-kind.js';
+import { checkUniqueNames } from './rules/unique-names.js';
+import { validateAgainstArazzoSchema } from './schema-validation.js';
+
+export interface ValidateOptions {
+  /** Strict dialect: only `{$...}` inside strings is an expression. Default: lenient. */
+  strict?: boolean;
+}
+
+export type SemanticRule = (ctx: RuleContext) => void;
+
+/** The semantic rules in the order their findings are produced (the output is sorted anyway). */
+export const SEMANTIC_RULES: readonly SemanticRule[] = [
+  checkUniqueNames,
+  checkStepKinds,
+  checkActionTargets,
+  checkDependsOn,
+  checkComponentReferences,
+  checkOperationReferences,
+  checkRuntimeExpressions,
+  checkCriteria,
+];
+
+export function validateDocumentSet(set: DocumentSet, options: ValidateOptions = {}): Finding[] {
+  const findings: Finding[] = [...set.findings];
+  if (set.entry.document === undefined) return findings;
+  findings.push(...validateAgainstArazzoSchema(set.entry.document, set.entry.sourceMap));
+  // Arazzo sources are only schema-checked: their semantics are their own document's business.
+  for (const source of Object.values(set.sources)) {
+    if (isAvailable(source) && source.type === 'arazzo') {
+      findings.push(...validateAgainstArazzoSchema(source.document, source.sourceMap));
+    }
+  }
+  findings.push(...runSemanticRules(set, options, SEMANTIC_RULES));
+  return findings.sort(compareFindings);
+}
+
+/** Runs the given semantic rules only (no schema check); lets tests exercise one rule at a time. */
+export function runSemanticRules(
+  set: DocumentSet,
+  options: ValidateOptions,
+  rules: readonly SemanticRule[],
+): Finding[] {
+  const ctx = createRuleContext(set, options.strict ?? false);
+  if (ctx.document === null || typeof ctx.document !== 'object' || Array.isArray(ctx.document)) return [];
+  for (const rule of rules) rule(ctx);
+  return ctx.findings.sort(compareFindings);
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((finding) => finding.severity === 'error');
+}
