@@ -1,23 +1,24 @@
-// CONTRACT STUB (to be replaced by the real implementation; signatures are fixed, see below).
-import type { Criterion } from '../model.js';
-import type { ExpressionContext, ExpressionError, ParseResult } from '../expressions/index.js';
-
-/** A criterion parsed once (at validation/plan time) and evaluated many times. */
-export interface CompiledCriterion {
-  criterion: Criterion;
-  // implementation-defined fields
-}
-
-/** Why a criterion held or did not: the condition, the value found, the value expected. */
-export interface CriterionResult {
-  passed: boolean;
-  condition: string;
-  /** Human-readable explanation for a failure, e.g. `$.status is "ready", expected "active"`. */
-  explanation?: string;
-  found?: unknown;
-  expected?: unknown;
-}
-
-export declare function compileCriterion(criterion: Criterion): ParseResult<CompiledCriterion>;
-export declare function evaluateCriterion(compiled: CompiledCriterion, context: ExpressionContext): CriterionResult;
-export type { ExpressionError };
+// Criteria: `simple` (default), `regex` (RE2, linear time), `jsonpath` (RFC 9535, Goessner draft,
+// and the `<jsonpath> <op> <literal>` comparison form), `xpath` (XPath 1.0). Pure and sandbox-safe.
+export type { ExpressionContext, ExpressionError, ParseResult } from '../expressions/index.js';
+export type { CompiledCriterion, CriterionResult } from './types.js';
+export { compileCriterion, evaluateCriterion } from './criterion.js';
+export { parseSimpleCondition, evaluateSimple, MAX_CONDITION_LENGTH, type SimpleNode } from './simple.js';
+export { compileRegex, MAX_REGEX_SUBJECT_LENGTH } from './regex.js';
+export {
+  compileJsonPath,
+  findTopLevelComparison,
+  GOESSNER_VERSION,
+  hasNestedQuantifier,
+  parseLiteral,
+} from './jsonpath.js';
+export { compileXPath, XPATH_VERSIONS } from './xpath.js';
+export {
+  compareValues,
+  looseEquals,
+  looseOrder,
+  MAX_PREVIEW,
+  preview,
+  truthy,
+  type ComparisonOperator,
+} from './values.js';
