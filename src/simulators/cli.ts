@@ -1,0 +1,73 @@
+// `npm run simulate`: both simulators on fixed loopback ports (Prisma 4010, Deepgram 4020; env
+// PRISMA_SIM_PORT / DEEPGRAM_SIM_PORT or flags), each seeded with one database/project and one credential.
+// Seeded secrets are printed masked unless --print-credentials is given (local development only).
+import { Command } from 'commander';
+import { startDeepgramSimulator } from './deepgram.js';
+import { startPrismaSimulator } from './prisma.js';
+
+const program = new Command()
+  .name('simulate')
+  .description('Run the Prisma and Deepgram management API simulators on loopback.')
+  .option('--prisma-port <port>', 'Prisma simulator port', process.env.PRISMA_SIM_PORT ?? '4010')
+  .option('--deepgram-port <port>', 'Deepgram simulator port', process.env.DEEPGRAM_SIM_PORT ?? '4020')
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('--random-seed <seed>', 'fixed seed for ids and secrets (reproducible runs)')
+  .option('--print-credentials', 'print the seeded secrets in clear (local development only)', false)
+  .option('--quiet', 'do not log one line per request', false)
+  .parse();
+
+const opts = program.opts<{
+  prismaPort: string;
+  deepgramPort: string;
+  host: string;
+  randomSeed?: string;
+  printCredentials: boolean;
+  quiet: boolean;
+}>();
+
+const port = (value: string, name: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name}: not a port: ${value}`);
+  return n;
+};
+const secret = (value: string) => (opts.printCredentials ? value : '<masked; --print-credentials to show>');
+// One line per request: method, path, status. Paths and statuses carry no secrets; bodies are never logged.
+const log =
+  (name: string) =>
+  (ex: { method: string; path: string; status: number; injected: boolean }): void => {
+    if (!opts.quiet)
+      console.log(`[${name}] ${ex.method} ${ex.path} -> ${ex.status}${ex.injected ? ' (injected)' : ''}`);
+  };
+
+const prisma = await startPrismaSimulator({
+  port: port(opts.prismaPort, 'prisma port'),
+  host: opts.host,
+  randomSeed: opts.randomSeed,
+  onExchange: log('prisma'),
+});
+const deepgram = await startDeepgramSimulator({
+  port: port(opts.deepgramPort, 'deepgram port'),
+  host: opts.host,
+  randomSeed: opts.randomSeed === undefined ? undefined : `${opts.randomSeed}/deepgram`,
+  onExchange: log('deepgram'),
+});
+const p = prisma.seed();
+const d = deepgram.seed({ scopes: ['admin'] });
+
+console.log(`Prisma Management API simulator   ${prisma.baseUrl}
+  service token (Bearer)  ${secret(p.serviceToken)}
+  databaseId              ${p.databaseId}
+  connectionId            ${p.connectionId}
+  connectionString        ${secret(p.connectionString)}
+Deepgram Management API simulator  ${deepgram.baseUrl}
+  projectId               ${d.projectId}
+  keyId                   ${d.keyId}
+  key (Token)             ${secret(d.key)}
+ready`);
+
+const shutdown = async () => {
+  await Promise.all([prisma.close(), deepgram.close()]);
+  process.exit(0);
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

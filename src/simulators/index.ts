@@ -1,0 +1,42 @@
+// Public surface of the simulators, for tests (unit and end-to-end) and the `npm run simulate` CLI.
+export type {
+  AuditEntry,
+  AuditLog,
+  AuditRequest,
+  AuditResponse,
+  CredentialKind,
+  CredentialRef,
+  StateEvent,
+} from './audit-log.js';
+export { type ContractFinding, ContractRecorder } from './contract-recorder.js';
+export {
+  type DeepgramKeyView,
+  type DeepgramSeed,
+  type DeepgramSeedOptions,
+  type DeepgramSimulator,
+  type DeepgramSimulatorOptions,
+  startDeepgramSimulator,
+} from './deepgram.js';
+export type { FaultHandle, FaultInjector, FaultOptions, FaultPhase, FaultTimes, Hold, HeldRequest } from './faults.js';
+export type { Exchange, ExchangeHook } from './http-server.js';
+export { MASK, SecretRedactor } from './masking.js';
+export {
+  type CheckedExchange,
+  type CheckResult,
+  type ContractConfig,
+  loadContract,
+  OfficialContract,
+} from './official-contract.js';
+export { OFFICIAL_DEEPGRAM, OFFICIAL_PRISMA } from './official-documents.js';
+export {
+  type DatabaseStatus,
+  PRISMA_VALIDATION_STATUS,
+  type PrismaConnectionView,
+  type PrismaDatabaseView,
+  type PrismaSeed,
+  type PrismaSeedOptions,
+  type PrismaSimulator,
+  type PrismaSimulatorOptions,
+  startPrismaSimulator,
+} from './prisma.js';
+export type { Simulator, SimulatorOptions } from './simulator-base.js';
