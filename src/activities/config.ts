@@ -1,0 +1,51 @@
+// What a worker allows. A run's input is written by whoever may start workflows; these settings are
+// the worker operator's, and no input can widen them.
+import { fileURLToPath } from 'node:url';
+
+export interface WorkerPolicy {
+  /** Documents given as paths are read only below this folder. */
+  documentRoot: string;
+  /** Hosts documents (and their source descriptions) may be fetched from when given as URLs. */
+  allowedDocumentHosts: string[];
+  /** Hosts a run's `servers` override may point at. Loopback is allowed by default (development). */
+  allowedServerHosts: string[];
+  /** Test-only: pause a step's activity after its response arrived (see ARAZZO_TEST_PAUSE_AFTER_RESPONSE). */
+  pauseAfterResponse?: { stepId: string; markerDir: string };
+}
+
+export const defaultDocumentRoot = fileURLToPath(new URL('../../arazzo/', import.meta.url));
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', '::1'];
+
+function list(value: string | undefined, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * ARAZZO_DOCUMENT_ROOT, ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists).
+ * The test hook is read only when both of its variables are set.
+ */
+export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerPolicy {
+  const pauseStep = env.ARAZZO_TEST_PAUSE_AFTER_RESPONSE;
+  const markerDir = env.ARAZZO_TEST_MARKER_DIR;
+  return {
+    documentRoot: env.ARAZZO_DOCUMENT_ROOT ?? defaultDocumentRoot,
+    allowedDocumentHosts: list(env.ARAZZO_ALLOWED_DOCUMENT_HOSTS, []),
+    allowedServerHosts: list(env.ARAZZO_ALLOWED_SERVER_HOSTS, LOOPBACK),
+    pauseAfterResponse: pauseStep && markerDir ? { stepId: pauseStep, markerDir } : undefined,
+  };
+}
+
+export function hostAllowed(url: string, allowed: readonly string[]): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return allowed.some((a) => a === host || `[${host}]` === a || host === a.replace(/^\[|\]$/g, ''));
+}

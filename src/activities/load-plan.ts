@@ -1,0 +1,154 @@
+// The run's first activity: read the document and its sources (the only file/URL I/O of a run),
+// validate everything, check the inputs, and return the compact plan the workflow executes.
+// Every refusal here is non-retryable and happens before a single API request.
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ApplicationFailure, getClient } from '@temporalio/activity';
+import { loadDocumentSet } from '../arazzo/document/index.js';
+import { evaluateTemplate, parseValueTemplate } from '../arazzo/expressions/index.js';
+import { formatFindings } from '../arazzo/format-finding.js';
+import type { Finding } from '../arazzo/model.js';
+import { buildPlan, PlanError } from '../arazzo/plan/build-plan.js';
+import type { Plan } from '../arazzo/plan/types.js';
+import { validateDocumentSet } from '../arazzo/validate/index.js';
+import { validateInputs } from '../arazzo/validate/validate-inputs.js';
+import { hostAllowed, type WorkerPolicy } from './config.js';
+import { runPreflight } from './preflight-hook.js';
+
+export interface LoadPlanInput {
+  document: string;
+  workflowId?: string;
+  inputs?: Record<string, unknown>;
+  servers?: Record<string, string>;
+  strict?: boolean;
+  preflight?: 'enforce' | 'run-anyway';
+  /** A lock key given by the run; overrides the workflow's `x-lock-key`. */
+  lockKey?: string;
+}
+
+export interface LoadPlanResult {
+  plan: Plan;
+  /** The inputs with schema defaults applied. */
+  inputs: Record<string, unknown>;
+  lockKey?: string;
+  /** Warnings to show with the run (validation and pre-flight). */
+  warnings: string[];
+  /** Which of our search attributes this namespace has (upserting an unknown one fails the task). */
+  searchAttributes: string[];
+}
+
+/** Non-retryable: the same input would fail the same way. */
+function refuse(type: string, message: string, details?: unknown): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
+}
+
+export function makeLoadPlan(policy: WorkerPolicy) {
+  const root = resolve(policy.documentRoot);
+
+  function locate(document: string): string {
+    if (/^https?:\/\//i.test(document)) {
+      if (!hostAllowed(document, policy.allowedDocumentHosts)) {
+        refuse('DocumentNotAllowed', `document URL ${document} is not on a host this worker allows`);
+      }
+      return document;
+    }
+    const path = resolve(root, document);
+    const rel = relative(root, path);
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      refuse('DocumentNotAllowed', `document ${document} is outside the worker's document root`);
+    }
+    return path;
+  }
+
+  /** Files only below the root; URLs only from allowed hosts. Everything else fails like a missing file. */
+  async function read(url: string): Promise<string> {
+    if (/^https?:\/\//i.test(url)) {
+      if (!hostAllowed(url, policy.allowedDocumentHosts)) throw new Error(`host not allowed by this worker: ${url}`);
+      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
+      return res.text();
+    }
+    const path = url.startsWith('file:') ? new URL(url).pathname : url;
+    const rel = relative(root, resolve(path));
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`outside the worker's document root: ${path}`);
+    return readFile(path, 'utf8');
+  }
+
+  return async function loadPlan(input: LoadPlanInput): Promise<LoadPlanResult> {
+    const location = locate(input.document);
+    const set = await loadDocumentSet(location, { read });
+    const strict = input.strict ?? false;
+    const findings: Finding[] = validateDocumentSet(set, { strict });
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length) {
+      refuse(
+        'InvalidDocument',
+        `${input.document} is not a valid Arazzo document (${errors.length} error${errors.length > 1 ? 's' : ''}):\n${formatFindings(errors)}`,
+      );
+    }
+
+    let plan: Plan;
+    try {
+      plan = buildPlan(set, { workflowId: input.workflowId, strict });
+    } catch (err) {
+      if (err instanceof PlanError) refuse('InvalidDocument', `${err.message} (at ${err.pointer})`);
+      throw err;
+    }
+
+    const preflight = runPreflight(set, plan.workflowId);
+    const preflightErrors = preflight.filter((f) => f.severity === 'error');
+    if (preflightErrors.length && input.preflight !== 'run-anyway') {
+      refuse(
+        'PreflightFailed',
+        `pre-flight found ${preflightErrors.length} error${preflightErrors.length > 1 ? 's' : ''} in ${input.document}; no request was sent:\n${formatFindings(preflightErrors)}\n(start with preflight: "run-anyway" to run regardless)`,
+      );
+    }
+
+    const workflow = set.entry.document!.workflows.find((w) => w.workflowId === plan.workflowId)!;
+    const checked = validateInputs(workflow, input.inputs ?? {}, set.entry.document!.components);
+    if (!checked.ok) {
+      refuse(
+        'InvalidInputs',
+        `inputs for workflow "${plan.workflowId}" are not valid:\n${checked.errors.map((e) => `  - ${e.message}`).join('\n')}`,
+      );
+    }
+
+    for (const [name, url] of Object.entries(input.servers ?? {})) {
+      const known = Object.values(plan.workflows).some((w) => w.steps.some((s) => s.operation?.sourceName === name));
+      if (!known) refuse('InvalidServerOverride', `servers.${name}: no step of this run calls source "${name}"`);
+      if (!hostAllowed(url, policy.allowedServerHosts)) {
+        refuse('InvalidServerOverride', `servers.${name}: ${url} is not on a host this worker allows`);
+      }
+    }
+
+    return {
+      plan,
+      inputs: checked.value,
+      lockKey: input.lockKey ?? evaluateLockKey(plan, checked.value),
+      warnings: [...findings, ...preflight].filter((f) => f.severity === 'warning').map((f) => formatFindings([f])),
+      searchAttributes: await availableSearchAttributes(),
+    };
+  };
+}
+
+function evaluateLockKey(plan: Plan, inputs: Record<string, unknown>): string | undefined {
+  const template = plan.workflows[plan.workflowId].lockKey;
+  if (!template) return undefined;
+  const parsed = parseValueTemplate(template, { strict: plan.strict });
+  if (!parsed.ok) refuse('InvalidDocument', `x-lock-key: ${parsed.error.message}`);
+  const value = evaluateTemplate(parsed.value, { inputs, steps: {} });
+  if (value === undefined || value === null || value === '') {
+    refuse('InvalidInputs', `x-lock-key "${template}" resolved to nothing for these inputs`);
+  }
+  return String(value);
+}
+
+async function availableSearchAttributes(): Promise<string[]> {
+  try {
+    const client = getClient();
+    const res = await client.connection.operatorService.listSearchAttributes({ namespace: client.options.namespace });
+    return Object.keys(res.customAttributes ?? {}).filter((k) => k.startsWith('Arazzo'));
+  } catch {
+    return [];
+  }
+}

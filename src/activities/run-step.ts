@@ -1,0 +1,212 @@
+// One Arazzo step = one execution of this activity: build the request (pure engine), send it, judge
+// the response (pure engine), and return only what the workflow needs. The response body stays
+// here: a 1 MB listing puts into history only the outputs that reference it.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { activityInfo, ApplicationFailure, cancellationSignal, sleep } from '@temporalio/activity';
+import type { CriterionResult } from '../arazzo/criteria/index.js';
+import type { ExpressionContext } from '../arazzo/expressions/index.js';
+import type { StepActions } from '../arazzo/flow/index.js';
+import type { Criterion } from '../arazzo/model.js';
+import {
+  buildOperationRequest,
+  judgeCriteria,
+  judgeStep,
+  type OperationCall,
+  parseRetryAfter,
+  responseContext,
+} from '../arazzo/plan/step-execution.js';
+import { RequestBuildError } from '../arazzo/request/index.js';
+import type { WorkerPolicy } from './config.js';
+import { type HttpOutcome, sendHttp } from './http.js';
+
+export interface RunStepInput {
+  stepId: string;
+  call: OperationCall;
+  /** What decides success and what to keep; absent for compensations (see `undo`). */
+  judge?: { successCriteria: Criterion[]; outputs: Record<string, string>; actions: StepActions };
+  /** For compensations: when the undo counts as done. */
+  undo?: { successCriteria: Criterion[]; alreadyDoneStatuses: number[] };
+  context: ExpressionContext;
+  strict: boolean;
+  /** Replaces the description's server for this step's source. */
+  serverUrl?: string;
+  timeoutMs: number;
+  /** A previous execution's outcome is unknown (worker died, connection reset after sending). */
+  afterAmbiguous?: boolean;
+}
+
+export interface StepResult {
+  stepId: string;
+  method: string;
+  url: string;
+  statusCode: number;
+  successful: boolean;
+  failedCriterion?: Pick<CriterionResult, 'condition' | 'explanation'>;
+  outputs: Record<string, unknown>;
+  unresolvedOutputs: string[];
+  matched: { success: boolean[]; failure: boolean[] };
+  retryAfterSeconds?: number;
+  /** A DELETE repeated after an ambiguous failure found nothing: it had already happened. */
+  alreadyGone?: boolean;
+  durationMs: number;
+  attempt: number;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
+const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
+
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT.has(method.toUpperCase());
+}
+
+export function makeRunStep(policy: WorkerPolicy) {
+  return async function runStep(input: RunStepInput): Promise<StepResult> {
+    const info = activityInfo();
+    const started = Date.now();
+    let request: ReturnType<typeof buildOperationRequest>;
+    try {
+      request = buildOperationRequest(input.call, input.context, { serverUrl: input.serverUrl, strict: input.strict });
+    } catch (err) {
+      if (err instanceof RequestBuildError) {
+        throw ApplicationFailure.create({
+          type: 'RequestBuildError',
+          message: `step ${input.stepId}: ${err.message}`,
+          nonRetryable: true,
+        });
+      }
+      throw err;
+    }
+    const method = request.method.toUpperCase();
+    const requestLine = `${method} ${request.url}`;
+
+    const outcome = await sendWithNotSentRetries(
+      () =>
+        sendHttp({
+          method,
+          url: request.url,
+          headers: request.headers,
+          body: request.body,
+          timeoutMs: input.timeoutMs,
+          signal: cancellationSignal(),
+        }),
+      !isIdempotent(method),
+    );
+    if (outcome.kind === 'not-sent') {
+      throw ApplicationFailure.create({
+        type: 'RequestNotSent',
+        message: `step ${input.stepId}: ${requestLine} was never sent: ${outcome.error}`,
+        nonRetryable: !isIdempotent(method),
+      });
+    }
+    if (outcome.kind === 'unknown') {
+      throw ApplicationFailure.create({
+        type: 'RequestOutcomeUnknown',
+        message: `step ${input.stepId}: ${requestLine} failed after it may have reached the server: ${outcome.error}`,
+        nonRetryable: !isIdempotent(method),
+      });
+    }
+
+    await pauseForTestHook(policy, input.stepId);
+
+    const response = outcome.response;
+    const context = responseContext(input.context, request, response);
+    const retryAfterSeconds = parseRetryAfter(response.headers['retry-after'], Date.now());
+    const ambiguousBefore = input.afterAmbiguous || info.attempt > 1;
+    const alreadyGone = method === 'DELETE' && response.statusCode === 404 && ambiguousBefore;
+
+    const base = {
+      stepId: input.stepId,
+      method,
+      url: request.url,
+      statusCode: response.statusCode,
+      retryAfterSeconds,
+      durationMs: Date.now() - started,
+      attempt: info.attempt,
+    };
+
+    if (input.undo) {
+      const verdict = judgeCriteria(
+        input.undo.successCriteria,
+        context,
+        response.statusCode >= 200 && response.statusCode < 300,
+      );
+      const done = verdict.passed || input.undo.alreadyDoneStatuses.includes(response.statusCode);
+      return {
+        ...base,
+        successful: done,
+        failedCriterion: done ? undefined : explain(verdict.failed, response.statusCode),
+        outputs: {},
+        unresolvedOutputs: [],
+        matched: { success: [], failure: [] },
+        alreadyGone: done && input.undo.alreadyDoneStatuses.includes(response.statusCode),
+      };
+    }
+
+    const judged = judgeStep(
+      input.judge ?? { successCriteria: [], outputs: {}, actions: { success: [], failure: [] } },
+      context,
+    );
+    if (alreadyGone) {
+      return {
+        ...base,
+        successful: true,
+        outputs: judged.outputs,
+        unresolvedOutputs: judged.unresolvedOutputs,
+        matched: { success: (input.judge?.actions.success ?? []).map(() => false), failure: [] },
+        alreadyGone: true,
+      };
+    }
+
+    // An idempotent call meeting a transient status that the document does not handle is retried by
+    // Temporal (with the server's Retry-After), instead of failing the run on a passing overload.
+    const handled = judged.matched.failure.some(Boolean);
+    if (!judged.successful && !handled && isIdempotent(method) && TRANSIENT_STATUSES.has(response.statusCode)) {
+      throw ApplicationFailure.create({
+        type: 'TransientHttpStatus',
+        message: `step ${input.stepId}: ${requestLine} answered ${response.statusCode}`,
+        nextRetryDelay: retryAfterSeconds !== undefined ? `${Math.max(1, retryAfterSeconds)}s` : undefined,
+      });
+    }
+
+    return {
+      ...base,
+      successful: judged.successful,
+      failedCriterion: judged.successful ? undefined : explain(judged.failedCriterion, response.statusCode),
+      outputs: judged.outputs,
+      unresolvedOutputs: judged.unresolvedOutputs,
+      matched: judged.matched,
+    };
+  };
+}
+
+function explain(
+  result: CriterionResult | undefined,
+  status: number,
+): Pick<CriterionResult, 'condition' | 'explanation'> {
+  if (!result) return { condition: 'HTTP 2xx (no successCriteria)', explanation: `found status ${status}` };
+  return { condition: result.condition, explanation: result.explanation };
+}
+
+/**
+ * A POST is never re-attempted by Temporal, but a failure where the request provably never left the
+ * machine (connection refused, DNS) can safely be tried again within the same attempt.
+ */
+async function sendWithNotSentRetries(send: () => Promise<HttpOutcome>, retryNotSent: boolean): Promise<HttpOutcome> {
+  const delays = retryNotSent ? [250, 500, 1000] : [];
+  let outcome = await send();
+  for (const delay of delays) {
+    if (outcome.kind !== 'not-sent') break;
+    await sleep(delay);
+    outcome = await send();
+  }
+  return outcome;
+}
+
+/** Test hook: freeze after the response arrived and before completion is reported (crash test d). */
+async function pauseForTestHook(policy: WorkerPolicy, stepId: string): Promise<void> {
+  const hook = policy.pauseAfterResponse;
+  if (!hook || hook.stepId !== stepId) return;
+  writeFileSync(join(hook.markerDir, `${stepId}.paused`), String(process.pid));
+  await new Promise(() => {});
+}

@@ -1,0 +1,75 @@
+// The compact plan a run executes: the chosen workflow, the workflows it can reach, and only the
+// operations their steps call. It is the load activity's result, so it is recorded once in history
+// and pins the run to the document as it was at start. Plain JSON, no functions, no classes.
+import type { StepActions } from '../flow/index.js';
+import type { Criterion, Parameter, RequestBody } from '../model.js';
+import type { OperationParameter } from '../request/serialize-parameter.js';
+
+export interface PlanOperation {
+  sourceName: string;
+  operationId?: string;
+  /** Upper-case HTTP method. */
+  method: string;
+  /** OpenAPI path template, e.g. `/databases/{databaseId}/connections`. */
+  pathTemplate: string;
+  /** The description's own server URL (a run may override it per source name). */
+  serverUrl: string;
+  /** Only what request building needs: name, in, required, style, explode. */
+  parameters: OperationParameter[];
+}
+
+/** `x-compensation`: an operation that undoes a step, using that step's outputs. */
+export interface PlanCompensation {
+  operation: PlanOperation;
+  parameters: Parameter[];
+  requestBody?: RequestBody;
+  /** When the undo counts as done; without criteria, any 2xx. */
+  successCriteria: Criterion[];
+  /** Statuses that also count as done ("already gone"); 404 by default. */
+  alreadyDoneStatuses: number[];
+}
+
+export type ApprovalRequirement = 'required' | 'none';
+
+export interface PlanStep {
+  stepId: string;
+  /** JSON Pointer of the step in the entry document. */
+  pointer: string;
+  description?: string;
+  /** Exactly one of `operation` and `workflowId`. */
+  operation?: PlanOperation;
+  workflowId?: string;
+  /** Workflow-level parameters merged with the step's, component references resolved. */
+  parameters: Parameter[];
+  requestBody?: RequestBody;
+  successCriteria: Criterion[];
+  outputs: Record<string, string>;
+  actions: StepActions;
+  /** Whether a person must approve the step before it runs (DELETE by default; `x-approval`). */
+  approval: ApprovalRequirement;
+  compensation?: PlanCompensation;
+}
+
+export interface PlanWorkflow {
+  workflowId: string;
+  summary?: string;
+  /** JSON Schema of the inputs (validated in the load activity, kept for nested runs). */
+  inputs?: unknown;
+  dependsOn: string[];
+  steps: PlanStep[];
+  outputs: Record<string, string>;
+  /** `x-lock-key`: an expression (or template) over the inputs naming the resource a run locks. */
+  lockKey?: string;
+}
+
+export interface Plan {
+  /** Bumped when the plan's shape changes, so workflow code can tell old plans in replayed histories. */
+  planVersion: 1;
+  document: { url: string; title?: string };
+  /** The Arazzo workflowId this run executes. */
+  workflowId: string;
+  /** Every workflow reachable from it (itself, dependsOn, workflowId steps, goto targets). */
+  workflows: Record<string, PlanWorkflow>;
+  /** Template mode the run uses (see expressions/template.ts). */
+  strict: boolean;
+}

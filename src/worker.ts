@@ -1,0 +1,61 @@
+// The worker process: `npm run worker`. Connection settings come from @temporalio/envconfig, exactly
+// like the `temporal` CLI (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS, profiles).
+// What runs may read and call is this process's policy (src/activities/config.ts), not a run's input.
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { policyFromEnv, type WorkerPolicy } from './activities/config.js';
+import { createActivities } from './activities/index.js';
+
+export const DEFAULT_TASK_QUEUE = 'arazzo';
+
+/** The workflow sources next to this file: `.ts` under tsx/vitest, `.js` once compiled. */
+export const workflowsPath = fileURLToPath(
+  new URL(`./workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
+
+export interface ArazzoWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  policy?: WorkerPolicy;
+  /** A prebuilt bundle (tests, production); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  extra?: Partial<WorkerOptions>;
+}
+
+export async function createArazzoWorker(options: ArazzoWorkerOptions): Promise<Worker> {
+  const policy = options.policy ?? policyFromEnv();
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    activities: createActivities(policy),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...options.extra,
+  });
+}
+
+async function main() {
+  const config = loadClientConnectConfig();
+  const connection = await NativeConnection.connect(config.connectionOptions);
+  const taskQueue = process.env.ARAZZO_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  const worker = await createArazzoWorker({ connection, namespace: config.namespace, taskQueue });
+  // The SDK shuts down gracefully on SIGINT/SIGTERM (it installs those handlers itself).
+  console.log(
+    `arazzo worker polling task queue "${taskQueue}" on ${config.connectionOptions.address ?? 'localhost:7233'}`,
+  );
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,192 @@
+// What a run takes, reports and returns. One JSON-serializable argument, so that
+// `temporal workflow start --type arazzoRun --input '{...}'` works as well as our client.
+import type { Plan } from '../arazzo/plan/types.js';
+
+export interface ArazzoRunInput {
+  /**
+   * The Arazzo document: a path relative to the worker's document root (default: the project's
+   * `arazzo/` folder), or an http(s) URL from a host the worker allows.
+   */
+  document: string;
+  /** The Arazzo workflowId to run; the document's first workflow when absent. */
+  workflowId?: string;
+  /** Workflow inputs. A secret can be given as a reference: `{"$secret": "env:NAME"}`. */
+  inputs?: Record<string, unknown>;
+  /** Per source-description name, a base URL replacing the description's server (hosts the worker allows). */
+  servers?: Record<string, string>;
+  approval?: ApprovalOptions;
+  /** Pre-flight errors stop the run before its first request unless this is `run-anyway`. */
+  preflight?: 'enforce' | 'run-anyway';
+  lock?: LockOptions;
+  /** Strict Arazzo templates: bare `$inputs.x` in a longer string stays literal. */
+  strict?: boolean;
+  /** Per-step HTTP timeout (Temporal duration string); default '30s'. */
+  stepTimeout?: string;
+  /** The most step executions one run may make (stops runaway goto loops); default 1000. */
+  stepBudget?: number;
+  /** Internal: set for nested runs and continue-as-new, so the document is not loaded again. */
+  plan?: Plan;
+  /** Internal: state carried across continue-as-new. */
+  resume?: ResumeState;
+}
+
+export interface ApprovalOptions {
+  /** `default`: DELETE steps and `x-approval: required` steps wait; `none`: no step waits. */
+  mode?: 'default' | 'none';
+  /** More stepIds that must wait for approval. */
+  steps?: string[];
+  /** How long a pending approval waits before the run ends as `approval-expired`; default '7d'. */
+  timeout?: string;
+}
+
+export interface LockOptions {
+  /** Overrides the workflow's `x-lock-key`. */
+  key?: string;
+  /** When another run holds the lock: `wait` for it (default) or `fail` at once. */
+  onBusy?: 'wait' | 'fail';
+  /** How often a waiting run tries again; default '5s'. */
+  pollInterval?: string;
+}
+
+export type RunState =
+  | 'running'
+  | 'awaiting-approval'
+  | 'needs-attention'
+  | 'completed'
+  | 'failed'
+  | 'rejected'
+  | 'approval-expired'
+  | 'cancelled'
+  | 'compensated';
+
+export type StepStatus =
+  | 'pending'
+  | 'running'
+  | 'awaiting-approval'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'needs-attention'
+  | 'compensated';
+
+export interface StepProgress {
+  stepId: string;
+  status: StepStatus;
+  /** `METHOD /path/template` or `workflow <id>`. */
+  operation: string;
+  httpStatus?: number;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  message?: string;
+}
+
+export interface PendingApproval {
+  approvalId: string;
+  stepId: string;
+  method: string;
+  /** The resolved URL of the destructive request, secrets masked. */
+  url: string;
+  /** Non-secret path parameter values: what exactly will be affected. */
+  target: Record<string, string>;
+  requestedAt: string;
+  expiresAt: string;
+}
+
+export interface PendingAttention {
+  stepId: string;
+  reason: string;
+  /** What is known about the request's fate. */
+  known: string;
+  options: string[];
+}
+
+export interface ApprovalRecord {
+  stepId: string;
+  approvalId?: string;
+  decision: 'approved' | 'rejected' | 'expired';
+  by?: string;
+  comment?: string;
+  at: string;
+  via: 'signal' | 'update';
+}
+
+export interface IgnoredMessage {
+  name: string;
+  reason: string;
+  at: string;
+  by?: string;
+}
+
+export interface RunProgress {
+  state: RunState;
+  document: string;
+  workflowId: string;
+  currentStep?: string;
+  steps: StepProgress[];
+  pendingApproval?: PendingApproval;
+  attention?: PendingAttention;
+  approvals: ApprovalRecord[];
+  ignored: IgnoredMessage[];
+  /** Outputs so far, secrets masked. */
+  outputs: Record<string, unknown>;
+  lockKey?: string;
+}
+
+export interface ArazzoRunResult {
+  status: RunState;
+  /** The workflow's outputs (secrets masked unless kept for delivery). */
+  outputs: Record<string, unknown>;
+  steps: StepProgress[];
+  approvals: ApprovalRecord[];
+  message?: string;
+}
+
+/** Where a run stopped, when it continues as new. */
+export interface ResumeState {
+  stepIndex: number;
+  stepOutputs: Record<string, Record<string, unknown>>;
+  workflowOutputs: Record<string, Record<string, unknown>>;
+  retriesUsed: Record<string, number>;
+  stepRuns: number;
+  progress: RunProgress;
+  inputs: Record<string, unknown>;
+  lockHeld?: string;
+}
+
+// Message payloads.
+export interface ApproveArgs {
+  stepId: string;
+  approvalId?: string;
+  by: string;
+  comment?: string;
+}
+
+export interface RejectArgs {
+  stepId: string;
+  approvalId?: string;
+  by: string;
+  reason: string;
+  /** Undo completed steps that declare `x-compensation`, in reverse order. */
+  compensate?: boolean;
+}
+
+export interface RetryStepArgs {
+  stepId: string;
+  by: string;
+  comment?: string;
+}
+
+export interface AbortArgs {
+  by: string;
+  reason: string;
+  compensate?: boolean;
+}
+
+export interface SupplyOutputsArgs {
+  stepId: string;
+  by: string;
+  /** The outputs the step would have produced; secret values only as `{"$secret": "..."}` references. */
+  outputs: Record<string, unknown>;
+  comment?: string;
+}

@@ -1,0 +1,70 @@
+// The corrected Prisma rotation end to end: real dev server, real worker, the simulator over loopback.
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useSimulators } from '../support/simulators.js';
+import { PRISMA_DOC, startRun, startWorker, waitForState } from '../support/rotation.js';
+import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+
+describe('interpreter: Prisma rotation', () => {
+  let env: TemporalTestEnv;
+  const sims = useSimulators();
+  beforeAll(async () => {
+    env = await connectTestEnv();
+  });
+  afterAll(async () => env?.close());
+
+  async function setUp() {
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    const taskQueue = env.uniqueTaskQueue('prisma');
+    const worker: Worker = await startWorker(env, taskQueue);
+    const input = {
+      document: PRISMA_DOC,
+      inputs: {
+        apiToken: seeded.serviceToken,
+        databaseId: seeded.databaseId,
+        oldConnectionId: seeded.connectionId,
+        newName: `rotation-${taskQueue.slice(-8)}`,
+      },
+      servers: { prismaManagementApi: prisma.baseUrl },
+      approval: { timeout: '2m' },
+      stepTimeout: '5s',
+    };
+    return { prisma, seeded, taskQueue, worker, input };
+  }
+
+  it('runs to completion after approval, leaving exactly the new credential valid', async () => {
+    const { prisma, seeded, taskQueue, worker, input } = await setUp();
+    const outcome = await worker.runUntil(async () => {
+      const handle = await startRun(env, taskQueue, input);
+      const waiting = await waitForState(handle, 'awaiting-approval');
+      expect(waiting.pendingApproval?.stepId).toBe('revokeOldConnection');
+      expect(waiting.pendingApproval?.method).toBe('DELETE');
+      expect(waiting.pendingApproval?.url).toBe(`${prisma.baseUrl}/connections/${seeded.connectionId}`);
+      expect(waiting.steps.map((s) => [s.stepId, s.status])).toEqual([
+        ['confirmDatabase', 'succeeded'],
+        ['checkOldConnection', 'succeeded'],
+        ['createConnection', 'succeeded'],
+        ['verifyReplacement', 'succeeded'],
+        ['revokeOldConnection', 'awaiting-approval'],
+      ]);
+      const answer = await handle.executeUpdate('approve', {
+        args: [{ stepId: 'revokeOldConnection', approvalId: waiting.pendingApproval!.approvalId, by: 'alice' }],
+      });
+      expect(answer).toContain('approved revokeOldConnection');
+      return handle.result();
+    });
+    expect(outcome.status).toBe('completed');
+    expect(outcome.approvals).toMatchObject([
+      { stepId: 'revokeOldConnection', decision: 'approved', by: 'alice', via: 'update' },
+    ]);
+    const newId = outcome.outputs.newConnectionId as string;
+    expect(outcome.outputs.revokedConnectionId).toBe(seeded.connectionId);
+    expect(prisma.credentialWorks(seeded.connectionString)).toBe(false);
+    expect(prisma.credentialWorks(outcome.outputs.newConnectionString as string)).toBe(true);
+    expect(prisma.state.connection(newId)).toBeDefined();
+    expect(prisma.audit.createdCount('connection')).toBe(1);
+    expect(prisma.audit.revocations(seeded.connectionId)).toHaveLength(1);
+    expect(prisma.audit.minValidCredentialsAtAnyInstant({ kind: 'connection' })).toBeGreaterThanOrEqual(1);
+  });
+});

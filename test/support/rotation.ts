@@ -1,0 +1,57 @@
+// Shared set-up for end-to-end rotation tests: a real worker (this process) with the project's
+// activities, the simulators over loopback, and helpers to start runs and wait for states.
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { defaultDocumentRoot, type WorkerPolicy } from '../../src/activities/config.js';
+import { createActivities } from '../../src/activities/index.js';
+import type { arazzoRun } from '../../src/workflows/interpreter.js';
+import type { ArazzoRunInput, RunProgress, RunState } from '../../src/workflows/types.js';
+import type { TemporalTestEnv } from './temporal.js';
+
+export const PRISMA_DOC = 'rotations/prisma-rotate-connection.arazzo.yaml';
+export const DEEPGRAM_DOC = 'rotations/deepgram-rotate-key.arazzo.yaml';
+
+export function testPolicy(overrides: Partial<WorkerPolicy> = {}): WorkerPolicy {
+  return {
+    documentRoot: defaultDocumentRoot,
+    allowedDocumentHosts: [],
+    allowedServerHosts: ['127.0.0.1', 'localhost'],
+    ...overrides,
+  };
+}
+
+export async function startWorker(env: TemporalTestEnv, taskQueue: string, policy = testPolicy()): Promise<Worker> {
+  return env.createWorker({ taskQueue, activities: createActivities(policy) });
+}
+
+export async function startRun(
+  env: TemporalTestEnv,
+  taskQueue: string,
+  input: ArazzoRunInput,
+  workflowId = `${taskQueue}-run`,
+): Promise<WorkflowHandle<typeof arazzoRun>> {
+  return env.client.workflow.start('arazzoRun', { taskQueue, workflowId, args: [input] }) as Promise<
+    WorkflowHandle<typeof arazzoRun>
+  >;
+}
+
+/** Polls the progress query until the run reaches `state` (or fails the test after `timeoutMs`). */
+export async function waitForState(
+  handle: WorkflowHandle,
+  state: RunState | RunState[],
+  timeoutMs = 60_000,
+): Promise<RunProgress> {
+  const wanted = Array.isArray(state) ? state : [state];
+  const deadline = Date.now() + timeoutMs;
+  let last: RunProgress | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await handle.query<RunProgress>('progress');
+      if (wanted.includes(last.state)) return last;
+    } catch {
+      // not started yet, or no worker right now
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`run ${handle.workflowId} did not reach ${wanted.join('|')}; last state: ${last?.state}`);
+}
