@@ -55,3 +55,11 @@ export async function waitForState(
   }
   throw new Error(`run ${handle.workflowId} did not reach ${wanted.join('|')}; last state: ${last?.state}`);
 }
+
+/** The requests a simulator received with this method (from its audit log). */
+export function requestsWith(
+  sim: { audit: { entries: Array<{ request?: { method: string; path: string } }> } },
+  method: string,
+) {
+  return sim.audit.entries.filter((e) => e.request?.method === method).map((e) => e.request!);
+}
