@@ -379,7 +379,7 @@ class Interpreter {
           {
             activityId: count === 1 ? step.stepId : `${step.stepId}#${count}`,
             summary: `${step.stepId}: ${describeStep(step)}`,
-            startToCloseTimeout: durationMs(this.input.stepTimeout ?? '30s') + 15_000,
+            startToCloseTimeout: durationMs(this.input.stepTimeout ?? '30s') + 5_000,
             retry: retryPolicyFor(step.operation!.method),
           },
           [runInput],
@@ -594,7 +594,7 @@ class Interpreter {
         {
           activityId: `${stepId}:compensate`,
           summary: `${stepId}: undo with ${undo.operation.method} ${undo.operation.pathTemplate}`,
-          startToCloseTimeout: durationMs(this.input.stepTimeout ?? '30s') + 15_000,
+          startToCloseTimeout: durationMs(this.input.stepTimeout ?? '30s') + 5_000,
           retry: retryPolicyFor(undo.operation.method),
         },
         [
