@@ -225,7 +225,7 @@ class Interpreter {
           successful: result.successful,
           matched: result.matched,
           retryAfterHeaderSeconds: result.retryAfterSeconds,
-          failure: result.successful ? undefined : { message: failureMessage(step, result) },
+          failure: result.successful ? undefined : { message: failureMessage(result) },
         },
         actions: step.actions,
         retriesUsed: this.retriesUsed,
@@ -251,7 +251,7 @@ class Interpreter {
           if (move.outcome === 'succeeded') return { kind: 'completed', outputs: this.workflowResult(workflow) };
           return this.failAfterStep(
             step,
-            `step ${step.stepId} ended the workflow through failure action "${move.action.name}": ${failureMessage(step, result)}`,
+            `step ${step.stepId} ended the workflow through failure action "${move.action.name}": ${failureMessage(result)}`,
           );
         case 'fail':
           return this.failAfterStep(step, move.reason);
@@ -805,10 +805,16 @@ function describeStep(step: PlanStep): string {
   return step.operation ? `${step.operation.method} ${step.operation.pathTemplate}` : `workflow ${step.workflowId}`;
 }
 
-function failureMessage(step: PlanStep, result: StepResult): string {
+function failureMessage(result: StepResult): string {
   const criterion = result.failedCriterion;
-  const why = criterion ? `criterion \`${criterion.condition}\` failed: ${criterion.explanation ?? 'false'}` : 'failed';
-  return `step ${step.stepId}: ${result.method} ${result.url} answered ${result.statusCode}; ${why}`;
+  const explanation = criterion?.explanation ?? '';
+  // Explanations already start with their condition ("$statusCode == 201: found 200, expected 201").
+  const why = !criterion
+    ? 'failed'
+    : explanation.startsWith(criterion.condition)
+      ? explanation
+      : `\`${criterion.condition}\` is false${explanation ? `: ${explanation}` : ''}`;
+  return `${result.method} ${result.url} answered ${result.statusCode}; ${why}`;
 }
 
 /** Idempotent requests are retried by Temporal with backoff; a POST/PATCH never is (it could create twice). */
