@@ -92,6 +92,7 @@ class Interpreter {
   private workflowOutputs: Record<string, Record<string, unknown>> = {};
   private retriesUsed: Record<string, number> = {};
   private stepRuns = 0;
+  private searchAttributes: string[] = [];
   private executions: Record<string, number> = {};
   private completedSteps: string[] = [];
   private lock?: ChildWorkflowHandle<typeof arazzoLock>;
@@ -107,6 +108,7 @@ class Interpreter {
       this.retriesUsed = resume.retriesUsed;
       this.stepRuns = resume.stepRuns;
       this.inputs = resume.inputs;
+      this.searchAttributes = resume.searchAttributes;
     }
     this.registerHandlers();
   }
@@ -149,9 +151,12 @@ class Interpreter {
   // ---------------------------------------------------------------- preparation
 
   private async prepare() {
+    const resume = this.input.resume;
     if (this.input.plan) {
+      // A nested workflow, or this run continued as new: the plan was loaded once, at the start.
       this.plan = this.input.plan;
-      if (!this.input.resume) this.inputs = this.input.inputs ?? {};
+      if (!resume) this.inputs = this.input.inputs ?? {};
+      else this.tracker.enableSearchAttributes(resume.searchAttributes);
     } else {
       const loaded = await loadPlan({
         document: this.input.document,
@@ -164,6 +169,7 @@ class Interpreter {
       });
       this.plan = loaded.plan;
       this.inputs = loaded.inputs;
+      this.searchAttributes = loaded.searchAttributes;
       this.tracker.enableSearchAttributes(loaded.searchAttributes);
       this.tracker.setLockKey(loaded.lockKey);
     }
@@ -173,8 +179,9 @@ class Interpreter {
       if (isSecretSchema(name, schema)) this.tracker.secretNames.add(name);
     }
     this.tracker.initSteps(workflow.steps.map((s) => ({ stepId: s.stepId, operation: describeStep(s) })));
+    // Nested workflows run under their parent's lock; a run continued as new takes it again.
     const key = this.tracker.progress.lockKey;
-    if (key && !this.input.plan) {
+    if (key && (!this.input.plan || resume)) {
       this.lock = await acquireLock(key, {
         onBusy: this.input.lock?.onBusy ?? 'wait',
         pollInterval: this.input.lock?.pollInterval ?? '5s',
@@ -784,7 +791,10 @@ class Interpreter {
 
   /** Long goto loops would grow history without bound; carry the state into a fresh run instead. */
   private async continueAsNewIfSuggested(stepIndex: number) {
-    if (!workflowInfo().continueAsNewSuggested || this.input.plan) return;
+    const info = workflowInfo();
+    const limit = this.input.continueAsNewAfterEvents ?? 10_000;
+    if (this.input.plan && !this.input.resume) return; // nested workflows are short; their parent continues
+    if (!info.continueAsNewSuggested && info.historyLength < limit) return;
     const resume: ResumeState = {
       stepIndex,
       stepOutputs: this.stepOutputs,
@@ -793,7 +803,9 @@ class Interpreter {
       stepRuns: this.stepRuns,
       progress: this.tracker.progress,
       inputs: this.inputs,
+      searchAttributes: this.searchAttributes,
     };
+    // The lock is a child of this run and ends with it; the next run takes it again at once.
     await this.releaseLockQuietly();
     await continueAsNew<typeof arazzoRun>({ ...this.input, plan: this.plan, resume });
   }

@@ -24,6 +24,11 @@ export interface ArazzoRunInput {
   stepTimeout?: string;
   /** The most step executions one run may make (stops runaway goto loops); default 1000. */
   stepBudget?: number;
+  /**
+   * Continue as new once history has this many events (also whenever the server suggests it);
+   * default 10,000. Only checked between steps, so a long polling or goto loop never grows unbounded.
+   */
+  continueAsNewAfterEvents?: number;
   /** Internal: set for nested runs and continue-as-new, so the document is not loaded again. */
   plan?: Plan;
   /** Internal: state carried across continue-as-new. */
@@ -151,7 +156,8 @@ export interface ResumeState {
   stepRuns: number;
   progress: RunProgress;
   inputs: Record<string, unknown>;
-  lockHeld?: string;
+  /** The namespace's Arazzo search attributes, as the first run found them. */
+  searchAttributes: string[];
 }
 
 // Message payloads.

@@ -58,7 +58,7 @@ export async function waitForState(
 
 /** The requests a simulator received with this method (from its audit log). */
 export function requestsWith(
-  sim: { audit: { entries: Array<{ request?: { method: string; path: string } }> } },
+  sim: { audit: { entries: ReadonlyArray<{ request?: { method: string; path: string } }> } },
   method: string,
 ) {
   return sim.audit.entries.filter((e) => e.request?.method === method).map((e) => e.request!);
