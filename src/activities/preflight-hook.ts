@@ -1,8 +1,8 @@
-// Pre-flight analysis at the start of every run (src/arazzo/preflight). TEMPORARY: returns nothing
-// until the pre-flight module lands in this same session.
+// Pre-flight analysis (src/arazzo/preflight) at the start of every run, before the first request.
 import type { DocumentSet } from '../arazzo/document/index.js';
 import type { Finding } from '../arazzo/model.js';
+import { preflight } from '../arazzo/preflight/index.js';
 
-export function runPreflight(_set: DocumentSet, _workflowId: string): Finding[] {
-  return [];
+export function runPreflight(set: DocumentSet, workflowId: string): Finding[] {
+  return preflight(set, { workflowId });
 }
