@@ -9,7 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { defaultDocumentRoot } from '../src/activities/config.js';
@@ -71,7 +76,7 @@ function prismaInput(extra: Partial<ArazzoRunInput> = {}): ArazzoRunInput {
   };
 }
 
-async function start(name: string, input: ArazzoRunInput): Promise<WorkflowHandle> {
+async function start(name: string, input: ArazzoRunInput): Promise<WorkflowHandleWithFirstExecutionRunId> {
   return client.workflow.start('arazzoRun', { taskQueue, workflowId: `replay-${name}-${Date.now()}`, args: [input] });
 }
 

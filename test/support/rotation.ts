@@ -1,6 +1,6 @@
 // Shared set-up for end-to-end rotation tests: a real worker (this process) with the project's
 // activities, the simulators over loopback, and helpers to start runs and wait for states.
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { defaultDocumentRoot, type WorkerPolicy } from '../../src/activities/config.js';
 import { createActivities } from '../../src/activities/index.js';
@@ -29,9 +29,9 @@ export async function startRun(
   taskQueue: string,
   input: ArazzoRunInput,
   workflowId = `${taskQueue}-run`,
-): Promise<WorkflowHandle<typeof arazzoRun>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof arazzoRun>> {
   return env.client.workflow.start('arazzoRun', { taskQueue, workflowId, args: [input] }) as Promise<
-    WorkflowHandle<typeof arazzoRun>
+    WorkflowHandleWithFirstExecutionRunId<typeof arazzoRun>
   >;
 }
 
