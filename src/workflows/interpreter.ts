@@ -24,6 +24,7 @@ import { buildOperationRequest } from '../arazzo/plan/step-execution.js';
 import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
 import { evaluateOutputs } from '../arazzo/request/outputs.js';
 import { isSecretName, maskRecord } from '../arazzo/secrets/mask.js';
+import { deliveredSecrets } from '../secrets/refs.js';
 import type { ArazzoActivities, RunStepInput, StepResult } from '../activities/index.js';
 import { type arazzoLock, acquireLock, releaseLock } from './lock.js';
 import {
@@ -161,7 +162,8 @@ class Interpreter {
       const loaded = await loadPlan({
         document: this.input.document,
         workflowId: this.input.workflowId,
-        inputs: this.input.inputs,
+        inputsFromRun: true,
+        deliver: this.input.deliver,
         servers: this.input.servers,
         strict: this.input.strict,
         preflight: this.input.preflight,
@@ -380,6 +382,7 @@ class Interpreter {
         serverUrl: this.input.servers?.[source],
         timeoutMs: durationMs(this.input.stepTimeout ?? '30s'),
         afterAmbiguous,
+        deliver: this.input.deliver,
       };
       try {
         const result = await runStep.executeWithOptions(
@@ -490,6 +493,7 @@ class Interpreter {
       approvalId: uuid4(),
       stepId: step.stepId,
       ...this.preview(step),
+      delivered: deliveredSecrets(this.stepOutputs),
       requestedAt,
       expiresAt: new Date(Date.parse(requestedAt) + durationMs(timeout)).toISOString(),
     });
@@ -826,7 +830,13 @@ function failureMessage(result: StepResult): string {
     : explanation.startsWith(criterion.condition)
       ? explanation
       : `\`${criterion.condition}\` is false${explanation ? `: ${explanation}` : ''}`;
-  return `${result.method} ${result.url} answered ${result.statusCode}; ${why}`;
+  const accepted = result.statusCode >= 200 && result.statusCode < 300;
+  // A destructive request the server accepted has happened, whatever the document expected: say so.
+  const consequence =
+    accepted && result.method === 'DELETE'
+      ? `. The server accepted the DELETE (HTTP ${result.statusCode}): the target is already deleted, although the document expected otherwise`
+      : '';
+  return `${result.method} ${result.url} answered ${result.statusCode}; ${why}${consequence}`;
 }
 
 /** Idempotent requests are retried by Temporal with backoff; a POST/PATCH never is (it could create twice). */
