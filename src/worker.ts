@@ -7,6 +7,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { policyFromEnv, type WorkerPolicy } from './activities/config.js';
 import { createActivities } from './activities/index.js';
+import { encryptionEnabled, getDataConverter } from './codec/data-converter.js';
 
 export const DEFAULT_TASK_QUEUE = 'arazzo';
 
@@ -32,6 +33,9 @@ export async function createArazzoWorker(options: ArazzoWorkerOptions): Promise<
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: createActivities(policy),
+    // Payload encryption (when a codec key is configured) and encoded failure messages; a prebuilt
+    // bundle must have been built with the same failureConverterPath.
+    dataConverter: getDataConverter(),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...options.extra,
   });
@@ -42,6 +46,11 @@ async function main() {
   const connection = await NativeConnection.connect(config.connectionOptions);
   const taskQueue = process.env.ARAZZO_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   const worker = await createArazzoWorker({ connection, namespace: config.namespace, taskQueue });
+  if (!encryptionEnabled()) {
+    console.warn(
+      'no codec key (ARAZZO_CODEC_KEYS or .secrets/codec-keys.json): payloads are recorded in history UNENCRYPTED',
+    );
+  }
   // The SDK shuts down gracefully on SIGINT/SIGTERM (it installs those handlers itself).
   console.log(
     `arazzo worker polling task queue "${taskQueue}" on ${config.connectionOptions.address ?? 'localhost:7233'}`,

@@ -1,6 +1,7 @@
 // What a worker allows. A run's input is written by whoever may start workflows; these settings are
 // the worker operator's, and no input can widen them.
 import { fileURLToPath } from 'node:url';
+import { type SecretPolicy, secretPolicyFromEnv } from '../secrets/policy.js';
 
 export interface WorkerPolicy {
   /** Documents given as paths are read only below this folder. */
@@ -9,6 +10,11 @@ export interface WorkerPolicy {
   allowedDocumentHosts: string[];
   /** Hosts a run's `servers` override may point at. Loopback is allowed by default (development). */
   allowedServerHosts: string[];
+  /**
+   * Which secret references runs may use, where minted secrets may be delivered, and explicit
+   * secret-to-host bindings (src/secrets/policy.ts). None when absent.
+   */
+  secrets?: SecretPolicy;
   /** Test-only: pause a step's activity after its response arrived (see ARAZZO_TEST_PAUSE_AFTER_RESPONSE). */
   pauseAfterResponse?: { stepId: string; markerDir: string };
 }
@@ -26,7 +32,8 @@ function list(value: string | undefined, fallback: string[]): string[] {
 }
 
 /**
- * ARAZZO_DOCUMENT_ROOT, ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists).
+ * ARAZZO_DOCUMENT_ROOT, ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists), and
+ * the secret settings ARAZZO_SECRET_ENV_ALLOW, ARAZZO_SECRETS_DIR, ARAZZO_SECRET_SINK_DIR, ARAZZO_SECRET_HOSTS.
  * The test hook is read only when both of its variables are set.
  */
 export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerPolicy {
@@ -36,6 +43,7 @@ export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerPolic
     documentRoot: env.ARAZZO_DOCUMENT_ROOT ?? defaultDocumentRoot,
     allowedDocumentHosts: list(env.ARAZZO_ALLOWED_DOCUMENT_HOSTS, []),
     allowedServerHosts: list(env.ARAZZO_ALLOWED_SERVER_HOSTS, LOOPBACK),
+    secrets: secretPolicyFromEnv(env),
     pauseAfterResponse: pauseStep && markerDir ? { stepId: pauseStep, markerDir } : undefined,
   };
 }

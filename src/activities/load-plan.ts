@@ -12,13 +12,24 @@ import { buildPlan, PlanError } from '../arazzo/plan/build-plan.js';
 import type { Plan } from '../arazzo/plan/types.js';
 import { validateDocumentSet } from '../arazzo/validate/index.js';
 import { validateInputs } from '../arazzo/validate/validate-inputs.js';
+import { checkDeliveries, checkSecretHosts, inputSchemas, prepareInputs } from '../secrets/plan-checks.js';
+import { noSecretPolicy } from '../secrets/policy.js';
+import { SecretRefError } from '../secrets/resolver.js';
+import { isSecretRef } from '../secrets/refs.js';
+import { readRunInputs } from '../secrets/run-input.js';
+import { Scrubber } from '../secrets/scrub.js';
+import { sealPlan } from '../secrets/seal.js';
 import { hostAllowed, type WorkerPolicy } from './config.js';
 import { runPreflight } from './preflight-hook.js';
 
 export interface LoadPlanInput {
   document: string;
   workflowId?: string;
+  /** The run's inputs; when absent and `inputsFromRun` is set, read from the run's start event (so they are not copied into this activity's input). */
   inputs?: Record<string, unknown>;
+  inputsFromRun?: boolean;
+  /** The run's `deliver` map (output → secret sink), checked here before any request. */
+  deliver?: Record<string, string>;
   servers?: Record<string, string>;
   strict?: boolean;
   preflight?: 'enforce' | 'run-anyway';
@@ -28,7 +39,7 @@ export interface LoadPlanInput {
 
 export interface LoadPlanResult {
   plan: Plan;
-  /** The inputs with schema defaults applied. */
+  /** The inputs with schema defaults applied; secret inputs as `{"$secret": ...}` references (never values). */
   inputs: Record<string, unknown>;
   lockKey?: string;
   /** Warnings to show with the run (validation and pre-flight). */
@@ -105,11 +116,24 @@ export function makeLoadPlan(policy: WorkerPolicy) {
     }
 
     const workflow = set.entry.document!.workflows.find((w) => w.workflowId === plan.workflowId)!;
-    const checked = validateInputs(workflow, input.inputs ?? {}, set.entry.document!.components);
+    const components = set.entry.document!.components;
+    const secretPolicy = policy.secrets ?? noSecretPolicy;
+    const given = input.inputs ?? (input.inputsFromRun ? ((await readRunInputs()) ?? {}) : {});
+    let prepared: Awaited<ReturnType<typeof prepareInputs>>;
+    try {
+      prepared = await prepareInputs(given, inputSchemas(workflow.inputs, components as never), secretPolicy);
+    } catch (err) {
+      if (err instanceof SecretRefError) refuse(err.type, `${err.message}; no request was sent`);
+      throw err;
+    }
+    const scrub = new Scrubber().addAll(prepared.secretValues);
+    const checked = validateInputs(workflow, prepared.resolved, components);
     if (!checked.ok) {
       refuse(
         'InvalidInputs',
-        `inputs for workflow "${plan.workflowId}" are not valid:\n${checked.errors.map((e) => `  - ${e.message}`).join('\n')}`,
+        scrub.text(
+          `inputs for workflow "${plan.workflowId}" are not valid:\n${checked.errors.map((e) => `  - ${e.message}`).join('\n')}`,
+        ),
       );
     }
 
@@ -121,10 +145,26 @@ export function makeLoadPlan(policy: WorkerPolicy) {
       }
     }
 
+    try {
+      checkSecretHosts(plan, prepared.kept, input.servers, secretPolicy, policy.allowedServerHosts);
+    } catch (err) {
+      if (err instanceof SecretRefError) refuse(err.type, `${err.message}; no request was sent`);
+      throw err;
+    }
+    const deliveryProblems = checkDeliveries(plan, input.deliver, secretPolicy);
+    if (deliveryProblems.length) {
+      refuse('InvalidDelivery', `${deliveryProblems.join('\n')}\nno request was sent`);
+    }
+
+    const lockKey = input.lockKey ?? evaluateLockKey(plan, checked.value);
     return {
-      plan,
-      inputs: checked.value,
-      lockKey: input.lockKey ?? evaluateLockKey(plan, checked.value),
+      plan: sealPlan(plan),
+      // Defaults as applied, but every given secret as a reference.
+      inputs: {
+        ...checked.value,
+        ...Object.fromEntries(Object.entries(prepared.kept).filter(([, v]) => isSecretRef(v))),
+      },
+      lockKey,
       warnings: [...findings, ...preflight].filter((f) => f.severity === 'warning').map((f) => formatFindings([f])),
       searchAttributes: await availableSearchAttributes(),
     };

@@ -9,7 +9,7 @@ import type { ExpressionContext } from '../arazzo/expressions/index.js';
 import type { StepActions } from '../arazzo/flow/index.js';
 import type { Criterion } from '../arazzo/model.js';
 import {
-  buildOperationRequest,
+  type buildOperationRequest,
   judgeCriteria,
   judgeStep,
   type OperationCall,
@@ -17,6 +17,9 @@ import {
   responseContext,
 } from '../arazzo/plan/step-execution.js';
 import { RequestBuildError } from '../arazzo/request/index.js';
+import { SecretRefError } from '../secrets/resolver.js';
+import { StepSecrets } from '../secrets/step-secrets.js';
+import { noSecretPolicy } from '../secrets/policy.js';
 import type { WorkerPolicy } from './config.js';
 import { type HttpOutcome, sendHttp } from './http.js';
 
@@ -34,6 +37,8 @@ export interface RunStepInput {
   timeoutMs: number;
   /** A previous execution's outcome is unknown (worker died, connection reset after sending). */
   afterAmbiguous?: boolean;
+  /** The run's `deliver` map: which outputs go to a secret sink instead of history. */
+  deliver?: Record<string, string>;
 }
 
 export interface StepResult {
@@ -64,21 +69,34 @@ export function makeRunStep(policy: WorkerPolicy) {
   return async function runStep(input: RunStepInput): Promise<StepResult> {
     const info = activityInfo();
     const started = Date.now();
+    const secrets = new StepSecrets({
+      policy: policy.secrets ?? noSecretPolicy,
+      allowedServerHosts: policy.allowedServerHosts,
+      stepId: input.stepId,
+      deliver: input.deliver,
+    });
     let request: ReturnType<typeof buildOperationRequest>;
     try {
-      request = buildOperationRequest(input.call, input.context, { serverUrl: input.serverUrl, strict: input.strict });
+      request = await secrets.buildRequest(input.call, input.context, {
+        serverUrl: input.serverUrl,
+        strict: input.strict,
+      });
     } catch (err) {
-      if (err instanceof RequestBuildError) {
+      if (err instanceof RequestBuildError || err instanceof SecretRefError) {
+        // A secret the worker won't read or won't send there: nothing was sent (the interpreter treats
+        // RequestBuildError as fatal with "nothing was sent").
         throw ApplicationFailure.create({
           type: 'RequestBuildError',
-          message: `step ${input.stepId}: ${err.message}`,
+          message: secrets.text(
+            `step ${input.stepId}: ${err instanceof SecretRefError ? `${err.type}: ` : ''}${err.message}`,
+          ),
           nonRetryable: true,
         });
       }
       throw err;
     }
     const method = request.method.toUpperCase();
-    const requestLine = `${method} ${request.url}`;
+    const requestLine = secrets.text(`${method} ${request.url}`);
 
     const outcome = await sendWithNotSentRetries(
       () =>
@@ -95,14 +113,16 @@ export function makeRunStep(policy: WorkerPolicy) {
     if (outcome.kind === 'not-sent') {
       throw ApplicationFailure.create({
         type: 'RequestNotSent',
-        message: `step ${input.stepId}: ${requestLine} was never sent: ${outcome.error}`,
+        message: secrets.text(`step ${input.stepId}: ${requestLine} was never sent: ${outcome.error}`),
         nonRetryable: !isIdempotent(method),
       });
     }
     if (outcome.kind === 'unknown') {
       throw ApplicationFailure.create({
         type: 'RequestOutcomeUnknown',
-        message: `step ${input.stepId}: ${requestLine} failed after it may have reached the server: ${outcome.error}`,
+        message: secrets.text(
+          `step ${input.stepId}: ${requestLine} failed after it may have reached the server: ${outcome.error}`,
+        ),
         nonRetryable: !isIdempotent(method),
       });
     }
@@ -110,6 +130,8 @@ export function makeRunStep(policy: WorkerPolicy) {
     await pauseForTestHook(policy, input.stepId);
 
     const response = outcome.response;
+    secrets.noteResponse(response.body);
+    // Expressions see the references, not the values (an output copying `$inputs.apiToken` keeps the reference).
     const context = responseContext(input.context, request, response);
     const retryAfterSeconds = parseRetryAfter(response.headers['retry-after'], Date.now());
     const ambiguousBefore = input.afterAmbiguous || info.attempt > 1;
@@ -118,7 +140,7 @@ export function makeRunStep(policy: WorkerPolicy) {
     const base = {
       stepId: input.stepId,
       method,
-      url: request.url,
+      url: secrets.text(request.url),
       statusCode: response.statusCode,
       retryAfterSeconds,
       durationMs: Date.now() - started,
@@ -135,7 +157,14 @@ export function makeRunStep(policy: WorkerPolicy) {
       return {
         ...base,
         successful: done,
-        failedCriterion: done ? undefined : explain(verdict.failed, response.statusCode),
+        failedCriterion: done
+          ? undefined
+          : secrets.explain(
+              explain(
+                reexplain(input.undo.successCriteria, verdict.failed, secrets.redactedContext(context)),
+                response.statusCode,
+              ),
+            ),
         outputs: {},
         unresolvedOutputs: [],
         matched: { success: [], failure: [] },
@@ -143,15 +172,14 @@ export function makeRunStep(policy: WorkerPolicy) {
       };
     }
 
-    const judged = judgeStep(
-      input.judge ?? { successCriteria: [], outputs: {}, actions: { success: [], failure: [] } },
-      context,
-    );
+    const judge = input.judge ?? { successCriteria: [], outputs: {}, actions: { success: [], failure: [] } };
+    const judged = judgeStep(judge, context);
+    const outputs = await secrets.finishOutputs(judged.outputs);
     if (alreadyGone) {
       return {
         ...base,
         successful: true,
-        outputs: judged.outputs,
+        outputs,
         unresolvedOutputs: judged.unresolvedOutputs,
         matched: { success: (input.judge?.actions.success ?? []).map(() => false), failure: [] },
         alreadyGone: true,
@@ -172,12 +200,31 @@ export function makeRunStep(policy: WorkerPolicy) {
     return {
       ...base,
       successful: judged.successful,
-      failedCriterion: judged.successful ? undefined : explain(judged.failedCriterion, response.statusCode),
-      outputs: judged.outputs,
+      failedCriterion: judged.successful
+        ? undefined
+        : secrets.explain(
+            explain(
+              // Explained from a copy of the response with secrets masked, so no preview shows one.
+              reexplain(judge.successCriteria, judged.failedCriterion, secrets.redactedContext(context)),
+              response.statusCode,
+            ),
+          ),
+      outputs,
       unresolvedOutputs: judged.unresolvedOutputs,
       matched: judged.matched,
     };
   };
+}
+
+/** The failed criterion evaluated again on the redacted context (same criterion), when it still fails there. */
+function reexplain(
+  criteria: readonly Criterion[],
+  failed: CriterionResult | undefined,
+  redacted: ExpressionContext,
+): CriterionResult | undefined {
+  const criterion = failed && criteria.find((c) => c.condition === failed.condition);
+  if (!criterion) return failed;
+  return judgeCriteria([criterion], redacted, true).failed ?? failed;
 }
 
 function explain(

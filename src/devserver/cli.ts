@@ -2,17 +2,41 @@
 // search attributes, ready only once those are usable. Ctrl-C stops it cleanly.
 //
 // Environment: ARAZZO_TEMPORAL_IP (127.0.0.1), ARAZZO_TEMPORAL_PORT (7233), ARAZZO_TEMPORAL_UI_PORT
-// (8233), ARAZZO_TEMPORAL_DB (.temporal/dev.db), ARAZZO_UI_CODEC_ENDPOINT (none).
+// (8233), ARAZZO_TEMPORAL_DB (.temporal/dev.db), ARAZZO_UI_CODEC_ENDPOINT (default: the codec server
+// started here).
+//
+// Payload encryption: the codec key comes from ARAZZO_CODEC_KEYS or .secrets/codec-keys.json, which is
+// created (mode 0600) when neither exists. The codec server (ARAZZO_CODEC_HOST 127.0.0.1,
+// ARAZZO_CODEC_PORT 8888, ARAZZO_CODEC_TOKEN) starts with the dev server and the Web UI decodes through
+// it. ARAZZO_CODEC=off starts neither (payloads then stay encrypted in the UI).
 import { resolve } from 'node:path';
+import { startCodecServer } from '../codec/codec-server.js';
+import { EncryptionCodec } from '../codec/encryption-codec.js';
+import { ensureKeyRing } from '../codec/keys.js';
 import { startDevServer } from './dev-server.js';
 
 const env = process.env;
+const ip = env.ARAZZO_TEMPORAL_IP ?? '127.0.0.1';
+const uiPort = Number(env.ARAZZO_TEMPORAL_UI_PORT ?? 8233);
+let codec: Awaited<ReturnType<typeof startCodecServer>> | undefined;
+if (env.ARAZZO_CODEC !== 'off' && !env.ARAZZO_UI_CODEC_ENDPOINT) {
+  const { ring, created } = ensureKeyRing();
+  if (created) console.log(`Created codec key file ${created} (keep it: it decrypts this server's histories).`);
+  codec = await startCodecServer({
+    codec: new EncryptionCodec(ring),
+    host: env.ARAZZO_CODEC_HOST ?? '127.0.0.1',
+    port: Number(env.ARAZZO_CODEC_PORT ?? 8888),
+    token: env.ARAZZO_CODEC_TOKEN || undefined,
+    allowedOrigins: [`http://${ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+  });
+  console.log(`Codec server on ${codec.url} (keys: ${ring.map((k) => k.id).join(', ')}).`);
+}
 const server = await startDevServer({
-  ip: env.ARAZZO_TEMPORAL_IP ?? '127.0.0.1',
+  ip,
   port: Number(env.ARAZZO_TEMPORAL_PORT ?? 7233),
-  uiPort: Number(env.ARAZZO_TEMPORAL_UI_PORT ?? 8233),
+  uiPort,
   dbFile: resolve(env.ARAZZO_TEMPORAL_DB ?? '.temporal/dev.db'),
-  uiCodecEndpoint: env.ARAZZO_UI_CODEC_ENDPOINT || undefined,
+  uiCodecEndpoint: env.ARAZZO_UI_CODEC_ENDPOINT || codec?.url,
   logLevel: 'error',
   stdio: 'inherit',
 });
@@ -25,6 +49,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     await server.stop();
+    await codec?.close();
     console.log('Temporal dev server stopped.');
     process.exit(0);
   });

@@ -47,6 +47,7 @@ export function renderDetails(progress: RunProgress, workflowRunId: string): str
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
     if (target) lines.push(`Target: ${target}`);
+    for (const d of pending.delivered ?? []) lines.push(`Delivered: ${d}`);
     lines.push(`Approval id \`${pending.approvalId}\`, expires ${pending.expiresAt}.`);
     lines.push('Approve:');
     lines.push('```');

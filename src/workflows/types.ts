@@ -14,6 +14,12 @@ export interface ArazzoRunInput {
   inputs?: Record<string, unknown>;
   /** Per source-description name, a base URL replacing the description's server (hosts the worker allows). */
   servers?: Record<string, string>;
+  /**
+   * Secret outputs to deliver instead of keeping them in history: output name (or `stepId.output`) →
+   * `<sink>:<name>`, e.g. `{"newConnectionString": "file:prisma-new.txt"}` (the worker's ARAZZO_SECRET_SINK_DIR).
+   * The step then records only a reference; later steps using the output read it inside their activity.
+   */
+  deliver?: Record<string, string>;
   approval?: ApprovalOptions;
   /** Pre-flight errors stop the run before its first request unless this is `run-anyway`. */
   preflight?: 'enforce' | 'run-anyway';
@@ -94,6 +100,8 @@ export interface PendingApproval {
   url: string;
   /** Non-secret path parameter values: what exactly will be affected. */
   target: Record<string, string>;
+  /** Secrets minted so far and where they were delivered (`step.output → secret delivered to file:x`). */
+  delivered?: string[];
   requestedAt: string;
   expiresAt: string;
 }

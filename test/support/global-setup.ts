@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
+import { failureConverterPath } from '../../src/codec/data-converter.js';
+import { formatKeyList, newKey } from '../../src/codec/keys.js';
 import { startDevServer } from '../../src/devserver/dev-server.js';
 
 declare module 'vitest' {
@@ -15,15 +17,22 @@ declare module 'vitest' {
     temporalNamespace: string;
     temporalUiUrl: string;
     workflowBundlePath: string;
+    /** The dev server's SQLite file (its `-wal`/`-shm` files sit next to it). */
+    temporalDbFile: string;
+    /** ARAZZO_CODEC_KEYS for this run: every e2e test encrypts payloads with it. */
+    codecKeys: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const work = mkdtempSync(join(tmpdir(), 'arazzo-e2e-'));
-  const server = await startDevServer({ port: 0, uiPort: 0, dbFile: join(work, 'temporal.db') });
+  const dbFile = join(work, 'temporal.db');
+  const server = await startDevServer({ port: 0, uiPort: 0, dbFile });
   try {
     const bundle = await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('./test-workflows.ts', import.meta.url)),
+      // The project's data converter encodes failure messages: the bundle must use the same converter.
+      failureConverterPath,
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
     });
     const bundlePath = join(work, 'workflow-bundle.js');
@@ -32,6 +41,8 @@ export default async function setup(project: TestProject) {
     project.provide('temporalNamespace', server.namespace);
     project.provide('temporalUiUrl', server.uiUrl ?? '');
     project.provide('workflowBundlePath', bundlePath);
+    project.provide('temporalDbFile', dbFile);
+    project.provide('codecKeys', formatKeyList([newKey('e2e-a')]));
   } catch (err) {
     await server.stop();
     throw err;

@@ -1,6 +1,8 @@
 // Deciding what is secret and showing it without revealing it. Pure (runs in workflow code too):
 // the fingerprint is FNV-1a, not a cryptographic hash, and only 4 hex digits of it are shown, which
-// is enough to tell two values apart in a UI and too little to recover anything.
+// is enough to tell two values apart in a UI and too little to recover anything. A secret reference
+// (`{"$secret": ...}`) is not secret itself: it is shown as what it names.
+import { describeRef, isSecretRef } from '../../secrets/refs.js';
 
 const CREDENTIAL_WORDS =
   /(token|secret|password|passwd|apikey|api_key|key|connectionstring|connection_string|credential|privatekey|private_key)$/i;
@@ -25,6 +27,7 @@ export function fingerprint(value: string): string {
 export const MASK = '••••••';
 
 export function maskValue(value: unknown): string {
+  if (isSecretRef(value)) return describeRef(value);
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   return `${MASK} (fp ${fingerprint(text)})`;
 }
@@ -39,4 +42,10 @@ export function maskRecord(
     out[name] = value !== undefined && (secretNames.has(name) || isSecretName(name)) ? maskValue(value) : value;
   }
   return out;
+}
+
+/** Inputs that hold secrets: `format: password`, `writeOnly: true`, `x-secret: true`, or a credential name. */
+export function isSecretSchema(name: string, schema: unknown): boolean {
+  const s = (schema && typeof schema === 'object' ? schema : {}) as Record<string, unknown>;
+  return s.format === 'password' || s.writeOnly === true || s['x-secret'] === true || isSecretName(name);
 }

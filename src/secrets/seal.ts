@@ -1,0 +1,64 @@
+// Seals on plan operations: the loadPlan activity (which read the description itself) signs each
+// operation's source name and server URL; the step activity trusts an operation's own server for a
+// secret only when the seal verifies. A plan given in a run's input (nested runs, continue-as-new
+// carry loadPlan's plan, seals included) cannot name a new server for a secret without the key.
+// The key is derived from the codec keys (all of them verify, the newest signs); without codec keys,
+// a per-process key (seals then hold only within one worker process).
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Plan, PlanOperation } from '../arazzo/plan/types.js';
+import { type KeyRing, loadKeyRing } from '../codec/keys.js';
+
+type SealedOperation = PlanOperation & { seal?: string };
+
+let ring: Array<{ id: string; key: Buffer }> | undefined;
+
+function keys(): Array<{ id: string; key: Buffer }> {
+  if (!ring) ring = deriveSealKeys(loadKeyRing());
+  return ring;
+}
+
+export function deriveSealKeys(codecKeys: KeyRing | undefined): Array<{ id: string; key: Buffer }> {
+  if (!codecKeys?.length) return [{ id: 'process', key: randomBytes(32) }];
+  return codecKeys.map((k) => ({ id: k.id, key: createHmac('sha256', k.key).update('arazzo-plan-seal-v1').digest() }));
+}
+
+function mac(key: Buffer, op: PlanOperation): string {
+  return createHmac('sha256', key)
+    .update(JSON.stringify([op.sourceName, op.serverUrl]))
+    .digest('base64url');
+}
+
+export function sealOf(op: PlanOperation): string {
+  const all = keys();
+  const newest = all[all.length - 1];
+  return `${newest.id}.${mac(newest.key, op)}`;
+}
+
+/** The operation's own server URL when its seal verifies, else undefined. */
+export function verifiedServerUrl(op: PlanOperation): string | undefined {
+  const seal = (op as SealedOperation).seal;
+  if (typeof seal !== 'string') return undefined;
+  const dot = seal.lastIndexOf('.');
+  const key = keys().find((k) => k.id === seal.slice(0, dot));
+  if (!key) return undefined;
+  const given = Buffer.from(seal.slice(dot + 1));
+  const expected = Buffer.from(mac(key.key, op));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? op.serverUrl : undefined;
+}
+
+/** Adds a seal to every operation (and compensation operation) of the plan, in place. */
+export function sealPlan(plan: Plan): Plan {
+  for (const workflow of Object.values(plan.workflows)) {
+    for (const step of workflow.steps) {
+      if (step.operation) (step.operation as SealedOperation).seal = sealOf(step.operation);
+      if (step.compensation)
+        (step.compensation.operation as SealedOperation).seal = sealOf(step.compensation.operation);
+    }
+  }
+  return plan;
+}
+
+/** Tests only. */
+export function setSealKeysForTests(codecKeys: KeyRing | undefined): void {
+  ring = deriveSealKeys(codecKeys);
+}
