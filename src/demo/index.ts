@@ -1,0 +1,1 @@
+export { type DemoOptions, type DemoOutcome, runDemo } from './demo.js';

@@ -1,0 +1,17 @@
+// `npm run demo [-- deepgram] [-- --manual]`
+import { runDemo } from './demo.js';
+
+const args = process.argv.slice(2);
+const provider = args.includes('deepgram') ? 'deepgram' : 'prisma';
+const unknown = args.filter((a) => !['deepgram', 'prisma', '--manual'].includes(a));
+if (unknown.length) {
+  console.error(`unknown argument(s): ${unknown.join(' ')}\nusage: npm run demo [-- deepgram] [-- --manual]`);
+  process.exit(2);
+}
+try {
+  await runDemo({ provider, manual: args.includes('--manual') });
+  process.exit(0);
+} catch (err) {
+  console.error(`\ndemo failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
