@@ -20,7 +20,8 @@ import { RequestBuildError } from '../arazzo/request/index.js';
 import { SecretRefError } from '../secrets/resolver.js';
 import { StepSecrets } from '../secrets/step-secrets.js';
 import { noSecretPolicy } from '../secrets/policy.js';
-import type { WorkerPolicy } from './config.js';
+import { hostAllowed, type WorkerPolicy } from './config.js';
+import { verifiedServerUrl } from '../secrets/seal.js';
 import { type HttpOutcome, sendHttp } from './http.js';
 
 export interface RunStepInput {
@@ -75,6 +76,17 @@ export function makeRunStep(policy: WorkerPolicy) {
       stepId: input.stepId,
       deliver: input.deliver,
     });
+    // Every request, secret or not, goes only where this worker agreed: the server of a description it
+    // loaded itself (the plan's seal), or an override on a host it allows. A plan forged in a run's
+    // input can name neither.
+    const destinationProblem = checkDestination(input, policy);
+    if (destinationProblem) {
+      throw ApplicationFailure.create({
+        type: 'RequestBuildError',
+        message: `step ${input.stepId}: ${destinationProblem}; nothing was sent`,
+        nonRetryable: true,
+      });
+    }
     let request: ReturnType<typeof buildOperationRequest>;
     try {
       request = await secrets.buildRequest(input.call, input.context, {
@@ -256,4 +268,15 @@ async function pauseForTestHook(policy: WorkerPolicy, stepId: string): Promise<v
   if (!hook || hook.stepId !== stepId) return;
   writeFileSync(join(hook.markerDir, `${stepId}.paused`), String(process.pid));
   await new Promise(() => {});
+}
+
+function checkDestination(input: RunStepInput, policy: WorkerPolicy): string | undefined {
+  if (input.serverUrl !== undefined) {
+    return hostAllowed(input.serverUrl, policy.allowedServerHosts)
+      ? undefined
+      : `server override ${input.serverUrl} is not on a host this worker allows (ARAZZO_ALLOWED_SERVER_HOSTS)`;
+  }
+  return verifiedServerUrl(input.call.operation) === undefined
+    ? `the operation was not planned by this worker (no valid seal): refusing to call ${input.call.operation.serverUrl}`
+    : undefined;
 }

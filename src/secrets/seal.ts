@@ -3,10 +3,35 @@
 // secret only when the seal verifies. A plan given in a run's input (nested runs, continue-as-new
 // carry loadPlan's plan, seals included) cannot name a new server for a secret without the key.
 // The key is derived from the codec keys (all of them verify, the newest signs); without codec keys,
-// a per-process key (seals then hold only within one worker process).
+// from ARAZZO_PLAN_SEAL_KEY or a local key file, so seals still verify after a worker restart.
+// The step activity refuses every request (not only secret ones) whose operation has no valid seal
+// and no allowed server override (src/activities/run-step.ts).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Plan, PlanOperation } from '../arazzo/plan/types.js';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type KeyRing, loadKeyRing } from '../codec/keys.js';
+
+const sealKeyFile = resolve(fileURLToPath(new URL('../../', import.meta.url)), '.secrets/plan-seal.key');
+
+/**
+ * Without codec keys, seals must still verify after a worker restart (runs outlive worker processes):
+ * ARAZZO_PLAN_SEAL_KEY (base64, shared by all workers), else a key file created once (mode 0600).
+ */
+function localSealKey(): Buffer {
+  const fromEnv = process.env.ARAZZO_PLAN_SEAL_KEY;
+  if (fromEnv) return Buffer.from(fromEnv, 'base64');
+  if (!existsSync(sealKeyFile)) {
+    mkdirSync(dirname(sealKeyFile), { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(sealKeyFile, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another worker made it first
+    }
+  }
+  return Buffer.from(readFileSync(sealKeyFile, 'utf8').trim(), 'base64');
+}
 
 type SealedOperation = PlanOperation & { seal?: string };
 
@@ -18,7 +43,7 @@ function keys(): Array<{ id: string; key: Buffer }> {
 }
 
 export function deriveSealKeys(codecKeys: KeyRing | undefined): Array<{ id: string; key: Buffer }> {
-  if (!codecKeys?.length) return [{ id: 'process', key: randomBytes(32) }];
+  if (!codecKeys?.length) return [{ id: 'local', key: localSealKey() }];
   return codecKeys.map((k) => ({ id: k.id, key: createHmac('sha256', k.key).update('arazzo-plan-seal-v1').digest() }));
 }
 
