@@ -21,6 +21,7 @@ import { SecretRefError } from '../secrets/resolver.js';
 import { StepSecrets } from '../secrets/step-secrets.js';
 import { noSecretPolicy } from '../secrets/policy.js';
 import { hostAllowed, type WorkerPolicy } from './config.js';
+import { findCreatedResource } from '../arazzo/plan/created-resources.js';
 import { verifiedServerUrl } from '../secrets/seal.js';
 import { type HttpOutcome, sendHttp } from './http.js';
 
@@ -55,6 +56,11 @@ export interface StepResult {
   retryAfterSeconds?: number;
   /** A DELETE repeated after an ambiguous failure found nothing: it had already happened. */
   alreadyGone?: boolean;
+  /**
+   * A create (POST) the server accepted although the step failed: the identifiers in the response, and
+   * its one-time secrets (delivered to the worker's sink, or kept encrypted; always shown masked).
+   */
+  created?: { ids: Record<string, string>; secrets: Record<string, unknown> };
   durationMs: number;
   attempt: number;
 }
@@ -209,8 +215,19 @@ export function makeRunStep(policy: WorkerPolicy) {
       });
     }
 
+    const accepted = response.statusCode >= 200 && response.statusCode < 300;
+    let created: StepResult['created'];
+    if (!judged.successful && accepted && method === 'POST') {
+      const found = findCreatedResource(response.body);
+      if (Object.keys(found.ids).length || Object.keys(found.secrets).length) {
+        const runTag = (info.workflowExecution?.workflowId ?? 'run').replace(/[^A-Za-z0-9_.-]/g, '_');
+        created = { ids: found.ids, secrets: await secrets.keepCreatedSecrets(found.secrets, runTag) };
+      }
+    }
+
     return {
       ...base,
+      created,
       successful: judged.successful,
       failedCriterion: judged.successful
         ? undefined

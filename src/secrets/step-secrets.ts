@@ -149,6 +149,39 @@ export class StepSecrets {
     return this.strict.deep(out, { whole: true });
   }
 
+  /**
+   * One-time secrets found in the response of a create that the step then judged failed: delivered to
+   * the worker's file sink when it has one (named after the run and step), otherwise kept as values
+   * (history is encrypted by the codec) — in both cases masked in every message and view.
+   */
+  async keepCreatedSecrets(found: Record<string, string>, runTag: string): Promise<Record<string, unknown>> {
+    const sink = sinksFor(this.options.policy.sinkDir).get('file');
+    const out: Record<string, unknown> = {};
+    let n = 0;
+    for (const [pointer, value] of Object.entries(found)) {
+      this.remember(value, true);
+      if (!sink) {
+        out[pointer] = value;
+        continue;
+      }
+      n += 1;
+      const name = `recovered-${runTag}-${this.options.stepId}-${n}.txt`;
+      await sink.deliver(name, value);
+      out[pointer] = {
+        $secret: `delivered:file:${name}`,
+        delivered: {
+          to: 'file',
+          name,
+          fingerprint: fingerprint(value),
+          step: this.options.stepId,
+          output: pointer,
+          at: new Date().toISOString(),
+        },
+      } satisfies SecretRef;
+    }
+    return out;
+  }
+
   text(message: string): string {
     return this.all.text(message);
   }

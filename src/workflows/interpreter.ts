@@ -23,8 +23,8 @@ import { DEFAULT_STEP_BUDGET, decideNext, type Move, recordRetries } from '../ar
 import { buildOperationRequest } from '../arazzo/plan/step-execution.js';
 import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
 import { evaluateOutputs } from '../arazzo/request/outputs.js';
-import { isSecretName, maskRecord } from '../arazzo/secrets/mask.js';
-import { deliveredSecrets } from '../secrets/refs.js';
+import { isSecretName, maskRecord, maskValue } from '../arazzo/secrets/mask.js';
+import { deliveredSecrets, describeRef, isSecretRef } from '../secrets/refs.js';
 import type { ArazzoActivities, RunStepInput, StepResult } from '../activities/index.js';
 import { type arazzoLock, acquireLock, releaseLock } from './lock.js';
 import {
@@ -261,9 +261,10 @@ class Interpreter {
           return this.failAfterStep(
             step,
             `step ${step.stepId} ended the workflow through failure action "${move.action.name}": ${failureMessage(result)}`,
+            result,
           );
         case 'fail':
-          return this.failAfterStep(step, move.reason);
+          return this.failAfterStep(step, move.reason, result);
         case 'budget-exceeded':
           throw ApplicationFailure.create({ type: 'StepBudgetExceeded', message: move.reason, nonRetryable: true });
       }
@@ -290,13 +291,16 @@ class Interpreter {
   }
 
   /**
-   * A step failed and no action handles it. If an earlier step created something it can undo, the
-   * run does not just fail and leave it behind: it waits for an operator to abort (with or without
-   * compensation) or retry. Otherwise it fails with the step, request and criterion.
+   * A step failed and no action handles it. If the server accepted a create anyway (the step itself
+   * made something) or an earlier step created something it can undo, the run does not just fail and
+   * leave it behind: it names what exists and waits for an operator to abort (with or without
+   * compensation). Otherwise it fails with the step, request and criterion.
    */
-  private async failAfterStep(step: PlanStep, reason: string): Promise<Ending> {
+  private async failAfterStep(step: PlanStep, reason: string, result?: StepResult): Promise<Ending> {
     const undoable = this.completedSteps.filter((id) => this.findStep(id)?.compensation);
-    if (undoable.length === 0) {
+    const created = result?.created;
+    const createdIds = created ? Object.entries(created.ids) : [];
+    if (createdIds.length === 0 && undoable.length === 0) {
       throw ApplicationFailure.create({
         type: 'StepFailed',
         message: reason,
@@ -304,16 +308,36 @@ class Interpreter {
         details: [this.failureDetails(step)],
       });
     }
-    const choice = await this.awaitOperator(
-      step,
-      reason,
-      `completed steps that can be undone: ${undoable.join(', ')} (outputs: ${JSON.stringify(maskRecord(this.outputsOf(undoable), this.tracker.secretNames))})`,
-      [
-        'abort with {"compensate": true} to undo them',
-        'abort with {"compensate": false} to leave them',
-        'retryStep to send the step again',
-      ],
-    );
+    const known: string[] = [];
+    const options: string[] = [];
+    if (created && createdIds.length) {
+      known.push(
+        `the server accepted ${step.stepId} (HTTP ${result?.statusCode}) and created ${createdIds.map(([pointer, id]) => `${id} (response ${pointer})`).join(', ')}`,
+      );
+      for (const [pointer, secret] of Object.entries(created.secrets)) {
+        known.push(
+          isSecretRef(secret)
+            ? `its one-time secret at ${pointer}: ${describeRef(secret)}`
+            : `its one-time secret at ${pointer} is kept in this run's encrypted history (${maskValue(secret)})`,
+        );
+      }
+      if (step.compensation) {
+        this.completedSteps.push(step.stepId);
+        options.push(`abort with {"compensate": true} to delete it (x-compensation of ${step.stepId})`);
+      } else {
+        options.push(
+          `no x-compensation is declared for ${step.stepId}: delete ${createdIds.map(([, id]) => id).join(', ')} at the provider, then abort with {"compensate": false}`,
+        );
+      }
+    }
+    if (undoable.length) {
+      known.push(
+        `completed steps that can be undone: ${undoable.join(', ')} (outputs: ${JSON.stringify(maskRecord(this.outputsOf(undoable), this.tracker.secretNames))})`,
+      );
+      options.push('abort with {"compensate": true} to undo them, or {"compensate": false} to leave them');
+    }
+    if (!created) options.push('retryStep to send the step again');
+    const choice = await this.awaitOperator(step, reason, known.join('; '), options);
     if (choice.kind === 'abort') return this.abort(choice.args);
     if (choice.kind === 'supply') {
       this.stepOutputs[step.stepId] = { ...(this.stepOutputs[step.stepId] ?? {}), ...choice.args.outputs };

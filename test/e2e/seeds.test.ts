@@ -1,8 +1,12 @@
 // The user's own documents, unchanged: refused by pre-flight before they touch anything; and, when
 // forced past pre-flight, failing the way FACTS.md predicts, with messages that say what happened.
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestsWith, startRun, startWorker, waitForState } from '../support/rotation.js';
+import { defaultDocumentRoot } from '../../src/activities/config.js';
+import { requestsWith, startRun, startWorker, testPolicy, waitForState } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
@@ -109,5 +113,82 @@ describe('the seeds as given', () => {
     );
     expect(deepgram.credentialWorks(old.key)).toBe(false);
     expect(deepgram.audit.revocations(old.keyId)).toHaveLength(1);
+  });
+});
+
+describe('the Prisma seed with only its first step fixed: the dangerous case', () => {
+  let env: TemporalTestEnv;
+  const sims = useSimulators();
+  let work: string;
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    work = mkdtempSync(join(tmpdir(), 'arazzo-seed-variant-'));
+  });
+  afterAll(async () => {
+    await env?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('the create succeeds (200, not 201): the run names the new id, keeps its secret delivered, and says how to clean up', async () => {
+    // The seed unchanged but for confirmDatabase, made to check what the real API returns.
+    const root = join(work, 'docs');
+    cpSync(join(defaultDocumentRoot, 'openapi'), join(root, 'openapi'), { recursive: true });
+    mkdirSync(join(root, 'seeds'));
+    const seed = readFileSync(join(defaultDocumentRoot, PRISMA_SEED), 'utf8');
+    const variant = seed
+      .replace('condition: $.status == "active"', 'condition: $.data.status == "ready"')
+      .replace('status: $response.body#/status', 'status: $response.body#/data/status');
+    expect(variant).not.toBe(seed);
+    writeFileSync(join(root, PRISMA_SEED), variant);
+    const sinkDir = join(work, 'delivered');
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    const taskQueue = env.uniqueTaskQueue('seed-variant');
+    const worker = await startWorker(
+      env,
+      taskQueue,
+      testPolicy({ documentRoot: root, secrets: { envAllow: [], hostBindings: [], sinkDir } }),
+    );
+    const { parked, error } = await worker.runUntil(async () => {
+      const handle = await startRun(env, taskQueue, {
+        document: PRISMA_SEED,
+        inputs: { apiToken: seeded.serviceToken, databaseId: seeded.databaseId, connectionName: 'rotated' },
+        servers: { postgresManagementApi: prisma.baseUrl },
+        preflight: 'run-anyway',
+        stepTimeout: '5s',
+      });
+      const p = await waitForState(handle, 'needs-attention');
+      await handle.executeUpdate('abort', {
+        args: [{ by: 'operator', reason: 'cleaned up by hand', compensate: false }],
+      });
+      return { parked: p, error: await handle.result().catch((e) => e) };
+    });
+    const created = prisma.state.connections(seeded.databaseId).find((c) => c.id !== seeded.connectionId)!;
+    expect(parked.attention?.stepId).toBe('createConnection');
+    expect(parked.attention?.reason).toMatch(
+      /^step 'createConnection' failed: POST http:\/\/127\.0\.0\.1:\d+\/v1\/databases\/\S+\/connections answered 200; \$statusCode == 201: found 200, expected 201$/,
+    );
+    expect(parked.attention?.known).toContain(
+      `the server accepted createConnection (HTTP 200) and created ${created.id} (response /data/id)`,
+    );
+    expect(parked.attention?.known).toMatch(
+      /its one-time secret at \/data\/endpoints\/direct\/connectionString: secret delivered to file:recovered-\S+-createConnection-\d\.txt \(fp [0-9a-f]{4}\)/,
+    );
+    expect(parked.attention?.options).toContain(
+      `no x-compensation is declared for createConnection: delete ${created.id} at the provider, then abort with {"compensate": false}`,
+    );
+    // The secret was delivered (mode 0600) and works; it appears nowhere in what the run shows.
+    const files = readdirSync(sinkDir).filter((f) => f.includes('createConnection'));
+    const secrets = files.map((f) => readFileSync(join(sinkDir, f), 'utf8'));
+    expect(secrets.some((s) => prisma.credentialWorks(s))).toBe(true);
+    for (const f of files) expect(statSync(join(sinkDir, f)).mode & 0o777).toBe(0o600);
+    const shown = JSON.stringify(parked);
+    for (const s of secrets) expect(shown.includes(s)).toBe(false);
+    // Ended by the operator: nothing revoked, the old connection still works, exactly one create.
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(error.cause.message).toBe('aborted by operator: cleaned up by hand');
+    expect(requestsWith(prisma, 'POST')).toHaveLength(1);
+    expect(requestsWith(prisma, 'DELETE')).toHaveLength(0);
+    expect(prisma.credentialWorks(seeded.connectionString)).toBe(true);
   });
 });
