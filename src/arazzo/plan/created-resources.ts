@@ -16,7 +16,7 @@ const ID_KEY = /^(id|[a-z0-9]+_id|[a-z0-9]+Id)$/;
 /** Wrapper objects APIs put a created resource in. */
 const ENVELOPES = new Set(['data', 'item', 'result', 'resource']);
 
-function escape(token: string): string {
+function escapeToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -26,7 +26,7 @@ export function findCreatedResource(body: unknown): CreatedResource {
   const visit = (value: unknown, pointer: string, depth: number, idLevel: boolean) => {
     if (depth > 4 || value === null || typeof value !== 'object' || Array.isArray(value)) return;
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      const here = `${pointer}/${escape(key)}`;
+      const here = `${pointer}/${escapeToken(key)}`;
       if (typeof child === 'string' && child.length > 0) {
         if (idLevel && ID_KEY.test(key)) found.ids[here] = child;
         else if (isSecretName(key)) found.secrets[here] = child;
