@@ -109,8 +109,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       const status = (err as { status?: number }).status ?? 400;
       return [send(res, status, { error: status === 413 ? 'body too large' : 'expected JSON' }), 0];
     }
-    if (!Array.isArray(body?.payloads)) return [send(res, 400, { error: 'expected {"payloads": [...]}' }), 0];
-    const payloads = body.payloads.map(fromJson);
+    // The `temporal` CLI sends `{}` when there is nothing to encode (a query without arguments): no payloads.
+    const listed = body && typeof body === 'object' && body.payloads === undefined ? [] : body?.payloads;
+    if (!Array.isArray(listed)) return [send(res, 400, { error: 'expected {"payloads": [...]}' }), 0];
+    const payloads = listed.map(fromJson);
     try {
       const out = path === '/encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
       return [send(res, 200, { payloads: out.map(toJson) }), payloads.length];

@@ -1,0 +1,49 @@
+// The command tree. Commands only parse flags and call functions (one concept per file beside this).
+import { Command } from 'commander';
+import { checkCommand } from './commands/check.js';
+import { approveCommand, rejectCommand } from './commands/decide.js';
+import { demoCommand } from './commands/demo.js';
+import { listCommand } from './commands/list.js';
+import { scheduleCommand } from './commands/schedule.js';
+import { serverCommand } from './commands/server.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+import { workerCommand } from './commands/worker.js';
+
+export function createProgram(version: string): Command {
+  const program = new Command('arazzo-temporal')
+    .description('Run Arazzo 1.0.x workflows as durable Temporal workflows (credential rotations).')
+    .version(version)
+    .option('--address <host:port>', 'Temporal frontend (default: TEMPORAL_ADDRESS, the profile, localhost:7233)')
+    .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE, the profile, "default")')
+    .option('--profile <name>', 'temporal.toml profile (default: TEMPORAL_PROFILE, "default")')
+    .option('--debug', 'print stack traces with errors', false)
+    .addHelpText(
+      'after',
+      '\nConnection settings are read like the `temporal` CLI does: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,\nTEMPORAL_API_KEY, TLS variables, and profiles in temporal.toml (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE).',
+    );
+  // Settings subcommands inherit: usage errors throw (main maps them to exit 2) with a hint.
+  program.exitOverride().showHelpAfterError('(add --help for usage)');
+  for (const command of [
+    checkCommand(),
+    listCommand(),
+    startCommand(),
+    approveCommand(),
+    rejectCommand(),
+    statusCommand(),
+    workerCommand(),
+    serverCommand(),
+    scheduleCommand(),
+    demoCommand(),
+  ]) {
+    program.addCommand(inherit(command, program));
+  }
+  return program;
+}
+
+/** addCommand() does not copy settings (command() does): exitOverride and the help hint go down the tree. */
+function inherit(command: Command, parent: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inherit(sub, command);
+  return command;
+}

@@ -1,0 +1,66 @@
+// Which workflow inputs are secrets: by schema (`format: password`, `writeOnly`, `x-secret`) or by
+// name (src/arazzo/secrets/mask.ts). The CLI never prints their values.
+import type { ArazzoDocument, Workflow } from '../arazzo/model.js';
+import { isSecretName } from '../arazzo/secrets/mask.js';
+
+export type InputSchema = Record<string, unknown>;
+
+export interface InputDescription {
+  name: string;
+  type: string;
+  required: boolean;
+  secret: boolean;
+  description?: string;
+}
+
+/** The workflow's input properties, with `$ref: '#/components/inputs/x'` followed. */
+export function inputProperties(workflow: Workflow, document: ArazzoDocument): Record<string, InputSchema> {
+  const schema = resolveRef(workflow.inputs as InputSchema | undefined, document);
+  const properties = schema?.properties;
+  if (!properties || typeof properties !== 'object') return {};
+  const out: Record<string, InputSchema> = {};
+  for (const [name, value] of Object.entries(properties as Record<string, InputSchema>)) {
+    out[name] = resolveRef(value, document) ?? {};
+  }
+  return out;
+}
+
+export function requiredInputs(workflow: Workflow, document: ArazzoDocument): string[] {
+  const schema = resolveRef(workflow.inputs as InputSchema | undefined, document);
+  return Array.isArray(schema?.required) ? (schema.required as string[]) : [];
+}
+
+export function isSecretInput(name: string, schema: InputSchema | undefined): boolean {
+  return (
+    schema?.format === 'password' || schema?.writeOnly === true || schema?.['x-secret'] === true || isSecretName(name)
+  );
+}
+
+export function describeInputs(workflow: Workflow, document: ArazzoDocument): InputDescription[] {
+  const required = new Set(requiredInputs(workflow, document));
+  return Object.entries(inputProperties(workflow, document)).map(([name, schema]) => ({
+    name,
+    type: typeOf(schema),
+    required: required.has(name),
+    secret: isSecretInput(name, schema),
+    description: typeof schema.description === 'string' ? schema.description.replace(/\s+/g, ' ').trim() : undefined,
+  }));
+}
+
+function typeOf(schema: InputSchema): string {
+  const type = Array.isArray(schema.type) ? schema.type.join('|') : (schema.type as string | undefined);
+  if (type === 'array') {
+    const items = schema.items as InputSchema | undefined;
+    return `array<${items ? typeOf(items) : 'any'}>`;
+  }
+  if (schema.enum && Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join('|');
+  return type ?? 'any';
+}
+
+function resolveRef(schema: InputSchema | undefined, document: ArazzoDocument): InputSchema | undefined {
+  const ref = schema?.$ref;
+  if (typeof ref !== 'string') return schema;
+  const match = /^#\/components\/inputs\/(.+)$/.exec(ref);
+  const target = match ? (document.components?.inputs?.[match[1]] as InputSchema | undefined) : undefined;
+  return target ?? schema;
+}

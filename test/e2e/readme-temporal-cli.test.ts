@@ -1,0 +1,168 @@
+// README.md's "The `temporal` CLI path", executed VERBATIM: every ```sh block marked
+// `<!-- readme-test: temporal-cli NAME -->` runs in bash as written. Only the values the README tells
+// the reader to export (TEMPORAL_ADDRESS, TEMPORAL_CODEC_ENDPOINT, the simulators' URLs and ids) come
+// from this test, through those same variables. A worker in this process plays the README's worker:
+// task queue "arazzo", tokens only from PRISMA_TOKEN / DEEPGRAM_KEY, new secrets delivered to files.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTemporalCli } from '../../scripts/temporal-install.mjs';
+import { type CodecServer, startCodecServer } from '../../src/codec/codec-server.js';
+import { getEncryptionCodec } from '../../src/codec/data-converter.js';
+import { projectRoot } from '../support/cli.js';
+import { startWorker, testPolicy } from '../support/rotation.js';
+import { useSimulators } from '../support/simulators.js';
+import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+
+const BLOCKS = [
+  'prisma-start',
+  'prisma-progress',
+  'prisma-approve',
+  'prisma-result',
+  'deepgram-key',
+  'deepgram-start',
+  'deepgram-waiting',
+  'deepgram-approve',
+];
+
+/** The marked blocks of README.md, by name. */
+function readmeBlocks(tag: string): Map<string, string> {
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  const blocks = new Map<string, string>();
+  const pattern = new RegExp(`<!-- readme-test: ${tag} (\\S+) -->\\n\`\`\`sh\\n([\\s\\S]*?)\\n\`\`\`\\n`, 'g');
+  for (const m of readme.matchAll(pattern)) blocks.set(m[1], m[2]);
+  return blocks;
+}
+
+describe('README: the `temporal` CLI path, run verbatim', () => {
+  let env: TemporalTestEnv;
+  let codec: CodecServer;
+  let worker: Worker;
+  let running: Promise<void>;
+  let work: string;
+  const sims = useSimulators();
+  const blocks = readmeBlocks('temporal-cli');
+
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    const encryption = getEncryptionCodec();
+    if (!encryption) throw new Error('the e2e harness must run with a codec key');
+    codec = await startCodecServer({ codec: encryption, port: 0 });
+    work = mkdtempSync(join(tmpdir(), 'arazzo-readme-'));
+    worker = await startWorker(
+      env,
+      'arazzo',
+      testPolicy({
+        secrets: { envAllow: ['PRISMA_TOKEN', 'DEEPGRAM_KEY'], sinkDir: join(work, 'delivered'), hostBindings: [] },
+      }),
+    );
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await codec?.close();
+    await env?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('marks exactly the blocks this test runs', () => {
+    expect([...blocks.keys()]).toEqual(BLOCKS);
+  });
+
+  it('rotates the Prisma connection (input file) and the Deepgram key (inline input) with temporal workflow start/query/signal/result/show', async () => {
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    const deepgram = await sims.deepgram();
+    const admin = deepgram.seed({ comment: 'rotation admin', scopes: ['admin'] });
+    // The worker's environment (README: PRISMA_TOKEN=... DEEPGRAM_KEY=... npx arazzo-temporal worker).
+    process.env.PRISMA_TOKEN = seeded.serviceToken;
+    process.env.DEEPGRAM_KEY = admin.key;
+    const shell: Record<string, string> = {
+      PATH: `${dirname(ensureTemporalCli({ quiet: true }))}:${process.env.PATH}`,
+      HOME: process.env.HOME ?? work,
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: env.namespace,
+      TEMPORAL_CODEC_ENDPOINT: codec.url,
+      PRISMA_URL: prisma.baseUrl,
+      PRISMA_DATABASE_ID: seeded.databaseId,
+      PRISMA_CONNECTION_ID: seeded.connectionId,
+      DEEPGRAM_URL: deepgram.baseUrl,
+      DEEPGRAM_PROJECT_ID: admin.projectId,
+      DEEPGRAM_KEY_ID: admin.keyId,
+      DEEPGRAM_KEY: admin.key,
+    };
+    const secrets = [seeded.serviceToken, seeded.connectionString, admin.key];
+    const outputs: string[] = [];
+    const run = async (name: string) => {
+      const result = await bash(blocks.get(name)!, shell, work);
+      outputs.push(result.stdout, result.stderr);
+      expect(result.code, `${name}:\n${result.stdout}\n${result.stderr}`).toBe(0);
+      return result.stdout;
+    };
+    const until = async (name: string, done: (out: string) => boolean) => {
+      let last = '';
+      for (let i = 0; i < 120; i++) {
+        last = await run(name);
+        if (done(last)) return last;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      throw new Error(`${name} never showed what was expected:\n${last}`);
+    };
+
+    // Prisma: from a file, the token as a reference, the new secret delivered to a file.
+    expect(await run('prisma-start')).toContain('rotate-prisma-1');
+    const waiting = await until('prisma-progress', (out) => out.includes('awaiting-approval'));
+    expect(waiting).toContain('revokeOldConnection');
+    expect(waiting).toContain(`/connections/${seeded.connectionId}`);
+    await run('prisma-approve');
+    const result = await run('prisma-result');
+    expect(result).toContain('completed');
+    expect(result).toContain('delivered:file:prisma-new-connection.txt');
+    expect(result).toContain('WorkflowExecutionCompleted');
+    const minted = readFileSync(join(work, 'delivered', 'prisma-new-connection.txt'), 'utf8').trim();
+    expect(prisma.credentialWorks(minted)).toBe(true);
+    expect(prisma.credentialWorks(seeded.connectionString)).toBe(false);
+    secrets.push(minted);
+
+    // Deepgram: the key to rotate, then inline input; found by the search attribute while it waits.
+    const oldKeyId = (await run('deepgram-key')).trim();
+    expect(deepgram.state.key(oldKeyId)).toBeDefined();
+    shell.DEEPGRAM_OLD_KEY_ID = oldKeyId;
+    expect(await run('deepgram-start')).toContain('rotate-deepgram-1');
+    const listed = await until(
+      'deepgram-waiting',
+      (out) => out.includes('rotate-deepgram-1') && /"state":\s*"awaiting-approval"/.test(out),
+    );
+    expect(listed).toContain('deleteOldKey');
+    const done = await run('deepgram-approve');
+    expect(done).toContain('completed');
+    expect(done).toContain('delivered:file:deepgram-new-key.txt');
+    const newKey = readFileSync(join(work, 'delivered', 'deepgram-new-key.txt'), 'utf8').trim();
+    expect(deepgram.credentialWorks(newKey)).toBe(true);
+    expect(deepgram.state.key(oldKeyId)).toMatchObject({ deleted: true });
+    secrets.push(newKey);
+
+    // Nothing the commands printed holds a secret.
+    const printed = outputs.join('\n');
+    expect(secrets.filter((s) => printed.includes(s))).toEqual([]);
+  });
+});
+
+function bash(script: string, env: Record<string, string>, cwd: string) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', script], { env, cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
