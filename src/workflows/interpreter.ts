@@ -11,6 +11,7 @@ import {
   continueAsNew,
   executeChild,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -172,6 +173,7 @@ class Interpreter {
       this.plan = loaded.plan;
       this.inputs = loaded.inputs;
       this.searchAttributes = loaded.searchAttributes;
+      this.tracker.progress.workflowId = loaded.plan.workflowId;
       this.tracker.enableSearchAttributes(loaded.searchAttributes);
       this.tracker.setLockKey(loaded.lockKey);
     }
@@ -521,8 +523,8 @@ class Interpreter {
       requestedAt,
       expiresAt: new Date(Date.parse(requestedAt) + durationMs(timeout)).toISOString(),
     });
-    this.tracker.step(step.stepId).status = 'awaiting-approval';
-    this.tracker.progress.currentStep = step.stepId;
+    // Runs recorded before this patch did not point ArazzoStep at the step awaiting approval.
+    this.tracker.awaitApproval(step.stepId, patched('arazzo-step-awaiting-approval'));
     this.tracker.setState('awaiting-approval');
     const decided = await condition(() => this.approvalDecision !== undefined, timeout, {
       summary: `awaiting approval of ${step.stepId}`,

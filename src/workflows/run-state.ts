@@ -72,6 +72,13 @@ export class RunStateTracker {
     this.publish();
   }
 
+  /** The step now waiting for a person; `searchable` also points ArazzoStep at it (see the patch in awaitApproval). */
+  awaitApproval(stepId: string, searchable: boolean) {
+    this.step(stepId).status = 'awaiting-approval';
+    this.progress.currentStep = stepId;
+    if (searchable) this.upsert([{ key: ArazzoStep, value: stepId }]);
+  }
+
   finishStep(stepId: string, status: StepProgress['status'], httpStatus?: number, message?: string) {
     const step = this.step(stepId);
     step.status = status;

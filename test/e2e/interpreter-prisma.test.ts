@@ -48,6 +48,14 @@ describe('interpreter: Prisma rotation', () => {
         ['verifyReplacement', 'succeeded'],
         ['revokeOldConnection', 'awaiting-approval'],
       ]);
+      // Findable by what it waits for (visibility is eventually consistent: poll briefly).
+      const query = `WorkflowId = '${handle.workflowId}' AND ArazzoStep = 'revokeOldConnection' AND ArazzoState = 'awaiting-approval' AND ArazzoWorkflowId = 'rotate-connection'`;
+      let found = 0;
+      for (let i = 0; i < 50 && found === 0; i++) {
+        found = (await env.client.workflow.count(query)).count;
+        if (found === 0) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(found).toBe(1);
       const answer = await handle.executeUpdate('approve', {
         args: [{ stepId: 'revokeOldConnection', approvalId: waiting.pendingApproval!.approvalId, by: 'alice' }],
       });
