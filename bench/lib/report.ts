@@ -1,0 +1,43 @@
+// Writes the report: bench/results/<timestamp>.md and .json, and latest.md / latest.json.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resultsDir } from './environment.js';
+import { markdownTable, type Table } from './format.js';
+import type { MachineInfo } from './machine.js';
+
+export interface Report {
+  startedAt: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  parameters: unknown;
+  scenarios: Record<string, { tables: Table[] } & Record<string, unknown>>;
+  errors: Record<string, string>;
+}
+
+export function markdown(report: Report): string {
+  const m = report.machine;
+  const head = [
+    `# arazzo-temporal bench (${(report.parameters as { mode: string }).mode})`,
+    '',
+    `Started ${report.startedAt}, took ${Math.round(report.durationSeconds)} s.`,
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node}; Temporal SDK ${m.temporalSdk}; ${m.temporalCli}; Redocly CLI ${m.redoclyCli ?? 'not installed'}; commit ${m.gitCommit ?? '?'}; load average at start ${m.loadAverageAtStart}.`,
+    '',
+    'Figures: median [min–max] (n = repetitions). Ratios are of medians, measured side by side in the same run. The dev server, worker children, simulators and client share the machine, so absolute figures move with its load; ratios less so.',
+    '',
+  ];
+  const body = Object.values(report.scenarios).flatMap((s) => s.tables.map(markdownTable));
+  const errors = Object.entries(report.errors).map(([name, message]) => `- **${name} failed**: ${message}`);
+  return [...head, ...body, ...(errors.length ? ['## Errors', '', ...errors, ''] : [])].join('\n');
+}
+
+export function writeReport(report: Report): { markdownPath: string; jsonPath: string } {
+  mkdirSync(resultsDir, { recursive: true });
+  const stamp = report.startedAt.replace(/[:.]/g, '-');
+  const markdownPath = join(resultsDir, `${stamp}.md`);
+  const jsonPath = join(resultsDir, `${stamp}.json`);
+  writeFileSync(markdownPath, markdown(report));
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  copyFileSync(markdownPath, join(resultsDir, 'latest.md'));
+  copyFileSync(jsonPath, join(resultsDir, 'latest.json'));
+  return { markdownPath, jsonPath };
+}

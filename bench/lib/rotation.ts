@@ -1,0 +1,83 @@
+// One Prisma rotation, started either as the interpreter running the corrected Arazzo document or as
+// the hand-written baseline; each on its own freshly seeded database and connection (so each run has
+// its own lock key).
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { PrismaSimulator } from '../../src/simulators/index.js';
+import type { ArazzoRunInput, ArazzoRunResult } from '../../src/workflows/types.js';
+import type { HandwrittenRotationInput } from '../handwritten/workflow.js';
+import { nowMs } from './time.js';
+
+export type Variant = 'interpreter' | 'handwritten';
+export const VARIANTS: readonly Variant[] = ['interpreter', 'handwritten'];
+
+export const PRISMA_DOCUMENT = 'arazzo/rotations/prisma-rotate-connection.arazzo.yaml';
+
+export interface RotationOptions {
+  /** Interpreter only: wait for approval before the DELETE (the document's default). */
+  approval?: boolean;
+}
+
+export interface StartedRotation {
+  handle: WorkflowHandle;
+  /** The interpreter's lock workflow id (its lock is a child workflow with its own history). */
+  lockWorkflowId?: string;
+  startedAt: number;
+}
+
+export async function startRotation(
+  client: Client,
+  sim: PrismaSimulator,
+  taskQueue: string,
+  variant: Variant,
+  options: RotationOptions = {},
+): Promise<StartedRotation> {
+  const seeded = sim.seed();
+  const newName = `bench-${randomUUID().slice(0, 8)}`;
+  const workflowId = `bench-${variant}-${randomUUID()}`;
+  const startedAt = nowMs();
+  if (variant === 'handwritten') {
+    const input: HandwrittenRotationInput = {
+      baseUrl: sim.baseUrl,
+      apiToken: seeded.serviceToken,
+      databaseId: seeded.databaseId,
+      oldConnectionId: seeded.connectionId,
+      newName,
+    };
+    const handle = await client.workflow.start('handwrittenRotation', { taskQueue, workflowId, args: [input] });
+    return { handle, startedAt };
+  }
+  const input: ArazzoRunInput = {
+    document: PRISMA_DOCUMENT,
+    inputs: {
+      apiToken: seeded.serviceToken,
+      databaseId: seeded.databaseId,
+      oldConnectionId: seeded.connectionId,
+      newName,
+    },
+    servers: { prismaManagementApi: sim.baseUrl },
+    approval: options.approval ? undefined : { mode: 'none' },
+  };
+  const handle = await client.workflow.start('arazzoRun', { taskQueue, workflowId, args: [input] });
+  return { handle, lockWorkflowId: `arazzo-lock:prisma:${seeded.databaseId}:${seeded.connectionId}`, startedAt };
+}
+
+/** Waits for the run and checks it really rotated; returns its wall time from start to result. */
+export async function finishRotation(variant: Variant, started: StartedRotation): Promise<number> {
+  const result = await started.handle.result();
+  const ms = nowMs() - started.startedAt;
+  if (variant === 'interpreter' && (result as ArazzoRunResult).status !== 'completed') {
+    throw new Error(`${started.handle.workflowId} ended ${(result as ArazzoRunResult).status}`);
+  }
+  return ms;
+}
+
+export async function runRotation(
+  client: Client,
+  sim: PrismaSimulator,
+  taskQueue: string,
+  variant: Variant,
+): Promise<{ ms: number; started: StartedRotation }> {
+  const started = await startRotation(client, sim, taskQueue, variant);
+  return { ms: await finishRotation(variant, started), started };
+}

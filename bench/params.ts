@@ -1,0 +1,53 @@
+// How much each scenario does: the full run (about 12 minutes on an idle 2-core machine, 20+ when it is
+// shared) and the quick smoke run (`-- --quick`, about a minute; CI may call it, never asserting timings).
+
+export interface BenchParams {
+  mode: 'full' | 'quick';
+  /** Sequential single-run latency: repetitions x runs per repetition, per variant. */
+  latency: { reps: number; runs: number };
+  /** Concurrency ladder (each level: `runs` rotations with at most `concurrency` in flight). */
+  ladder: { concurrency: number; runs: number }[];
+  ladderReps: number;
+  /** The widest level, each variant once in a fresh worker (too long to repeat in the time budget). */
+  wide: { concurrency: number; runs: number; reps: number };
+  /** How many runs' histories are fetched per variant. */
+  historySamples: number;
+  respect: { rotations: number; singleRuns: number; oursReps: number; largeResponsePairs: number };
+  largeResponse: { pairs: number; largeBytes: number };
+  /** The large description is written without YAML aliases; a smaller one with them shows how load grows. */
+  engine: { reps: number; loopMs: number; largeDescriptionBytes: number; aliasedDescriptionBytes: number };
+  parked: { runs: number; historySamples: number };
+}
+
+export const FULL: BenchParams = {
+  mode: 'full',
+  latency: { reps: 3, runs: 8 },
+  ladder: [
+    { concurrency: 1, runs: 6 },
+    { concurrency: 10, runs: 20 },
+    { concurrency: 100, runs: 100 },
+  ],
+  ladderReps: 2,
+  wide: { concurrency: 500, runs: 500, reps: 1 },
+  historySamples: 5,
+  respect: { rotations: 200, singleRuns: 5, oursReps: 1, largeResponsePairs: 5 },
+  largeResponse: { pairs: 10, largeBytes: 1_000_000 },
+  engine: { reps: 5, loopMs: 300, largeDescriptionBytes: 1_000_000, aliasedDescriptionBytes: 200_000 },
+  parked: { runs: 1000, historySamples: 100 },
+};
+
+export const QUICK: BenchParams = {
+  mode: 'quick',
+  latency: { reps: 2, runs: 2 },
+  ladder: [
+    { concurrency: 1, runs: 2 },
+    { concurrency: 5, runs: 5 },
+  ],
+  ladderReps: 2,
+  wide: { concurrency: 10, runs: 10, reps: 1 },
+  historySamples: 2,
+  respect: { rotations: 4, singleRuns: 1, oursReps: 1, largeResponsePairs: 1 },
+  largeResponse: { pairs: 3, largeBytes: 1_000_000 },
+  engine: { reps: 2, loopMs: 100, largeDescriptionBytes: 1_000_000, aliasedDescriptionBytes: 50_000 },
+  parked: { runs: 30, historySamples: 10 },
+};

@@ -1,0 +1,67 @@
+// `npm run bench` (about 12 minutes on an idle 2-core machine) or `npm run bench -- --quick` (about a
+// minute; a smoke run). Starts its own in-memory dev server, worker children and simulators, runs
+// every scenario (or those named with `--only a,b`), and writes bench/results/<timestamp>.md/.json
+// and latest.md. `--cpu-prof` writes V8 CPU profiles of every worker child to bench/results/profiles/.
+import { join } from 'node:path';
+import { Runtime } from '@temporalio/worker';
+import { resultsDir, startBenchEnv } from './lib/environment.js';
+import { machineInfo } from './lib/machine.js';
+import { markdown, type Report, writeReport } from './lib/report.js';
+import { nowMs } from './lib/time.js';
+import { FULL, QUICK } from './params.js';
+import { runEngine } from './scenarios/engine.js';
+import { runLargeResponse } from './scenarios/large-response.js';
+import { runParked } from './scenarios/parked.js';
+import { runVersusHandwritten } from './scenarios/versus-handwritten.js';
+import { runVersusRespect } from './scenarios/versus-respect.js';
+
+const args = process.argv.slice(2);
+const params = args.includes('--quick') ? QUICK : FULL;
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const cpuProfileDir = args.includes('--cpu-prof') ? join(resultsDir, 'profiles') : undefined;
+
+const quiet = () => {};
+Runtime.install({ logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error } });
+
+const startedAt = new Date().toISOString();
+const start = nowMs();
+const machine = machineInfo();
+console.log(
+  `bench (${params.mode}) on ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverageAtStart}`,
+);
+const env = await startBenchEnv({ cpuProfileDir });
+const report: Report = { startedAt, durationSeconds: 0, machine, parameters: params, scenarios: {}, errors: {} };
+
+const scenarios: Record<string, () => Promise<Report['scenarios'][string]>> = {
+  engine: async () => ({ ...(await runEngine(env.workDir, params)) }),
+  handwritten: async () => ({ ...(await runVersusHandwritten(env, params)) }),
+  respect: async () => ({ ...(await runVersusRespect(env, params)) }),
+  'large-response': async () => ({ ...(await runLargeResponse(env, params)) }),
+  parked: async () => ({ ...(await runParked(env, params)) }),
+};
+
+let failed = false;
+try {
+  for (const [name, run] of Object.entries(scenarios)) {
+    if (only && !only.includes(name)) continue;
+    const t = nowMs();
+    console.log(`scenario ${name}...`);
+    try {
+      report.scenarios[name] = await run();
+      console.log(`scenario ${name} done in ${Math.round((nowMs() - t) / 1000)} s`);
+    } catch (err) {
+      failed = true;
+      report.errors[name] = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      console.error(`scenario ${name} failed:`, err);
+    }
+  }
+} finally {
+  await env.close();
+}
+report.durationSeconds = (nowMs() - start) / 1000;
+const written = writeReport(report);
+console.log(`\n${markdown(report)}\nwrote ${written.markdownPath} and ${written.jsonPath} (and latest.md)`);
+process.exit(failed ? 1 : 0);
