@@ -21,7 +21,7 @@ import {
 } from '@temporalio/workflow';
 import { evaluateTemplate, type ExpressionContext, parseValueTemplate } from '../arazzo/expressions/index.js';
 import { DEFAULT_STEP_BUDGET, decideNext, type Move, recordRetries } from '../arazzo/flow/index.js';
-import { buildOperationRequest } from '../arazzo/plan/step-execution.js';
+import { buildOperationRequest } from '../arazzo/plan/operation-request.js';
 import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
 import { evaluateOutputs } from '../arazzo/request/outputs.js';
 import { isSecretName, maskRecord, maskValue } from '../arazzo/secrets/mask.js';

@@ -4,35 +4,9 @@
 import { compileCriterion, type CriterionResult, evaluateCriterion } from '../criteria/index.js';
 import type { ExpressionContext } from '../expressions/index.js';
 import { defaultSuccess, type ResolvedAction, type StepActions } from '../flow/index.js';
-import type { Criterion, Parameter, RequestBody } from '../model.js';
-import { type BuiltRequest, buildRequest } from '../request/index.js';
+import type { Criterion } from '../model.js';
+import type { BuiltRequest } from '../request/index.js';
 import { evaluateOutputsDetailed } from '../request/outputs.js';
-import type { PlanOperation } from './types.js';
-
-export interface OperationCall {
-  operation: PlanOperation;
-  parameters: Parameter[];
-  requestBody?: RequestBody;
-}
-
-export function buildOperationRequest(
-  call: OperationCall,
-  context: ExpressionContext,
-  options: { serverUrl?: string; strict?: boolean } = {},
-): BuiltRequest {
-  return buildRequest(
-    {
-      method: call.operation.method,
-      pathTemplate: call.operation.pathTemplate,
-      serverUrl: options.serverUrl ?? call.operation.serverUrl,
-      parameters: call.parameters,
-      operationParameters: call.operation.parameters,
-      requestBody: call.requestBody,
-      strict: options.strict,
-    },
-    context,
-  );
-}
 
 export interface HttpResponseView {
   statusCode: number;
@@ -134,3 +108,5 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
+
+export { buildOperationRequest, type OperationCall } from './operation-request.js';
