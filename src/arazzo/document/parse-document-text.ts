@@ -47,8 +47,13 @@ export function parseDocumentText(text: string, file: string): ParsedText {
 
   // Walk the node tree once, recording each node's start under its pointer.
   const visited = new Set<Node>();
+  // Anchors seen so far, in document order (an alias always follows its anchor). The library's own
+  // Alias.resolve(document) re-walks the whole document per alias: quadratic on alias-heavy files.
+  const anchors = new Map<string, Node>();
   const walk = (node: unknown, segments: Array<string | number>): void => {
-    const resolved = isAlias(node) ? node.resolve(document) : node;
+    const resolved = isAlias(node) ? anchors.get(node.source) : node;
+    const anchor = (resolved as { anchor?: string } | undefined)?.anchor;
+    if (!isAlias(node) && anchor) anchors.set(anchor, resolved as Node);
     if (!resolved || typeof resolved !== 'object' || !('range' in resolved)) return;
     const pointer = toPointer(segments);
     const range = (resolved as Node).range;

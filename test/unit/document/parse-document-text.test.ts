@@ -67,3 +67,17 @@ describe('parseDocumentText', () => {
     ]);
   });
 });
+
+describe('parseDocumentText with anchors and aliases', () => {
+  it('locates an alias at the node its anchor names, including re-defined anchors', () => {
+    const text = ['a: &shared', '  x: 1', 'b: *shared', 'c: &shared', '  y: 2', 'd: *shared', ''].join('\n');
+    const parsed = parseDocumentText(text, 'anchors.yaml');
+    expect(parsed.findings).toEqual([]);
+    expect(parsed.value).toEqual({ a: { x: 1 }, b: { x: 1 }, c: { y: 2 }, d: { y: 2 } });
+    // An alias is located where its (latest preceding) anchor's node is; its inside is not walked twice.
+    expect(parsed.sourceMap.values['/b']).toEqual(parsed.sourceMap.values['/a']);
+    expect(parsed.sourceMap.values['/d']).toEqual(parsed.sourceMap.values['/c']);
+    expect(parsed.sourceMap.values['/d']).not.toEqual(parsed.sourceMap.values['/a']);
+    expect(parsed.sourceMap.values['/c/y']).toEqual({ line: 5, column: 6 });
+  });
+});
