@@ -12,7 +12,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaSimulator } from '../../src/simulators/index.js';
 import type { RunProgress } from '../../src/workflows/types.js';
-import { PRISMA_DOC, requestsWith, startRun, waitForState } from '../support/rotation.js';
+import { requestsWith, startRun, waitForState, prismaRotationInput } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
@@ -75,18 +75,7 @@ describe('interpreter: crashes of the worker process', () => {
     });
     const seeded = sim.seed();
     const taskQueue = env.uniqueTaskQueue('crash');
-    const input = {
-      document: PRISMA_DOC,
-      inputs: {
-        apiToken: seeded.serviceToken,
-        databaseId: seeded.databaseId,
-        oldConnectionId: seeded.connectionId,
-        newName: `rotation-${taskQueue.slice(-8)}`,
-      },
-      servers: { prismaManagementApi: sim.baseUrl },
-      approval: { timeout: '5m' },
-      stepTimeout: '3s',
-    };
+    const input = prismaRotationInput(sim, seeded, taskQueue, { approval: { timeout: '5m' }, stepTimeout: '3s' });
     return { sim, seeded, taskQueue, input };
   }
 
@@ -159,7 +148,7 @@ describe('interpreter: crashes of the worker process', () => {
       'the request may have been sent and acted on; its response was never recorded',
     );
     // The operator looks the connection up by the run's unique name, and continues with its id.
-    const created = sim.state.connections(seeded.databaseId).filter((c) => c.name === input.inputs.newName);
+    const created = sim.state.connections(seeded.databaseId).filter((c) => c.name === input.inputs!.newName);
     expect(created).toHaveLength(1);
     await handle.executeUpdate('supplyOutputs', {
       args: [{ stepId: 'createConnection', by: 'operator', outputs: { newConnectionId: created[0].id } }],
@@ -191,7 +180,7 @@ describe('interpreter: crashes of the worker process', () => {
         args: [{ stepId: 'createConnection', by: 'operator', outputs: { newConnectionString: 'postgres://x' } }],
       }),
     ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/^output "newConnectionString" is a secret/) } });
-    const created = sim.state.connections(seeded.databaseId).find((c) => c.name === input.inputs.newName)!;
+    const created = sim.state.connections(seeded.databaseId).find((c) => c.name === input.inputs!.newName)!;
     await handle.executeUpdate('supplyOutputs', {
       args: [{ stepId: 'createConnection', by: 'operator', outputs: { newConnectionId: created.id } }],
     });

@@ -5,7 +5,14 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunProgress } from '../../src/workflows/types.js';
-import { DEEPGRAM_DOC, PRISMA_DOC, requestsWith, startRun, startWorker, waitForState } from '../support/rotation.js';
+import {
+  DEEPGRAM_DOC,
+  requestsWith,
+  startRun,
+  startWorker,
+  waitForState,
+  prismaRotationInput,
+} from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
@@ -22,18 +29,10 @@ describe('interpreter: how rotations end', () => {
     const seeded = prisma.seed();
     const taskQueue = env.uniqueTaskQueue('outcome');
     const worker: Worker = await startWorker(env, taskQueue);
-    const input = {
-      document: PRISMA_DOC,
-      inputs: {
-        apiToken: seeded.serviceToken,
-        databaseId: seeded.databaseId,
-        oldConnectionId: seeded.connectionId,
-        newName: `rotation-${taskQueue.slice(-8)}`,
-      },
-      servers: { prismaManagementApi: prisma.baseUrl },
+    const input = prismaRotationInput(prisma, seeded, taskQueue, {
       approval: { timeout: approvalTimeout },
       stepTimeout: '5s',
-    };
+    });
     return { prisma, seeded, taskQueue, worker, input };
   }
 

@@ -2,7 +2,7 @@
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSimulators } from '../support/simulators.js';
-import { PRISMA_DOC, startRun, startWorker, waitForState } from '../support/rotation.js';
+import { startRun, startWorker, waitForState, prismaRotationInput } from '../support/rotation.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
 describe('interpreter: Prisma rotation', () => {
@@ -18,18 +18,7 @@ describe('interpreter: Prisma rotation', () => {
     const seeded = prisma.seed();
     const taskQueue = env.uniqueTaskQueue('prisma');
     const worker: Worker = await startWorker(env, taskQueue);
-    const input = {
-      document: PRISMA_DOC,
-      inputs: {
-        apiToken: seeded.serviceToken,
-        databaseId: seeded.databaseId,
-        oldConnectionId: seeded.connectionId,
-        newName: `rotation-${taskQueue.slice(-8)}`,
-      },
-      servers: { prismaManagementApi: prisma.baseUrl },
-      approval: { timeout: '2m' },
-      stepTimeout: '5s',
-    };
+    const input = prismaRotationInput(prisma, seeded, taskQueue, { approval: { timeout: '2m' }, stepTimeout: '5s' });
     return { prisma, seeded, taskQueue, worker, input };
   }
 

@@ -63,3 +63,23 @@ export function requestsWith(
 ) {
   return sim.audit.entries.filter((e) => e.request?.method === method).map((e) => e.request!);
 }
+
+/** The corrected Prisma rotation's input for a seeded simulator database (the token given plainly). */
+export function prismaRotationInput(
+  sim: { baseUrl: string },
+  seeded: { serviceToken: string; databaseId: string; connectionId: string },
+  taskQueue: string,
+  extra: Partial<ArazzoRunInput> = {},
+): ArazzoRunInput {
+  return {
+    document: PRISMA_DOC,
+    inputs: {
+      apiToken: seeded.serviceToken,
+      databaseId: seeded.databaseId,
+      oldConnectionId: seeded.connectionId,
+      newName: `rotation-${taskQueue.slice(-8)}`,
+    },
+    servers: { prismaManagementApi: sim.baseUrl },
+    ...extra,
+  };
+}
