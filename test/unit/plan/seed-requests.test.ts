@@ -66,8 +66,16 @@ describe('requests the seeds send, for given inputs', () => {
         body: undefined,
       },
     ]);
-    const named = requests(plan, { apiToken: 't', databaseId: 'db_1', connectionName: 'next' }, {});
+    const named = requests(
+      plan,
+      { apiToken: 't', databaseId: 'db_1', connectionName: 'next' },
+      { listConnections: { oldConnectionId: 'con_old' } },
+    );
     expect(named[2].body).toBe('{"name":"next","type":"prisma"}');
+    // A required path parameter with nothing to fill it stops the request from being built at all.
+    expect(() => requests(plan, { apiToken: 't', databaseId: 'db_1' }, {})).toThrow(
+      'required path parameter `connectionId` resolved to nothing: `$steps.listConnections.outputs.oldConnectionId`',
+    );
   });
 
   it('Deepgram seed: three requests to api.deepgram.com with a Token header; scopes stay an array', async () => {
