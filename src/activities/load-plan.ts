@@ -7,7 +7,6 @@ import { ApplicationFailure, getClient } from '@temporalio/activity';
 import { loadDocumentSet } from '../arazzo/document/index.js';
 import { evaluateTemplate, parseValueTemplate } from '../arazzo/expressions/index.js';
 import { formatFindings } from '../arazzo/format-finding.js';
-import type { Finding } from '../arazzo/model.js';
 import { buildPlan, PlanError } from '../arazzo/plan/build-plan.js';
 import type { Plan } from '../arazzo/plan/types.js';
 import { validateDocumentSet } from '../arazzo/validate/index.js';
@@ -20,6 +19,7 @@ import { readRunInputs } from '../secrets/run-input.js';
 import { Scrubber } from '../secrets/scrub.js';
 import { sealPlan } from '../secrets/seal.js';
 import { hostAllowed, type WorkerPolicy } from './config.js';
+import { DocumentCache } from './document-cache.js';
 import { runPreflight } from './preflight-hook.js';
 
 export interface LoadPlanInput {
@@ -85,11 +85,16 @@ export function makeLoadPlan(policy: WorkerPolicy) {
     return readFile(path, 'utf8');
   }
 
+  const documents = new DocumentCache();
+
   return async function loadPlan(input: LoadPlanInput): Promise<LoadPlanResult> {
     const location = locate(input.document);
-    const set = await loadDocumentSet(location, { read });
     const strict = input.strict ?? false;
-    const findings: Finding[] = validateDocumentSet(set, { strict });
+    const analysis = await documents.get(location, strict, read, async (recordingRead) => {
+      const loaded = await loadDocumentSet(location, { read: recordingRead });
+      return { set: loaded, findings: validateDocumentSet(loaded, { strict }) };
+    });
+    const { set, findings } = analysis;
     const errors = findings.filter((f) => f.severity === 'error');
     if (errors.length) {
       refuse(
@@ -98,15 +103,21 @@ export function makeLoadPlan(policy: WorkerPolicy) {
       );
     }
 
-    let plan: Plan;
-    try {
-      plan = buildPlan(set, { workflowId: input.workflowId, strict });
-    } catch (err) {
-      if (err instanceof PlanError) refuse('InvalidDocument', `${err.message} (at ${err.pointer})`);
-      throw err;
+    const planKey = input.workflowId ?? '';
+    let planned = analysis.plans.get(planKey);
+    if (!planned) {
+      try {
+        const built = buildPlan(set, { workflowId: input.workflowId, strict });
+        planned = { plan: built, preflight: runPreflight(set, built.workflowId) };
+      } catch (err) {
+        if (err instanceof PlanError) refuse('InvalidDocument', `${err.message} (at ${err.pointer})`);
+        throw err;
+      }
+      analysis.plans.set(planKey, planned);
     }
-
-    const preflight = runPreflight(set, plan.workflowId);
+    // Each run gets its own copy: it is sealed (in place) and becomes this run's history.
+    const plan: Plan = structuredClone(planned.plan);
+    const preflight = planned.preflight;
     const preflightErrors = preflight.filter((f) => f.severity === 'error');
     if (preflightErrors.length && input.preflight !== 'run-anyway') {
       refuse(
