@@ -1,7 +1,7 @@
 // Which workflow inputs a value depends on, and which of those the caller may leave out: a required
 // request field fed only by an optional input (no `default`) is absent whenever the caller omits it.
-import { getAtPointer } from '../document/json-pointer.js';
 import { parseValueTemplate, templateExpressions } from '../expressions/index.js';
+import { visitInputSchemas } from '../validate/declared-inputs.js';
 import { isObject, type JsonObject, type WorkflowNode } from '../validate/document-walk.js';
 
 interface InputFacts {
@@ -12,17 +12,7 @@ interface InputFacts {
 /** `required` and `properties` of a workflow's inputs schema, through local `$ref`s and `allOf`. */
 function inputFacts(document: unknown, inputs: unknown): InputFacts {
   const facts: InputFacts = { required: new Set(), properties: new Map() };
-  const visit = (schema: unknown, depth: number) => {
-    if (!isObject(schema) || depth > 20) return;
-    if (typeof schema.$ref === 'string' && schema.$ref.startsWith('#')) {
-      let target: unknown;
-      try {
-        target = getAtPointer(document, schema.$ref);
-      } catch {
-        target = undefined;
-      }
-      visit(target, depth + 1);
-    }
+  visitInputSchemas(document, inputs, (schema) => {
     if (Array.isArray(schema.required)) {
       for (const name of schema.required) if (typeof name === 'string') facts.required.add(name);
     }
@@ -31,9 +21,7 @@ function inputFacts(document: unknown, inputs: unknown): InputFacts {
         if (!facts.properties.has(name)) facts.properties.set(name, property);
       }
     }
-    if (Array.isArray(schema.allOf)) for (const part of schema.allOf) visit(part, depth + 1);
-  };
-  visit(inputs, 0);
+  });
   return facts;
 }
 
