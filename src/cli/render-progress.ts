@@ -2,20 +2,9 @@
 // exact command to give a decision. Values whose names say "secret" are masked again here, whatever
 // the workflow already did (the CLI never prints a secret).
 import { MASK, maskValue, isSecretName } from '../arazzo/secrets/mask.js';
-import { approveCommand } from '../workflows/details.js';
+import { approveCommand, STEP_ICONS as ICONS } from '../workflows/details.js';
 import { isSecretReference } from './parse-inputs.js';
 import type { RunProgress, StepProgress } from '../workflows/types.js';
-
-const ICONS: Record<string, string> = {
-  pending: '·',
-  running: '▶',
-  'awaiting-approval': '⏸',
-  succeeded: '✔',
-  failed: '✘',
-  skipped: '–',
-  'needs-attention': '⚠',
-  compensated: '↶',
-};
 
 export function stepLine(step: StepProgress): string {
   const http = step.httpStatus !== undefined ? ` → HTTP ${step.httpStatus}` : '';

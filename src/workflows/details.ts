@@ -2,7 +2,8 @@
 // waits for a person, exactly what to type. Pure function of the progress.
 import type { RunProgress } from './types.js';
 
-const ICONS: Record<string, string> = {
+/** One glyph per step status, shared with the CLI's progress lines. */
+export const STEP_ICONS: Record<string, string> = {
   pending: '·',
   running: '▶',
   'awaiting-approval': '⏸',
@@ -36,7 +37,9 @@ export function renderDetails(progress: RunProgress, workflowRunId: string): str
     const http = s.httpStatus !== undefined ? ` → HTTP ${s.httpStatus}` : '';
     const attempts = s.attempts > 1 ? ` (${s.attempts} attempts)` : '';
     const note = s.message ? ` — ${s.message}` : '';
-    lines.push(`- ${ICONS[s.status] ?? '?'} \`${s.stepId}\` ${s.operation} — ${s.status}${http}${attempts}${note}`);
+    lines.push(
+      `- ${STEP_ICONS[s.status] ?? '?'} \`${s.stepId}\` ${s.operation} — ${s.status}${http}${attempts}${note}`,
+    );
   }
   const pending = progress.pendingApproval;
   if (pending) {
