@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { documentRootFrom } from '../project-paths.js';
 import { scheduleLink, webUiBase } from '../web-ui.js';
 import {
   collect,
@@ -9,7 +8,7 @@ import {
   out,
   printJson,
   TASK_QUEUE_HELP,
-  warn,
+  prepareRunFromFlags,
   withClient,
 } from './shared.js';
 
@@ -90,21 +89,7 @@ function createCommand(): Command {
     .option('--ui-url <url>', 'Web UI base URL for the link')
     .option('--json', 'machine-readable output', false)
     .action(async (document: string, o: CreateFlags, command: Command) => {
-      const { prepareRun } = await import('../prepare-run.js');
-      const prepared = await prepareRun({
-        document,
-        documentRoot: documentRootFrom(o.documentRoot),
-        workflowId: o.workflow,
-        inputs: o.input,
-        servers: o.server,
-        approveSteps: o.approveSteps,
-        deliver: o.deliver,
-      });
-      for (const name of prepared.plainSecrets) {
-        warn(
-          `warning: input ${name} is a secret given in plain text; it is stored in the schedule. Prefer {"$secret":"env:NAME"}`,
-        );
-      }
+      const prepared = await prepareRunFromFlags(document, o, 'the schedule');
       const { createSchedule } = await import('../schedules.js');
       await withClient(command, async ({ client, address, namespace }) => {
         const scheduleId = await createSchedule(client, {

@@ -52,3 +52,39 @@ export const TASK_QUEUE_HELP = 'task queue of the worker (default: ARAZZO_TASK_Q
 export const DOCUMENT_ROOT_HELP =
   "the worker's document root: the document is sent relative to it (default: ARAZZO_DOCUMENT_ROOT or the project's arazzo/)";
 export const defaultTaskQueue = (): string => process.env.ARAZZO_TASK_QUEUE ?? 'arazzo';
+
+/** The flags `start` and `schedule` share to describe one run. */
+export interface RunFlags {
+  workflow?: string;
+  input: string[];
+  server: string[];
+  approveSteps: string[];
+  deliver: string[];
+  documentRoot?: string;
+}
+
+/**
+ * Reads and checks the document and the run's inputs (src/cli/prepare-run.ts) and warns about every
+ * secret given in plain text, which would be stored in `storedIn`.
+ */
+export async function prepareRunFromFlags(document: string, o: RunFlags, storedIn: string) {
+  const [{ prepareRun }, { documentRootFrom }] = await Promise.all([
+    import('../prepare-run.js'),
+    import('../project-paths.js'),
+  ]);
+  const prepared = await prepareRun({
+    document,
+    documentRoot: documentRootFrom(o.documentRoot),
+    workflowId: o.workflow,
+    inputs: o.input,
+    servers: o.server,
+    approveSteps: o.approveSteps,
+    deliver: o.deliver,
+  });
+  for (const name of prepared.plainSecrets) {
+    warn(
+      `warning: input ${name} is a secret given in plain text; it is stored in ${storedIn}. Prefer a reference: --input '${name}={"$secret":"env:NAME"}'`,
+    );
+  }
+  return prepared;
+}

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { documentRootFrom } from '../project-paths.js';
 import { approveHint } from '../render-progress.js';
 import { webUiBase, workflowLink } from '../web-ui.js';
 import {
@@ -10,7 +9,7 @@ import {
   out,
   printJson,
   TASK_QUEUE_HELP,
-  warn,
+  prepareRunFromFlags,
   withClient,
 } from './shared.js';
 
@@ -63,21 +62,7 @@ export function startCommand(): Command {
       '\nExit codes: 0 started (with --wait: completed or waiting for approval), 1 refused or the run did not complete,\n2 usage error, 3 (with --wait) the run needs an operator decision.',
     )
     .action(async (document: string, o: StartFlags, command: Command) => {
-      const { prepareRun } = await import('../prepare-run.js');
-      const prepared = await prepareRun({
-        document,
-        documentRoot: documentRootFrom(o.documentRoot),
-        workflowId: o.workflow,
-        inputs: o.input,
-        servers: o.server,
-        approveSteps: o.approveSteps,
-        deliver: o.deliver,
-      });
-      for (const name of prepared.plainSecrets) {
-        warn(
-          `warning: input ${name} is a secret given in plain text; it is stored in the run's history. Prefer a reference: --input '${name}={"$secret":"env:NAME"}'`,
-        );
-      }
+      const prepared = await prepareRunFromFlags(document, o, "the run's history");
       const { startRun } = await import('../start-run.js');
       const { followAndReport } = await import('./follow.js');
       await withClient(command, async ({ client, address, namespace }) => {
