@@ -1,31 +1,17 @@
 // start / status / approve / reject as processes against the real dev server, a worker in this
 // process on the task queue the CLI is told to use, and the Prisma simulator over loopback.
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../support/cli.js';
-import { startWorker } from '../support/rotation.js';
+import { useRunningWorker } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
-import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
 const PRISMA = 'arazzo/rotations/prisma-rotate-connection.arazzo.yaml';
 
 describe('arazzo-temporal start / status / approve / reject', () => {
-  let env: TemporalTestEnv;
   let taskQueue: string;
-  let worker: Worker;
-  let running: Promise<void>;
   const sims = useSimulators();
-
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    taskQueue = env.uniqueTaskQueue('cli-run');
-    worker = await startWorker(env, taskQueue);
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.close();
+  useRunningWorker('cli-run', (_env, q) => {
+    taskQueue = q;
   });
 
   async function prismaRun(id: string) {

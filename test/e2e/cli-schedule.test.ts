@@ -1,31 +1,20 @@
 // `schedule` as processes: a Temporal Schedule that starts the rotation (overlap SKIP), listed,
 // paused, triggered (the run it starts reaches the approval) and deleted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { waitForState, startWorker } from '../support/rotation.js';
+import { useRunningWorker, waitForState } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
-import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+import type { TemporalTestEnv } from '../support/temporal.js';
 
 const PRISMA = 'arazzo/rotations/prisma-rotate-connection.arazzo.yaml';
 
 describe('arazzo-temporal schedule', () => {
   let env: TemporalTestEnv;
   let taskQueue: string;
-  let worker: Worker;
-  let running: Promise<void>;
   const sims = useSimulators();
-
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    taskQueue = env.uniqueTaskQueue('cli-schedule');
-    worker = await startWorker(env, taskQueue);
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.close();
+  useRunningWorker('cli-schedule', (e, q) => {
+    env = e;
+    taskQueue = q;
   });
 
   it('create, list, pause, trigger, delete', async () => {

@@ -2,11 +2,12 @@
 // activities, the simulators over loopback, and helpers to start runs and wait for states.
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll } from 'vitest';
 import { defaultDocumentRoot, type WorkerPolicy } from '../../src/activities/config.js';
 import { createActivities } from '../../src/activities/index.js';
 import type { arazzoRun } from '../../src/workflows/interpreter.js';
 import type { ArazzoRunInput, RunProgress, RunState } from '../../src/workflows/types.js';
-import type { TemporalTestEnv } from './temporal.js';
+import { connectTestEnv, type TemporalTestEnv } from './temporal.js';
 
 export const PRISMA_DOC = 'rotations/prisma-rotate-connection.arazzo.yaml';
 export const DEEPGRAM_DOC = 'rotations/deepgram-rotate-key.arazzo.yaml';
@@ -82,4 +83,26 @@ export function prismaRotationInput(
     servers: { prismaManagementApi: sim.baseUrl },
     ...extra,
   };
+}
+
+/**
+ * For a test file whose runs are started from outside (the CLI as a process): connects, runs one worker
+ * on a unique task queue for the whole file, and stops both afterwards. `ready` receives them.
+ */
+export function useRunningWorker(prefix: string, ready: (env: TemporalTestEnv, taskQueue: string) => void): void {
+  let env: TemporalTestEnv | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    const taskQueue = env.uniqueTaskQueue(prefix);
+    worker = await startWorker(env, taskQueue);
+    running = worker.run();
+    ready(env, taskQueue);
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.close();
+  });
 }
