@@ -15,7 +15,7 @@ function runDemo(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    child.on('exit', (code) => resolve({ code, output }));
+    child.on('close', (code) => resolve({ code, output }));
   });
 }
 

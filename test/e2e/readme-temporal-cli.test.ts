@@ -163,6 +163,6 @@ function bash(script: string, env: Record<string, string>, cwd: string) {
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

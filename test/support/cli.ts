@@ -61,7 +61,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
         new Error(`arazzo-temporal ${args.join(' ')} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`),
       );
     }, options.timeoutMs ?? 60_000);
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
