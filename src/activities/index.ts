@@ -2,6 +2,7 @@
 // never a run's input).
 import type { WorkerPolicy } from './config.js';
 import { type LoadPlanInput, type LoadPlanResult, makeLoadPlan } from './load-plan.js';
+import { PlanStore } from './plan-store.js';
 import { makeRunStep, type RunStepInput, type StepResult } from './run-step.js';
 
 export interface ArazzoActivities {
@@ -10,7 +11,9 @@ export interface ArazzoActivities {
 }
 
 export function createActivities(policy: WorkerPolicy): ArazzoActivities {
-  return { loadPlan: makeLoadPlan(policy), runStep: makeRunStep(policy) };
+  // One store per set of activities: the plans loadPlan builds are the ones runStep looks up first.
+  const plans = new PlanStore();
+  return { loadPlan: makeLoadPlan(policy, plans), runStep: makeRunStep(policy, plans) };
 }
 
 export type { LoadPlanInput, LoadPlanResult, RunStepInput, StepResult };

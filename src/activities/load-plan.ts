@@ -20,6 +20,7 @@ import { Scrubber } from '../secrets/scrub.js';
 import { sealPlan } from '../secrets/seal.js';
 import { hostAllowed, type WorkerPolicy } from './config.js';
 import { DocumentCache } from './document-cache.js';
+import { PlanStore } from './plan-store.js';
 import { runPreflight } from './preflight-hook.js';
 
 export interface LoadPlanInput {
@@ -39,6 +40,8 @@ export interface LoadPlanInput {
 
 export interface LoadPlanResult {
   plan: Plan;
+  /** Content digest of `plan`, by which steps are scheduled (see plan-store.ts). */
+  planDigest: string;
   /** The inputs with schema defaults applied; secret inputs as `{"$secret": ...}` references (never values). */
   inputs: Record<string, unknown>;
   lockKey?: string;
@@ -53,7 +56,7 @@ function refuse(type: string, message: string, details?: unknown): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
 }
 
-export function makeLoadPlan(policy: WorkerPolicy) {
+export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   const root = resolve(policy.documentRoot);
 
   function locate(document: string): string {
@@ -168,8 +171,10 @@ export function makeLoadPlan(policy: WorkerPolicy) {
     }
 
     const lockKey = input.lockKey ?? evaluateLockKey(plan, checked.value);
+    const sealed = sealPlan(plan);
     return {
-      plan: sealPlan(plan),
+      plan: sealed,
+      planDigest: plans.remember(sealed),
       // Defaults as applied, but every given secret as a reference.
       inputs: {
         ...checked.value,

@@ -24,14 +24,22 @@ import { hostAllowed, type WorkerPolicy } from './config.js';
 import { findCreatedResource } from '../arazzo/plan/created-resources.js';
 import { verifiedServerUrl } from '../secrets/seal.js';
 import { type HttpOutcome, sendHttp } from './http.js';
+import { PlanNotFoundError, type PlanStepRef, PlanStore } from './plan-store.js';
+import type { Plan, PlanStep } from '../arazzo/plan/types.js';
 
 export interface RunStepInput {
   stepId: string;
-  call: OperationCall;
+  /**
+   * The step in the run's recorded plan (how the interpreter schedules steps). Without it, `call` and
+   * `judge`/`undo` come inline, as runs scheduled them before plans were referenced.
+   */
+  ref?: PlanStepRef;
+  call?: OperationCall;
   /** What decides success and what to keep; absent for compensations (see `undo`). */
-  judge?: { successCriteria: Criterion[]; outputs: Record<string, string>; actions: StepActions };
+  judge?: StepJudge;
   /** For compensations: when the undo counts as done. */
-  undo?: { successCriteria: Criterion[]; alreadyDoneStatuses: number[] };
+  undo?: StepUndo;
+  /** Only the values the step's expressions name (see referenced-context.ts). */
   context: ExpressionContext;
   strict: boolean;
   /** Replaces the description's server for this step's source. */
@@ -65,6 +73,10 @@ export interface StepResult {
   attempt: number;
 }
 
+type StepJudge = { successCriteria: Criterion[]; outputs: Record<string, string>; actions: StepActions };
+type StepUndo = { successCriteria: Criterion[]; alreadyDoneStatuses: number[] };
+type StepWork = { call: OperationCall; judge?: StepJudge; undo?: StepUndo };
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -72,10 +84,56 @@ export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method.toUpperCase());
 }
 
-export function makeRunStep(policy: WorkerPolicy) {
+/** What the step sends and how it is judged: from the recorded plan, or inline. */
+async function stepWork(input: RunStepInput, plans: PlanStore): Promise<StepWork> {
+  if (!input.ref) {
+    if (!input.call) {
+      throw ApplicationFailure.create({
+        type: 'RequestBuildError',
+        message: `step ${input.stepId}: neither a plan reference nor an inline call; nothing was sent`,
+        nonRetryable: true,
+      });
+    }
+    return { call: input.call, judge: input.judge, undo: input.undo };
+  }
+  const { digest, workflowId, stepId, part } = input.ref;
+  let plan: Plan;
+  try {
+    plan = await plans.get(digest);
+  } catch (err) {
+    if (!(err instanceof PlanNotFoundError)) throw err;
+    throw ApplicationFailure.create({
+      type: 'PlanNotFound',
+      message: `step ${input.stepId}: ${err.message}; nothing was sent`,
+      nonRetryable: true,
+    });
+  }
+  const step = plan.workflows[workflowId]?.steps.find((s) => s.stepId === stepId);
+  const source = part === 'compensation' ? step?.compensation : step;
+  if (!source?.operation) {
+    throw ApplicationFailure.create({
+      type: 'PlanNotFound',
+      message: `step ${input.stepId}: the run's plan has no ${part} ${workflowId}/${stepId} with an operation; nothing was sent`,
+      nonRetryable: true,
+    });
+  }
+  const call = { operation: source.operation, parameters: source.parameters, requestBody: source.requestBody };
+  if (part === 'compensation') {
+    const undo = source as NonNullable<PlanStep['compensation']>;
+    return { call, undo: { successCriteria: undo.successCriteria, alreadyDoneStatuses: undo.alreadyDoneStatuses } };
+  }
+  const planned = source as PlanStep;
+  return {
+    call,
+    judge: { successCriteria: planned.successCriteria, outputs: planned.outputs, actions: planned.actions },
+  };
+}
+
+export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
   return async function runStep(input: RunStepInput): Promise<StepResult> {
     const info = activityInfo();
     const started = Date.now();
+    const work = await stepWork(input, plans);
     const secrets = new StepSecrets({
       policy: policy.secrets ?? noSecretPolicy,
       allowedServerHosts: policy.allowedServerHosts,
@@ -85,7 +143,7 @@ export function makeRunStep(policy: WorkerPolicy) {
     // Every request, secret or not, goes only where this worker agreed: the server of a description it
     // loaded itself (the plan's seal), or an override on a host it allows. A plan forged in a run's
     // input can name neither.
-    const destinationProblem = checkDestination(input, policy);
+    const destinationProblem = checkDestination(input, work.call, policy);
     if (destinationProblem) {
       throw ApplicationFailure.create({
         type: 'RequestBuildError',
@@ -95,7 +153,7 @@ export function makeRunStep(policy: WorkerPolicy) {
     }
     let request: ReturnType<typeof buildOperationRequest>;
     try {
-      request = await secrets.buildRequest(input.call, input.context, {
+      request = await secrets.buildRequest(work.call, input.context, {
         serverUrl: input.serverUrl,
         strict: input.strict,
       });
@@ -165,13 +223,14 @@ export function makeRunStep(policy: WorkerPolicy) {
       attempt: info.attempt,
     };
 
-    if (input.undo) {
+    const { judge: plannedJudge, undo } = work;
+    if (undo) {
       const verdict = judgeCriteria(
-        input.undo.successCriteria,
+        undo.successCriteria,
         context,
         response.statusCode >= 200 && response.statusCode < 300,
       );
-      const done = verdict.passed || input.undo.alreadyDoneStatuses.includes(response.statusCode);
+      const done = verdict.passed || undo.alreadyDoneStatuses.includes(response.statusCode);
       return {
         ...base,
         successful: done,
@@ -179,18 +238,18 @@ export function makeRunStep(policy: WorkerPolicy) {
           ? undefined
           : secrets.explain(
               explain(
-                reexplain(input.undo.successCriteria, verdict.failed, secrets.redactedContext(context)),
+                reexplain(undo.successCriteria, verdict.failed, secrets.redactedContext(context)),
                 response.statusCode,
               ),
             ),
         outputs: {},
         unresolvedOutputs: [],
         matched: { success: [], failure: [] },
-        alreadyGone: done && input.undo.alreadyDoneStatuses.includes(response.statusCode),
+        alreadyGone: done && undo.alreadyDoneStatuses.includes(response.statusCode),
       };
     }
 
-    const judge = input.judge ?? { successCriteria: [], outputs: {}, actions: { success: [], failure: [] } };
+    const judge = plannedJudge ?? { successCriteria: [], outputs: {}, actions: { success: [], failure: [] } };
     const judged = judgeStep(judge, context);
     const outputs = await secrets.finishOutputs(judged.outputs);
     if (alreadyGone) {
@@ -199,7 +258,7 @@ export function makeRunStep(policy: WorkerPolicy) {
         successful: true,
         outputs,
         unresolvedOutputs: judged.unresolvedOutputs,
-        matched: { success: (input.judge?.actions.success ?? []).map(() => false), failure: [] },
+        matched: { success: judge.actions.success.map(() => false), failure: [] },
         alreadyGone: true,
       };
     }
@@ -287,13 +346,13 @@ async function pauseForTestHook(policy: WorkerPolicy, stepId: string): Promise<v
   await new Promise(() => {});
 }
 
-function checkDestination(input: RunStepInput, policy: WorkerPolicy): string | undefined {
+function checkDestination(input: RunStepInput, call: OperationCall, policy: WorkerPolicy): string | undefined {
   if (input.serverUrl !== undefined) {
     return hostAllowed(input.serverUrl, policy.allowedServerHosts)
       ? undefined
       : `server override ${input.serverUrl} is not on a host this worker allows (ARAZZO_ALLOWED_SERVER_HOSTS)`;
   }
-  return verifiedServerUrl(input.call.operation) === undefined
-    ? `the operation was not planned by this worker (no valid seal): refusing to call ${input.call.operation.serverUrl}`
+  return verifiedServerUrl(call.operation) === undefined
+    ? `the operation was not planned by this worker (no valid seal): refusing to call ${call.operation.serverUrl}`
     : undefined;
 }

@@ -22,6 +22,7 @@ import {
 import { evaluateTemplate, type ExpressionContext, parseValueTemplate } from '../arazzo/expressions/index.js';
 import { DEFAULT_STEP_BUDGET, decideNext, type Move, recordRetries } from '../arazzo/flow/index.js';
 import { buildOperationRequest } from '../arazzo/plan/operation-request.js';
+import { referencedContext, stepExpressionText } from '../arazzo/plan/referenced-context.js';
 import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
 import { evaluateOutputs } from '../arazzo/request/outputs.js';
 import { isSecretName, maskRecord, maskValue } from '../arazzo/secrets/mask.js';
@@ -89,6 +90,10 @@ export async function arazzoRun(input: ArazzoRunInput): Promise<ArazzoRunResult>
 class Interpreter {
   private readonly tracker: RunStateTracker;
   private plan!: Plan;
+  /** Steps are scheduled by reference to the recorded plan when it has a digest (runs loaded since digests). */
+  private planDigest?: string;
+  /** Each step's expressions as JSON text, to send it only the context it reads. */
+  private readonly stepTexts = new Map<string, string>();
   private inputs: Record<string, unknown> = {};
   private stepOutputs: Record<string, Record<string, unknown>> = {};
   private workflowOutputs: Record<string, Record<string, unknown>> = {};
@@ -157,6 +162,7 @@ class Interpreter {
     if (this.input.plan) {
       // A nested workflow, or this run continued as new: the plan was loaded once, at the start.
       this.plan = this.input.plan;
+      this.planDigest = this.input.planDigest;
       if (!resume) this.inputs = this.input.inputs ?? {};
       else this.tracker.enableSearchAttributes(resume.searchAttributes);
     } else {
@@ -171,6 +177,7 @@ class Interpreter {
         lockKey: this.input.lock?.key,
       });
       this.plan = loaded.plan;
+      this.planDigest = loaded.planDigest;
       this.inputs = loaded.inputs;
       this.searchAttributes = loaded.searchAttributes;
       this.tracker.progress.workflowId = loaded.plan.workflowId;
@@ -370,12 +377,20 @@ class Interpreter {
     };
   }
 
-  private findStep(stepId: string): PlanStep | undefined {
-    for (const wf of Object.values(this.plan.workflows)) {
-      const found = wf.steps.find((s) => s.stepId === stepId);
-      if (found) return found;
+  /** The values `step` (or its compensation) reads; everything else stays out of its scheduled input. */
+  private stepContext(part: 'step' | 'compensation', step: PlanStep): ExpressionContext {
+    const key = `${part} ${step.stepId}`;
+    let text = this.stepTexts.get(key);
+    if (text === undefined) {
+      text = stepExpressionText(step, part);
+      this.stepTexts.set(key, text);
     }
-    return undefined;
+    return referencedContext(text, this.context());
+  }
+
+  /** A step of this run's own workflow (the only steps it executes; step ids are unique per workflow). */
+  private findStep(stepId: string): PlanStep | undefined {
+    return this.plan.workflows[this.plan.workflowId].steps.find((s) => s.stepId === stepId);
   }
 
   // ---------------------------------------------------------------- one step
@@ -401,9 +416,20 @@ class Interpreter {
       const source = step.operation!.sourceName;
       const runInput: RunStepInput = {
         stepId: step.stepId,
-        call: { operation: step.operation!, parameters: step.parameters, requestBody: step.requestBody },
-        judge: { successCriteria: step.successCriteria, outputs: step.outputs, actions: step.actions },
-        context: this.context(),
+        ...(this.planDigest
+          ? {
+              ref: {
+                digest: this.planDigest,
+                workflowId: this.plan.workflowId,
+                stepId: step.stepId,
+                part: 'step',
+              },
+            }
+          : {
+              call: { operation: step.operation!, parameters: step.parameters, requestBody: step.requestBody },
+              judge: { successCriteria: step.successCriteria, outputs: step.outputs, actions: step.actions },
+            }),
+        context: this.stepContext('step', step),
         strict: this.plan.strict,
         serverUrl: this.input.servers?.[source],
         timeoutMs: durationMs(this.input.stepTimeout ?? '30s'),
@@ -495,7 +521,17 @@ class Interpreter {
   private async runChildWorkflow(workflowId: string, inputs: Record<string, unknown>, why: string): Promise<Ending> {
     const child = await executeChild(arazzoRun, {
       workflowId: `${workflowInfo().workflowId}/${workflowId}/${uuid4().slice(0, 8)}`,
-      args: [{ ...this.input, workflowId, inputs, plan: { ...this.plan, workflowId }, resume: undefined }],
+      // The child's plan differs from the recorded one (its workflowId), so its steps go inline.
+      args: [
+        {
+          ...this.input,
+          workflowId,
+          inputs,
+          plan: { ...this.plan, workflowId },
+          planDigest: undefined,
+          resume: undefined,
+        },
+      ],
       staticSummary: `Arazzo workflow ${workflowId} (${why})`,
     });
     if (child.status === 'completed') return { kind: 'completed', outputs: child.outputs };
@@ -637,9 +673,13 @@ class Interpreter {
         [
           {
             stepId: `${stepId}:compensate`,
-            call: { operation: undo.operation, parameters: undo.parameters, requestBody: undo.requestBody },
-            undo: { successCriteria: undo.successCriteria, alreadyDoneStatuses: undo.alreadyDoneStatuses },
-            context: this.context(),
+            ...(this.planDigest
+              ? { ref: { digest: this.planDigest, workflowId: this.plan.workflowId, stepId, part: 'compensation' } }
+              : {
+                  call: { operation: undo.operation, parameters: undo.parameters, requestBody: undo.requestBody },
+                  undo: { successCriteria: undo.successCriteria, alreadyDoneStatuses: undo.alreadyDoneStatuses },
+                }),
+            context: this.stepContext('compensation', step),
             strict: this.plan.strict,
             serverUrl: this.input.servers?.[undo.operation.sourceName],
             timeoutMs: durationMs(this.input.stepTimeout ?? '30s'),
@@ -837,7 +877,7 @@ class Interpreter {
     };
     // The lock is a child of this run and ends with it; the next run takes it again at once.
     await this.releaseLockQuietly();
-    await continueAsNew<typeof arazzoRun>({ ...this.input, plan: this.plan, resume });
+    await continueAsNew<typeof arazzoRun>({ ...this.input, plan: this.plan, planDigest: this.planDigest, resume });
   }
 }
 

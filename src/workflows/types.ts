@@ -37,6 +37,8 @@ export interface ArazzoRunInput {
   continueAsNewAfterEvents?: number;
   /** Internal: set for nested runs and continue-as-new, so the document is not loaded again. */
   plan?: Plan;
+  /** Internal: the load activity's digest of `plan`, carried across continue-as-new (steps name it). */
+  planDigest?: string;
   /** Internal: state carried across continue-as-new. */
   resume?: ResumeState;
 }
