@@ -6,7 +6,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  type ChildWorkflowHandle,
   condition,
   continueAsNew,
   executeChild,
@@ -28,7 +27,7 @@ import { evaluateOutputs } from '../arazzo/request/outputs.js';
 import { isSecretName, maskRecord, maskValue } from '../arazzo/secrets/mask.js';
 import { deliveredSecrets, describeRef, isSecretRef } from '../secrets/refs.js';
 import type { ArazzoActivities, RunStepInput, StepResult } from '../activities/index.js';
-import { type arazzoLock, acquireLock, releaseLock } from './lock.js';
+import { acquireLock, type HeldLock, releaseLock } from './lock.js';
 import {
   abortSignal,
   abortUpdate,
@@ -102,7 +101,7 @@ class Interpreter {
   private searchAttributes: string[] = [];
   private executions: Record<string, number> = {};
   private completedSteps: string[] = [];
-  private lock?: ChildWorkflowHandle<typeof arazzoLock>;
+  private lock?: HeldLock;
   private approvalDecision?: ApprovalDecision;
   private operatorChoice?: OperatorChoice;
 
@@ -203,10 +202,11 @@ class Interpreter {
     this.tracker.setState('running');
   }
 
-  private async releaseLockQuietly() {
+  /** `closing`: the run ends right after this (a lock that ends with its holder needs nothing). */
+  private async releaseLockQuietly(closing = true) {
     const lock = this.lock;
     this.lock = undefined;
-    if (lock) await releaseLock(lock).catch(() => undefined);
+    if (lock) await releaseLock(lock, closing).catch(() => undefined);
   }
 
   // ---------------------------------------------------------------- the walk
@@ -875,8 +875,8 @@ class Interpreter {
       inputs: this.inputs,
       searchAttributes: this.searchAttributes,
     };
-    // The lock is a child of this run and ends with it; the next run takes it again at once.
-    await this.releaseLockQuietly();
+    // Released explicitly (not left to this run's close), so the next run takes it again at once.
+    await this.releaseLockQuietly(false);
     await continueAsNew<typeof arazzoRun>({ ...this.input, plan: this.plan, planDigest: this.planDigest, resume });
   }
 }

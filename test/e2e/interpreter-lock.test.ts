@@ -81,7 +81,7 @@ describe('interpreter: one run per credential', () => {
   });
 
   it('makes the second run wait until the first has finished (default)', async () => {
-    const { prisma, taskQueue, worker, input } = await setUp();
+    const { prisma, seeded, taskQueue, worker, input } = await setUp();
     await worker.runUntil(async () => {
       const first = await startRun(env, taskQueue, input('rotation-first', 'wait'), `${taskQueue}-first`);
       const waiting = await waitForState(first, 'awaiting-approval');
@@ -105,5 +105,40 @@ describe('interpreter: one run per credential', () => {
       );
       expect(requestsWith(prisma, 'POST')).toHaveLength(1);
     });
+    // Each run's lock ended with its holder, by the server (the worker has stopped by now).
+    expect(await lockStatuses(lockKey(seeded), 2)).toEqual(['TERMINATED', 'TERMINATED']);
   });
+
+  it('a run started right after the previous one finished takes the lock, even with onBusy "fail"', async () => {
+    const { prisma, seeded, taskQueue, worker, input } = await setUp();
+    await worker.runUntil(async () => {
+      const noApproval = { approval: { mode: 'none' as const } };
+      const first = await startRun(env, taskQueue, { ...input('first', 'fail'), ...noApproval }, `${taskQueue}-1`);
+      expect((await first.result()).status).toBe('completed');
+      const second = await startRun(env, taskQueue, { ...input('second', 'fail'), ...noApproval }, `${taskQueue}-2`);
+      // It holds the lock and runs: it stops at its own check (the old connection is gone), not at the lock.
+      const error = await second.result().catch((e) => e);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect(error.cause.message).toMatch(/^step 'checkOldConnection' failed: .* answered 404/);
+    });
+    expect(requestsWith(prisma, 'DELETE')).toHaveLength(1);
+    expect(await lockStatuses(lockKey(seeded), 2)).toEqual(['TERMINATED', 'TERMINATED']);
+  });
+
+  const lockKey = (seeded: { databaseId: string; connectionId: string }) =>
+    `prisma:${seeded.databaseId}:${seeded.connectionId}`;
+
+  /** The statuses of the lock's executions once `count` of them are closed (visibility is eventually consistent). */
+  async function lockStatuses(key: string, count: number): Promise<string[]> {
+    let statuses: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      statuses = [];
+      for await (const w of env.client.workflow.list({ query: `WorkflowId = 'arazzo-lock:${key}'` })) {
+        statuses.push(w.status.name);
+      }
+      if (statuses.length === count && !statuses.includes('RUNNING')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return statuses;
+  }
 });
