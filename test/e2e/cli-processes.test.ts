@@ -2,7 +2,7 @@
 // Ctrl-C; `server` starts a dev server with the Web UI and stops on Ctrl-C; `demo` rotates end to end.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../support/cli.js';
+import { prismaStartFlags, runCli, startCli } from '../support/cli.js';
 import { useSimulators } from '../support/simulators.js';
 
 describe('arazzo-temporal worker / server / demo', () => {
@@ -24,16 +24,7 @@ describe('arazzo-temporal worker / server / demo', () => {
         'arazzo/rotations/prisma-rotate-connection.arazzo.yaml',
         '--task-queue',
         taskQueue,
-        '--input',
-        `apiToken=${seeded.serviceToken}`,
-        '--input',
-        `databaseId=${seeded.databaseId}`,
-        '--input',
-        `oldConnectionId=${seeded.connectionId}`,
-        '--input',
-        `newName=rotation-${taskQueue}`,
-        '--server',
-        `prismaManagementApi=${prisma.baseUrl}`,
+        ...prismaStartFlags(prisma, seeded, `rotation-${taskQueue}`),
         '--wait',
       ]);
       expect(started.code).toBe(0);

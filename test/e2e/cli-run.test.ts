@@ -1,7 +1,7 @@
 // start / status / approve / reject as processes against the real dev server, a worker in this
 // process on the task queue the CLI is told to use, and the Prisma simulator over loopback.
 import { describe, expect, it } from 'vitest';
-import { cliEnv, runCli } from '../support/cli.js';
+import { cliEnv, prismaStartFlags, runCli } from '../support/cli.js';
 import { useRunningWorker } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 
@@ -24,16 +24,7 @@ describe('arazzo-temporal start / status / approve / reject', () => {
       taskQueue,
       '--id',
       id,
-      '--input',
-      `apiToken=${seeded.serviceToken}`,
-      '--input',
-      `databaseId=${seeded.databaseId}`,
-      '--input',
-      `oldConnectionId=${seeded.connectionId}`,
-      '--input',
-      `newName=rotation-${id}`,
-      '--server',
-      `prismaManagementApi=${prisma.baseUrl}`,
+      ...prismaStartFlags(prisma, seeded, `rotation-${id}`),
     ];
     return { prisma, seeded, args, secrets: [seeded.serviceToken, seeded.connectionString] };
   }

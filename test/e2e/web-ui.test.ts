@@ -9,7 +9,7 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CodecServer, startCodecServer } from '../../src/codec/codec-server.js';
 import { getEncryptionCodec } from '../../src/codec/data-converter.js';
-import { projectRoot, runCli } from '../support/cli.js';
+import { prismaStartFlags, projectRoot, runCli } from '../support/cli.js';
 import { startWorker, testPolicy } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
@@ -136,16 +136,7 @@ describe('Temporal Web UI: a rotation waiting for approval', () => {
       taskQueue,
       '--id',
       id,
-      '--input',
-      'apiToken={"$secret":"env:WEB_UI_PRISMA_TOKEN"}',
-      '--input',
-      `databaseId=${seeded.databaseId}`,
-      '--input',
-      `oldConnectionId=${seeded.connectionId}`,
-      '--input',
-      `newName=rotation-${id}`,
-      '--server',
-      `prismaManagementApi=${prisma.baseUrl}`,
+      ...prismaStartFlags(prisma, seeded, `rotation-${id}`, '{"$secret":"env:WEB_UI_PRISMA_TOKEN"}'),
       '--deliver',
       'newConnectionString=file:web-ui-new-connection.txt',
       '--wait',

@@ -102,3 +102,27 @@ export function startCli(args: string[], options: CliOptions = {}) {
     },
   };
 }
+
+/**
+ * `start` flags for the corrected Prisma rotation against a seeded simulator (the token given plainly,
+ * unless `apiToken` says otherwise, e.g. a `{"$secret": ...}` reference).
+ */
+export function prismaStartFlags(
+  sim: { baseUrl: string },
+  seeded: { serviceToken: string; databaseId: string; connectionId: string },
+  newName: string,
+  apiToken = seeded.serviceToken,
+): string[] {
+  return [
+    '--input',
+    `apiToken=${apiToken}`,
+    '--input',
+    `databaseId=${seeded.databaseId}`,
+    '--input',
+    `oldConnectionId=${seeded.connectionId}`,
+    '--input',
+    `newName=${newName}`,
+    '--server',
+    `prismaManagementApi=${sim.baseUrl}`,
+  ];
+}
