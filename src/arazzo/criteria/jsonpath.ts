@@ -24,7 +24,7 @@ import { JSONPath } from 'jsonpath-plus';
 import type { ExpressionError, ParseResult } from '../expressions/index.js';
 import { compileRegex } from './regex.js';
 import type { CriterionResult } from './types.js';
-import { type ComparisonOperator, compareValues, describeExpected, preview } from './values.js';
+import { type ComparisonOperator, compareValues, describeExpected, missingContext, preview } from './values.js';
 
 export const GOESSNER_VERSION = 'draft-goessner-dispatch-jsonpath-00';
 export const MAX_JSONPATH_LENGTH = 10_000;
@@ -406,14 +406,7 @@ function runQuery(compiled: CompiledJsonPath, root: unknown): unknown[] {
 
 export function evaluateJsonPath(compiled: CompiledJsonPath, value: unknown, contextText: string): CriterionResult {
   const condition = compiled.condition;
-  if (value === undefined) {
-    return {
-      passed: false,
-      condition,
-      explanation: `${condition}: context ${contextText} resolved to nothing`,
-      found: undefined,
-    };
-  }
+  if (value === undefined) return missingContext(condition, contextText);
   let nodes: unknown[];
   try {
     nodes = runQuery(compiled, value);

@@ -4,7 +4,7 @@
 import { RE2JS } from 're2js';
 import type { ExpressionError, ParseResult } from '../expressions/index.js';
 import type { CriterionResult } from './types.js';
-import { preview } from './values.js';
+import { missingContext, preview } from './values.js';
 
 export const MAX_PATTERN_LENGTH = 10_000;
 /** Subjects longer than this fail the criterion instead of being scanned. */
@@ -79,14 +79,7 @@ function subjectOf(value: unknown): string {
 
 export function evaluateRegex(compiled: CompiledRegex, value: unknown, contextText: string): CriterionResult {
   const condition = compiled.pattern;
-  if (value === undefined) {
-    return {
-      passed: false,
-      condition,
-      explanation: `${condition}: context ${contextText} resolved to nothing`,
-      found: undefined,
-    };
-  }
+  if (value === undefined) return missingContext(condition, contextText);
   const subject = subjectOf(value);
   if (subject.length > MAX_REGEX_SUBJECT_LENGTH) {
     return {

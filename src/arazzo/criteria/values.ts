@@ -10,6 +10,7 @@
 //  - string vs string: equality and ordering after lower-casing (code-unit order);
 //  - arrays/objects: structural equality with the same rules; never ordered;
 //  - `<`, `<=`, `>`, `>=` between anything not comparable (null, booleans, mixed) are false.
+import type { CriterionResult } from './types.js';
 export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
 /** Explanations quote found values up to this many characters. */
@@ -173,4 +174,14 @@ export function preview(value: unknown, max = MAX_PREVIEW): string {
 export function describeExpected(op: ComparisonOperator, expected: unknown): string {
   const e = preview(expected === undefined ? null : expected);
   return op === '==' ? e : op === '!=' ? `not ${e}` : `${op} ${e}`;
+}
+
+/** The verdict of any criterion whose context (`$response.body`, `$steps...`) has no value. */
+export function missingContext(condition: string, contextText: string): CriterionResult {
+  return {
+    passed: false,
+    condition,
+    explanation: `${condition}: context ${contextText} resolved to nothing`,
+    found: undefined,
+  };
 }

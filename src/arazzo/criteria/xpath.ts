@@ -7,7 +7,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import * as xpath from 'xpath';
 import type { ParseResult } from '../expressions/index.js';
 import type { CriterionResult } from './types.js';
-import { preview } from './values.js';
+import { missingContext, preview } from './values.js';
 
 export const XPATH_VERSIONS = ['xpath-10', 'xpath-20', 'xpath-30'] as const;
 export const MAX_XML_LENGTH = 5_000_000;
@@ -49,9 +49,7 @@ export function compileXPath(condition: string): ParseResult<CompiledXPath> {
 
 export function evaluateXPath(compiled: CompiledXPath, value: unknown, contextText: string): CriterionResult {
   const condition = compiled.condition;
-  if (value === undefined) {
-    return { passed: false, condition, explanation: `${condition}: context ${contextText} resolved to nothing` };
-  }
+  if (value === undefined) return missingContext(condition, contextText);
   if (typeof value !== 'string') {
     return {
       passed: false,
