@@ -1,5 +1,5 @@
 // Arazzo 1.0.x document model, as parsed from YAML/JSON. Field names follow the specification
-// (../shared/reference/arazzo/arazzo-1.0.1.md); `x-` extensions are kept as they are.
+// (Arazzo 1.0.1, https://spec.openapis.org/arazzo/v1.0.1); `x-` extensions are kept as they are.
 // These types describe what a *valid* document looks like; the validator is what proves a parsed
 // value has this shape, so code that reads an unvalidated value must not trust them.
 

@@ -9,7 +9,7 @@ import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes.js';
 import { ensureTemporalCli } from '../../scripts/temporal-install.mjs';
-import { arazzoSearchAttributes } from '../shared/search-attributes.js';
+import { arazzoSearchAttributes } from '../workflows/contract.js';
 
 export interface DevServerOptions {
   /** The `temporal` binary; found or installed by scripts/temporal-install.mjs when absent. */

@@ -2,241 +2,176 @@
 // It only decides; everything that touches the world (files, HTTP) is an activity, so Temporal's
 // history makes every completed step final: after a crash the run resumes where it stopped, and a
 // create step that completed is never sent again.
+//
+// The walk, as the spec's step semantics (Arazzo 1.0.1, Step Object and Success/Failure Actions):
+// run the workflow's `dependsOn` first; then its steps in order. A step calls an operation (one
+// activity) or a workflow (a child run). Its outcome and actions pick the next move (flow/decide.ts):
+// next step, goto a step or a workflow, retry (after an optional detour), end, or fail. Beyond the
+// spec: a destructive step waits for approval first, and a step whose fate is unknown, or a failure
+// after something was created, waits for an operator instead of failing blindly.
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  condition,
   continueAsNew,
-  executeChild,
   isCancellation,
-  patched,
   proxyActivities,
-  setHandler,
   sleep,
-  TimeoutFailure,
-  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { evaluateTemplate, type ExpressionContext, parseValueTemplate } from '../arazzo/expressions/index.js';
-import { DEFAULT_STEP_BUDGET, decideNext, type Move, recordRetries } from '../arazzo/flow/index.js';
-import { buildOperationRequest } from '../arazzo/plan/operation-request.js';
-import { referencedContext, stepExpressionText } from '../arazzo/plan/referenced-context.js';
+import { decideNext, recordRetries } from '../arazzo/flow/index.js';
 import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
 import { evaluateOutputs } from '../arazzo/request/outputs.js';
-import { isSecretName, maskRecord, maskValue } from '../arazzo/secrets/mask.js';
-import { deliveredSecrets, describeRef, isSecretRef } from '../secrets/refs.js';
-import type { ArazzoActivities, RunStepInput, StepResult } from '../activities/index.js';
-import { acquireLock, type HeldLock, releaseLock } from './lock.js';
+import type { ArazzoActivities, StepResult } from '../activities/index.js';
+import { whatExists, UNKNOWN_OUTCOME_OPTIONS } from './attention.js';
+import { childInputs, runChildWorkflow } from './child-runs.js';
+import { Compensation } from './compensation.js';
+import { nonRetryableTypes } from './contract.js';
+import { Decisions } from './decisions.js';
+import type { Ending } from './ending.js';
+import { restoreRunRecord } from './legacy.js';
+import { RunLock } from './lock.js';
+import { type RunOptions, runOptions } from './run-options.js';
+import { newRunRecord, RunState } from './run-state.js';
 import {
-  abortSignal,
-  abortUpdate,
-  approveSignal,
-  approveUpdate,
-  progressQuery,
-  rejectSignal,
-  rejectUpdate,
-  retryStepSignal,
-  retryStepUpdate,
-  supplyOutputsSignal,
-  supplyOutputsUpdate,
-} from './messages.js';
-import { now, RunStateTracker } from './run-state.js';
-import type {
-  AbortArgs,
-  ApproveArgs,
-  ArazzoRunInput,
-  ArazzoRunResult,
-  RejectArgs,
-  ResumeState,
-  RetryStepArgs,
-  RunState,
-  SupplyOutputsArgs,
-} from './types.js';
+  classifyStepFailure,
+  describeStep,
+  failureMessage,
+  resultWithoutRequest,
+  StepActivities,
+} from './step-activity.js';
+import type { ArazzoRunInput, ArazzoRunResult, RunState as RunStateName } from './types.js';
 
 const { loadPlan } = proxyActivities<ArazzoActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: {
-    maximumAttempts: 3,
-    nonRetryableErrorTypes: [
-      'InvalidDocument',
-      'InvalidInputs',
-      'PreflightFailed',
-      'DocumentNotAllowed',
-      'InvalidServerOverride',
-    ],
-  },
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: nonRetryableTypes('loadPlan') },
 });
-const { runStep } = proxyActivities<ArazzoActivities>({ startToCloseTimeout: '1 minute' });
-
-/** How a workflow (or the whole run) ended, short of an exception. */
-type Ending =
-  | { kind: 'completed'; outputs: Record<string, unknown> }
-  | { kind: 'rejected' | 'approval-expired' | 'compensated'; message: string };
-
-type OperatorChoice =
-  | { kind: 'retry'; args: RetryStepArgs }
-  | { kind: 'abort'; args: AbortArgs }
-  | { kind: 'supply'; args: SupplyOutputsArgs };
-
-type ApprovalDecision = { kind: 'approve'; args: ApproveArgs } | { kind: 'reject'; args: RejectArgs };
 
 /** Entry point: `temporal workflow start --type arazzoRun --input '{"document": ...}'`. */
 export async function arazzoRun(input: ArazzoRunInput): Promise<ArazzoRunResult> {
-  return new Interpreter(input).run();
+  const record = input.resume ? restoreRunRecord(input.resume) : newRunRecord(input.document, input.workflowId ?? '');
+  const state = new RunState(record);
+  const decisions = new Decisions(state);
+  decisions.register();
+  return new Walk(input, state, decisions).run();
 }
 
-class Interpreter {
-  private readonly tracker: RunStateTracker;
+class Walk {
+  private readonly options: RunOptions;
   private plan!: Plan;
-  /** Steps are scheduled by reference to the recorded plan when it has a digest (runs loaded since digests). */
-  private planDigest?: string;
-  /** Each step's expressions as JSON text, to send it only the context it reads. */
-  private readonly stepTexts = new Map<string, string>();
-  private inputs: Record<string, unknown> = {};
-  private stepOutputs: Record<string, Record<string, unknown>> = {};
-  private workflowOutputs: Record<string, Record<string, unknown>> = {};
-  private retriesUsed: Record<string, number> = {};
-  private stepRuns = 0;
-  private searchAttributes: string[] = [];
-  private executions: Record<string, number> = {};
-  private completedSteps: string[] = [];
-  private lock?: HeldLock;
-  private approvalDecision?: ApprovalDecision;
-  private operatorChoice?: OperatorChoice;
+  private steps!: StepActivities;
+  private compensation!: Compensation;
+  private readonly lock = new RunLock();
+  /** Steps executed by this run (not its predecessors): continue-as-new waits for at least one. */
+  private stepsThisRun = 0;
 
-  constructor(private readonly input: ArazzoRunInput) {
-    const resume = input.resume;
-    this.tracker = new RunStateTracker(input.document, input.workflowId ?? '', resume?.progress);
-    if (resume) {
-      this.stepOutputs = resume.stepOutputs;
-      this.workflowOutputs = resume.workflowOutputs;
-      this.retriesUsed = resume.retriesUsed;
-      this.stepRuns = resume.stepRuns;
-      this.inputs = resume.inputs;
-      this.searchAttributes = resume.searchAttributes;
-    }
-    this.registerHandlers();
+  constructor(
+    private readonly input: ArazzoRunInput,
+    private readonly state: RunState,
+    private readonly decisions: Decisions,
+  ) {
+    this.options = runOptions(input);
   }
 
   async run(): Promise<ArazzoRunResult> {
     try {
       await this.prepare();
-      const ending = await this.runWorkflow(
-        this.plan.workflows[this.plan.workflowId],
-        this.input.resume?.stepIndex ?? 0,
-      );
-      await this.releaseLockQuietly();
+      const ending = await this.runWorkflow(this.plan.workflows[this.plan.workflowId], this.state.record.stepIndex);
+      await this.lock.release();
       if (ending.kind === 'completed') {
-        this.tracker.setOutputs(ending.outputs);
-        this.tracker.setState('completed');
+        this.state.setOutputs(ending.outputs);
+        this.state.setState('completed');
         return this.result('completed', ending.outputs);
       }
-      this.tracker.setState(ending.kind);
+      this.state.setState(ending.kind);
       return this.result(ending.kind, {}, ending.message);
     } catch (err) {
       if (isCancellation(err)) {
         // Cancelling ends the run at once: no further step, destructive or not, is sent.
         await CancellationScope.nonCancellable(async () => {
-          this.tracker.setPendingApproval(undefined);
-          this.tracker.setState('cancelled');
-          await this.releaseLockQuietly();
+          this.state.setPendingApproval(undefined);
+          this.state.setState('cancelled');
+          await this.lock.release();
         });
         throw err;
       }
-      if (this.plan) this.tracker.setState('failed');
-      await CancellationScope.nonCancellable(() => this.releaseLockQuietly());
+      if (this.plan) this.state.setState('failed');
+      await CancellationScope.nonCancellable(() => this.lock.release());
       throw err;
     }
   }
 
-  private result(status: RunState, outputs: Record<string, unknown>, message?: string): ArazzoRunResult {
-    return { status, outputs, steps: this.tracker.progress.steps, approvals: this.tracker.progress.approvals, message };
+  private result(status: RunStateName, outputs: Record<string, unknown>, message?: string): ArazzoRunResult {
+    const { steps, approvals } = this.state.progress;
+    return { status, outputs, steps, approvals, message };
   }
 
   // ---------------------------------------------------------------- preparation
 
+  /** The plan (loaded once, at the start of the entry run), the lock, the step list. */
   private async prepare() {
-    const resume = this.input.resume;
-    if (this.input.plan) {
+    const { input, state } = this;
+    let planDigest: string | undefined;
+    if (input.plan) {
       // A nested workflow, or this run continued as new: the plan was loaded once, at the start.
-      this.plan = this.input.plan;
-      this.planDigest = this.input.planDigest;
-      if (!resume) this.inputs = this.input.inputs ?? {};
-      else this.tracker.enableSearchAttributes(resume.searchAttributes);
+      this.plan = input.plan;
+      planDigest = input.planDigest;
+      if (!input.resume) state.record.inputs = input.inputs ?? {};
+      else state.enableSearchAttributes(state.record.searchAttributes);
     } else {
       const loaded = await loadPlan({
-        document: this.input.document,
-        workflowId: this.input.workflowId,
+        document: input.document,
+        workflowId: input.workflowId,
         inputsFromRun: true,
-        deliver: this.input.deliver,
-        servers: this.input.servers,
-        strict: this.input.strict,
-        preflight: this.input.preflight,
-        lockKey: this.input.lock?.key,
+        deliver: input.deliver,
+        servers: input.servers,
+        strict: input.strict,
+        preflight: input.preflight,
+        lockKey: input.lock?.key,
       });
       this.plan = loaded.plan;
-      this.planDigest = loaded.planDigest;
-      this.inputs = loaded.inputs;
-      this.searchAttributes = loaded.searchAttributes;
-      this.tracker.progress.workflowId = loaded.plan.workflowId;
-      this.tracker.enableSearchAttributes(loaded.searchAttributes);
-      this.tracker.setLockKey(loaded.lockKey);
+      planDigest = loaded.planDigest;
+      state.record.inputs = loaded.inputs;
+      state.progress.workflowId = loaded.plan.workflowId;
+      state.enableSearchAttributes(loaded.searchAttributes);
+      state.setLockKey(loaded.lockKey);
     }
-    this.tracker.progress.workflowId = this.plan.workflowId;
-    const workflow = this.plan.workflows[this.plan.workflowId];
-    for (const [name, schema] of Object.entries(inputProperties(workflow))) {
-      if (isSecretSchema(name, schema)) this.tracker.secretNames.add(name);
-    }
-    this.tracker.initSteps(workflow.steps.map((s) => ({ stepId: s.stepId, operation: describeStep(s) })));
+    state.progress.workflowId = this.plan.workflowId;
+    const workflow = this.ownWorkflow();
+    state.addSecretInputs(workflow.inputs);
+    state.initSteps(workflow.steps.map((s) => ({ stepId: s.stepId, operation: describeStep(s) })));
+    const settings = { plan: this.plan, planDigest, servers: input.servers, deliver: input.deliver };
+    this.steps = new StepActivities({ ...settings, options: this.options }, state);
+    this.compensation = new Compensation(state, this.steps, (id) => workflow.steps.find((s) => s.stepId === id));
     // Nested workflows run under their parent's lock; a run continued as new takes it again.
-    const key = this.tracker.progress.lockKey;
-    if (key && (!this.input.plan || resume)) {
-      this.lock = await acquireLock(key, {
-        onBusy: this.input.lock?.onBusy ?? 'wait',
-        pollInterval: this.input.lock?.pollInterval ?? '5s',
-        holderWorkflowId: workflowInfo().workflowId,
-        onWait: () => this.tracker.publish(),
-      });
+    const key = state.progress.lockKey;
+    if (key && (!input.plan || input.resume)) {
+      await this.lock.take(key, input.lock, workflowInfo().workflowId, () => state.publish());
     }
-    this.tracker.setState('running');
+    state.setState('running');
   }
 
-  /** `closing`: the run ends right after this (a lock that ends with its holder needs nothing). */
-  private async releaseLockQuietly(closing = true) {
-    const lock = this.lock;
-    this.lock = undefined;
-    if (lock) await releaseLock(lock, closing).catch(() => undefined);
+  private ownWorkflow(): PlanWorkflow {
+    return this.plan.workflows[this.plan.workflowId];
   }
 
   // ---------------------------------------------------------------- the walk
 
-  private context(): ExpressionContext {
-    const steps: ExpressionContext['steps'] = {};
-    for (const [id, outputs] of Object.entries(this.stepOutputs)) steps[id] = { outputs };
-    const workflows: NonNullable<ExpressionContext['workflows']> = {};
-    for (const [id, outputs] of Object.entries(this.workflowOutputs)) workflows[id] = { outputs };
-    return { inputs: this.inputs, steps, workflows };
-  }
-
   private async runWorkflow(workflow: PlanWorkflow, startIndex: number): Promise<Ending> {
+    const { record } = this.state;
     for (const dependency of workflow.dependsOn) {
-      if (this.workflowOutputs[dependency]) continue;
-      const child = await this.runChildWorkflow(dependency, this.inputs, `dependsOn ${dependency}`);
+      if (record.workflowOutputs[dependency]) continue;
+      const child = await this.runChild(dependency, record.inputs, `dependsOn ${dependency}`);
       if (child.kind !== 'completed') return child;
-      this.workflowOutputs[dependency] = child.outputs;
+      this.state.recordWorkflowOutputs(dependency, child.outputs);
     }
-    const budget = this.input.stepBudget ?? DEFAULT_STEP_BUDGET;
     let index = startIndex;
     while (index < workflow.steps.length) {
-      await this.continueAsNewIfSuggested(index);
+      await this.continueAsNewIfDue(index);
       const step = workflow.steps[index];
-      this.stepRuns += 1;
       const executed = await this.executeStep(step);
       if ('kind' in executed) return executed;
       const result = executed;
-      this.stepOutputs[step.stepId] = { ...(this.stepOutputs[step.stepId] ?? {}), ...result.outputs };
-      const move: Move = decideNext({
+      const move = decideNext({
         steps: workflow.steps,
         stepIndex: index,
         outcome: {
@@ -246,11 +181,11 @@ class Interpreter {
           failure: result.successful ? undefined : { message: failureMessage(result) },
         },
         actions: step.actions,
-        retriesUsed: this.retriesUsed,
-        stepRunsSoFar: this.stepRuns,
-        stepBudget: budget,
+        retriesUsed: record.retriesUsed,
+        stepRunsSoFar: record.stepRuns,
+        stepBudget: this.options.stepBudget,
       });
-      this.retriesUsed = recordRetries(this.retriesUsed, step.stepId, move);
+      record.retriesUsed = recordRetries(record.retriesUsed, step.stepId, move);
       switch (move.kind) {
         case 'next':
         case 'goto-step':
@@ -262,11 +197,13 @@ class Interpreter {
           index = move.stepIndex;
           break;
         case 'goto-workflow':
-          return this.runChildWorkflow(move.workflowId, this.inputs, `goto ${move.workflowId}`);
+          return this.runChild(move.workflowId, record.inputs, `goto ${move.workflowId}`);
         case 'complete':
-          return { kind: 'completed', outputs: this.workflowResult(workflow) };
+          return { kind: 'completed', outputs: evaluateOutputs(workflow.outputs, this.state.context()) };
         case 'end':
-          if (move.outcome === 'succeeded') return { kind: 'completed', outputs: this.workflowResult(workflow) };
+          if (move.outcome === 'succeeded') {
+            return { kind: 'completed', outputs: evaluateOutputs(workflow.outputs, this.state.context()) };
+          }
           return this.failAfterStep(
             step,
             `step ${step.stepId} ended the workflow through failure action "${move.action.name}": ${failureMessage(result)}`,
@@ -278,122 +215,41 @@ class Interpreter {
           throw ApplicationFailure.create({ type: 'StepBudgetExceeded', message: move.reason, nonRetryable: true });
       }
     }
-    return { kind: 'completed', outputs: this.workflowResult(workflow) };
+    return { kind: 'completed', outputs: evaluateOutputs(workflow.outputs, this.state.context()) };
   }
 
-  private workflowResult(workflow: PlanWorkflow): Record<string, unknown> {
-    return evaluateOutputs(workflow.outputs, this.context());
-  }
-
+  /** A retry's detour ("the reference is executed and the context is returned"), then the retry. */
   private async runDetour(workflow: PlanWorkflow, detour: { stepId?: string; workflowId?: string }) {
     if (detour.workflowId) {
-      const child = await this.runChildWorkflow(detour.workflowId, this.inputs, `detour ${detour.workflowId}`);
-      if (child.kind === 'completed') this.workflowOutputs[detour.workflowId] = child.outputs;
+      const child = await this.runChild(detour.workflowId, this.state.record.inputs, `detour ${detour.workflowId}`);
+      if (child.kind === 'completed') this.state.recordWorkflowOutputs(detour.workflowId, child.outputs);
       return;
     }
     const step = workflow.steps.find((s) => s.stepId === detour.stepId);
-    if (!step) return;
-    this.stepRuns += 1;
-    const executed = await this.executeStep(step);
-    if (!('kind' in executed))
-      this.stepOutputs[step.stepId] = { ...(this.stepOutputs[step.stepId] ?? {}), ...executed.outputs };
+    if (step) await this.executeStep(step);
   }
 
   /**
-   * A step failed and no action handles it. If the server accepted a create anyway (the step itself
-   * made something) or an earlier step created something it can undo, the run does not just fail and
-   * leave it behind: it names what exists and waits for an operator to abort (with or without
-   * compensation). Otherwise it fails with the step, request and criterion.
+   * One step: approval first if it is destructive, then its operation (one activity) or its workflow
+   * (a child run). Its outputs are recorded; the caller decides the next move from the result.
    */
-  private async failAfterStep(step: PlanStep, reason: string, result?: StepResult): Promise<Ending> {
-    const undoable = this.completedSteps.filter((id) => this.findStep(id)?.compensation);
-    const created = result?.created;
-    const createdIds = created ? Object.entries(created.ids) : [];
-    if (createdIds.length === 0 && undoable.length === 0) {
-      throw ApplicationFailure.create({
-        type: 'StepFailed',
-        message: reason,
-        nonRetryable: true,
-        details: [this.failureDetails(step)],
-      });
-    }
-    const known: string[] = [];
-    const options: string[] = [];
-    if (created && createdIds.length) {
-      known.push(
-        `the server accepted ${step.stepId} (HTTP ${result?.statusCode}) and created ${createdIds.map(([pointer, id]) => `${id} (response ${pointer})`).join(', ')}`,
+  private async executeStep(step: PlanStep): Promise<StepResult | Ending> {
+    this.state.record.stepRuns += 1;
+    this.stepsThisRun += 1;
+    if (this.needsApproval(step)) {
+      const { servers } = this.input;
+      const { approvalTimeout: timeout, approvalTimeoutMs: timeoutMs } = this.options;
+      const ending = await this.decisions.awaitApproval(
+        step,
+        { servers, strict: this.plan.strict, timeout, timeoutMs },
+        () => this.compensation.compensate(),
       );
-      for (const [pointer, secret] of Object.entries(created.secrets)) {
-        known.push(
-          isSecretRef(secret)
-            ? `its one-time secret at ${pointer}: ${describeRef(secret)}`
-            : `its one-time secret at ${pointer} is kept in this run's encrypted history (${maskValue(secret)})`,
-        );
-      }
-      if (step.compensation) {
-        this.completedSteps.push(step.stepId);
-        options.push(`abort with {"compensate": true} to delete it (x-compensation of ${step.stepId})`);
-      } else {
-        options.push(
-          `no x-compensation is declared for ${step.stepId}: delete ${createdIds.map(([, id]) => id).join(', ')} at the provider, then abort with {"compensate": false}`,
-        );
-      }
+      if (ending) return ending;
     }
-    if (undoable.length) {
-      known.push(
-        `completed steps that can be undone: ${undoable.join(', ')} (outputs: ${JSON.stringify(maskRecord(this.outputsOf(undoable), this.tracker.secretNames))})`,
-      );
-      options.push('abort with {"compensate": true} to undo them, or {"compensate": false} to leave them');
-    }
-    if (!created) options.push('retryStep to send the step again');
-    const choice = await this.awaitOperator(step, reason, known.join('; '), options);
-    if (choice.kind === 'abort') return this.abort(choice.args);
-    if (choice.kind === 'supply') {
-      this.stepOutputs[step.stepId] = { ...(this.stepOutputs[step.stepId] ?? {}), ...choice.args.outputs };
-      this.tracker.finishStep(step.stepId, 'succeeded', undefined, `outputs supplied by ${choice.args.by}`);
-      throw ApplicationFailure.create({
-        type: 'StepFailed',
-        message: `${reason}; outputs were supplied but the failed step cannot resume the flow`,
-        nonRetryable: true,
-      });
-    }
-    // retry: run the same step again through the normal path.
-    const workflow = this.plan.workflows[this.plan.workflowId];
-    const index = workflow.steps.findIndex((s) => s.stepId === step.stepId);
-    return this.runWorkflow(workflow, index);
+    const executed = step.workflowId ? await this.executeWorkflowStep(step) : await this.executeOperation(step);
+    if (!('kind' in executed)) this.state.recordStepOutputs(step.stepId, executed.outputs);
+    return executed;
   }
-
-  private outputsOf(stepIds: string[]): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const id of stepIds) for (const [k, v] of Object.entries(this.stepOutputs[id] ?? {})) out[`${id}.${k}`] = v;
-    return out;
-  }
-
-  private failureDetails(step: PlanStep) {
-    return {
-      stepId: step.stepId,
-      steps: this.tracker.progress.steps,
-      outputs: maskRecord(this.outputsOf(this.completedSteps), this.tracker.secretNames),
-    };
-  }
-
-  /** The values `step` (or its compensation) reads; everything else stays out of its scheduled input. */
-  private stepContext(part: 'step' | 'compensation', step: PlanStep): ExpressionContext {
-    const key = `${part} ${step.stepId}`;
-    let text = this.stepTexts.get(key);
-    if (text === undefined) {
-      text = stepExpressionText(step, part);
-      this.stepTexts.set(key, text);
-    }
-    return referencedContext(text, this.context());
-  }
-
-  /** A step of this run's own workflow (the only steps it executes; step ids are unique per workflow). */
-  private findStep(stepId: string): PlanStep | undefined {
-    return this.plan.workflows[this.plan.workflowId].steps.find((s) => s.stepId === stepId);
-  }
-
-  // ---------------------------------------------------------------- one step
 
   private needsApproval(step: PlanStep): boolean {
     const options = this.input.approval;
@@ -401,77 +257,39 @@ class Interpreter {
     return step.approval === 'required' || (options?.steps ?? []).includes(step.stepId);
   }
 
-  private async executeStep(step: PlanStep): Promise<StepResult | Ending> {
-    if (this.needsApproval(step)) {
-      const ending = await this.awaitApproval(step);
-      if (ending) return ending;
-    }
-    if (step.workflowId) return this.executeWorkflowStep(step);
-
+  /** The step's request, until it has an outcome: a request whose fate is unknown waits for an operator. */
+  private async executeOperation(step: PlanStep): Promise<StepResult | Ending> {
     let afterAmbiguous = false;
     for (;;) {
-      const count = (this.executions[step.stepId] ?? 0) + 1;
-      this.executions[step.stepId] = count;
-      this.tracker.startStep(step.stepId);
-      const source = step.operation!.sourceName;
-      const runInput: RunStepInput = {
-        stepId: step.stepId,
-        ...(this.planDigest
-          ? {
-              ref: {
-                digest: this.planDigest,
-                workflowId: this.plan.workflowId,
-                stepId: step.stepId,
-                part: 'step',
-              },
-            }
-          : {
-              call: { operation: step.operation!, parameters: step.parameters, requestBody: step.requestBody },
-              judge: { successCriteria: step.successCriteria, outputs: step.outputs, actions: step.actions },
-            }),
-        context: this.stepContext('step', step),
-        strict: this.plan.strict,
-        serverUrl: this.input.servers?.[source],
-        timeoutMs: durationMs(this.input.stepTimeout ?? '30s'),
-        afterAmbiguous,
-        deliver: this.input.deliver,
-      };
       try {
-        const result = await runStep.executeWithOptions(
-          {
-            activityId: count === 1 ? step.stepId : `${step.stepId}#${count}`,
-            summary: `${step.stepId}: ${describeStep(step)}`,
-            startToCloseTimeout: durationMs(this.input.stepTimeout ?? '30s') + 5_000,
-            retry: retryPolicyFor(step.operation!.method),
-          },
-          [runInput],
-        );
+        const result = await this.steps.runStep(step, afterAmbiguous);
         this.recordStepResult(step, result);
         return result;
       } catch (err) {
         if (isCancellation(err)) throw err;
-        const problem = describeActivityFailure(step, err);
-        if (problem.fatal) {
-          this.tracker.finishStep(step.stepId, 'failed', undefined, problem.message);
+        const failure = classifyStepFailure(step, err);
+        if (failure.fatal) {
+          this.state.finishStep(step.stepId, 'failed', undefined, failure.message);
           throw ApplicationFailure.create({
-            type: problem.type,
-            message: problem.message,
+            type: failure.type,
+            message: failure.message,
             nonRetryable: true,
             details: [this.failureDetails(step)],
           });
         }
-        const choice = await this.awaitOperator(step, problem.message, problem.known, [
-          'retryStep to send the request again (a DELETE that finds nothing counts as done)',
-          'supplyOutputs with the outputs the step produced (secrets as {"$secret": ...} references)',
-          'abort (with "compensate": true to undo completed steps)',
-        ]);
-        if (choice.kind === 'abort') return this.abort(choice.args);
+        const choice = await this.decisions.awaitOperator(
+          step.stepId,
+          failure.message,
+          failure.known,
+          UNKNOWN_OUTCOME_OPTIONS,
+        );
+        if (choice.kind === 'abort') return this.compensation.abort(choice.args);
         if (choice.kind === 'supply') {
-          const result = suppliedResult(step, choice.args);
+          const result = resultWithoutRequest(step, choice.args.outputs, 0);
           this.recordStepResult(step, result);
           return result;
         }
-        afterAmbiguous = problem.ambiguous;
+        afterAmbiguous = failure.ambiguous;
       }
     }
   }
@@ -482,550 +300,97 @@ class Interpreter {
       : result.successful
         ? undefined
         : `${result.failedCriterion?.condition}: ${result.failedCriterion?.explanation ?? ''}`;
-    this.tracker.finishStep(step.stepId, result.successful ? 'succeeded' : 'failed', result.statusCode, message);
-    if (result.successful && !this.completedSteps.includes(step.stepId)) this.completedSteps.push(step.stepId);
-    for (const name of Object.keys(result.outputs)) if (isSecretName(name)) this.tracker.secretNames.add(name);
+    this.state.finishStep(step.stepId, result.successful ? 'succeeded' : 'failed', result.statusCode, message);
+    if (result.successful) this.state.markCompleted(step.stepId);
   }
 
+  /** A step that runs a workflow: a child run with the step's parameters as its inputs. */
   private async executeWorkflowStep(step: PlanStep): Promise<StepResult | Ending> {
-    this.tracker.startStep(step.stepId);
-    const context = this.context();
-    const childInputs: Record<string, unknown> = {};
-    for (const p of step.parameters) {
-      const parsed = parseValueTemplate(p.value, { strict: this.plan.strict });
-      if (parsed.ok) {
-        const value = evaluateTemplate(parsed.value, context);
-        if (value !== undefined) childInputs[p.name] = value;
-      }
-    }
-    const ending = await this.runChildWorkflow(step.workflowId!, childInputs, `step ${step.stepId}`);
+    this.state.startStep(step.stepId);
+    const inputs = childInputs(step, this.state.context(), this.plan.strict);
+    const ending = await this.runChild(step.workflowId!, inputs, `step ${step.stepId}`);
     if (ending.kind !== 'completed') return ending;
-    this.workflowOutputs[step.workflowId!] = ending.outputs;
-    const outputs = evaluateOutputs(step.outputs, { ...this.context(), outputs: ending.outputs });
-    const result: StepResult = {
-      stepId: step.stepId,
-      method: 'WORKFLOW',
-      url: step.workflowId!,
-      statusCode: 0,
-      successful: true,
-      outputs,
-      unresolvedOutputs: [],
-      matched: { success: step.actions.success.map((a) => a.criteria.length === 0), failure: [] },
-      durationMs: 0,
-      attempt: 1,
-    };
+    this.state.recordWorkflowOutputs(step.workflowId!, ending.outputs);
+    const outputs = evaluateOutputs(step.outputs, { ...this.state.context(), outputs: ending.outputs });
+    const result = resultWithoutRequest(step, outputs, 1, step.workflowId!);
     this.recordStepResult(step, result);
     return result;
   }
 
-  private async runChildWorkflow(workflowId: string, inputs: Record<string, unknown>, why: string): Promise<Ending> {
-    const child = await executeChild(arazzoRun, {
-      workflowId: `${workflowInfo().workflowId}/${workflowId}/${uuid4().slice(0, 8)}`,
-      // The child's plan differs from the recorded one (its workflowId), so its steps go inline.
-      args: [
-        {
-          ...this.input,
-          workflowId,
-          inputs,
-          plan: { ...this.plan, workflowId },
-          planDigest: undefined,
-          resume: undefined,
-        },
-      ],
-      staticSummary: `Arazzo workflow ${workflowId} (${why})`,
-    });
-    if (child.status === 'completed') return { kind: 'completed', outputs: child.outputs };
-    if (child.status === 'rejected' || child.status === 'approval-expired' || child.status === 'compensated') {
-      return { kind: child.status, message: `nested workflow ${workflowId}: ${child.message ?? child.status}` };
-    }
-    throw ApplicationFailure.create({
-      type: 'NestedWorkflowFailed',
-      message: `nested workflow ${workflowId} ended ${child.status}`,
-      nonRetryable: true,
-    });
-  }
-
-  // ---------------------------------------------------------------- approval
-
-  private async awaitApproval(step: PlanStep): Promise<Ending | undefined> {
-    const timeout = this.input.approval?.timeout ?? '7d';
-    const requestedAt = now();
-    this.approvalDecision = undefined;
-    this.tracker.setPendingApproval({
-      approvalId: uuid4(),
-      stepId: step.stepId,
-      ...this.preview(step),
-      delivered: deliveredSecrets(this.stepOutputs),
-      requestedAt,
-      expiresAt: new Date(Date.parse(requestedAt) + durationMs(timeout)).toISOString(),
-    });
-    // Runs recorded before this patch did not point ArazzoStep at the step awaiting approval.
-    this.tracker.awaitApproval(step.stepId, patched('arazzo-step-awaiting-approval'));
-    this.tracker.setState('awaiting-approval');
-    const decided = await condition(() => this.approvalDecision !== undefined, timeout, {
-      summary: `awaiting approval of ${step.stepId}`,
-    });
-    const pending = this.tracker.progress.pendingApproval!;
-    this.tracker.setPendingApproval(undefined);
-    if (!decided) {
-      this.tracker.recordApproval({
-        stepId: step.stepId,
-        approvalId: pending.approvalId,
-        decision: 'expired',
-        at: now(),
-        via: 'signal',
-      });
-      this.tracker.finishStep(step.stepId, 'skipped', undefined, `approval expired after ${timeout}`);
-      return {
-        kind: 'approval-expired',
-        message: `approval of ${step.stepId} was not given within ${timeout}; nothing destructive was sent`,
-      };
-    }
-    const decision = this.approvalDecision!;
-    if (decision.kind === 'reject') {
-      this.tracker.finishStep(
-        step.stepId,
-        'skipped',
-        undefined,
-        `rejected by ${decision.args.by}: ${decision.args.reason}`,
-      );
-      if (decision.args.compensate) {
-        await this.compensate();
-        return {
-          kind: 'compensated',
-          message: `rejected by ${decision.args.by} (${decision.args.reason}); completed steps undone`,
-        };
-      }
-      return { kind: 'rejected', message: `rejected by ${decision.args.by}: ${decision.args.reason}` };
-    }
-    this.tracker.setState('running');
-    return undefined;
-  }
-
-  /** The exact target of a destructive step, for the approver: method, URL, path parameter values. */
-  private preview(step: PlanStep): { method: string; url: string; target: Record<string, string> } {
-    if (!step.operation) return { method: 'WORKFLOW', url: step.workflowId ?? '', target: {} };
-    try {
-      const built = buildOperationRequest(
-        { operation: step.operation, parameters: step.parameters, requestBody: step.requestBody },
-        this.context(),
-        { serverUrl: this.input.servers?.[step.operation.sourceName], strict: this.plan.strict },
-      );
-      return {
-        method: built.method,
-        url: built.url,
-        target: maskRecord(built.resolved.path, this.tracker.secretNames) as Record<string, string>,
-      };
-    } catch {
-      return { method: step.operation.method, url: step.operation.pathTemplate, target: {} };
-    }
-  }
-
-  // ---------------------------------------------------------------- operator
-
-  private async awaitOperator(
-    step: PlanStep,
-    reason: string,
-    known: string,
-    options: string[],
-  ): Promise<OperatorChoice> {
-    this.operatorChoice = undefined;
-    this.tracker.finishStep(step.stepId, 'needs-attention', undefined, reason);
-    this.tracker.setAttention({ stepId: step.stepId, reason, known, options });
-    this.tracker.setState('needs-attention');
-    await condition(() => this.operatorChoice !== undefined);
-    this.tracker.setAttention(undefined);
-    this.tracker.setState('running');
-    return this.operatorChoice!;
-  }
-
-  private async abort(args: AbortArgs): Promise<Ending> {
-    if (args.compensate) {
-      await this.compensate();
-      return { kind: 'compensated', message: `aborted by ${args.by} (${args.reason}); completed steps undone` };
-    }
-    throw ApplicationFailure.create({
-      type: 'Aborted',
-      message: `aborted by ${args.by}: ${args.reason}`,
-      nonRetryable: true,
-      details: [
-        {
-          steps: this.tracker.progress.steps,
-          outputs: maskRecord(this.outputsOf(this.completedSteps), this.tracker.secretNames),
-        },
-      ],
-    });
-  }
-
-  /** Undo completed steps that declare `x-compensation`, newest first; 404 counts as already undone. */
-  private async compensate() {
-    for (const stepId of [...this.completedSteps].reverse()) {
-      const step = this.findStep(stepId);
-      const undo = step?.compensation;
-      if (!step || !undo) continue;
-      const result = await runStep.executeWithOptions(
-        {
-          activityId: `${stepId}:compensate`,
-          summary: `${stepId}: undo with ${undo.operation.method} ${undo.operation.pathTemplate}`,
-          startToCloseTimeout: durationMs(this.input.stepTimeout ?? '30s') + 5_000,
-          retry: retryPolicyFor(undo.operation.method),
-        },
-        [
-          {
-            stepId: `${stepId}:compensate`,
-            ...(this.planDigest
-              ? { ref: { digest: this.planDigest, workflowId: this.plan.workflowId, stepId, part: 'compensation' } }
-              : {
-                  call: { operation: undo.operation, parameters: undo.parameters, requestBody: undo.requestBody },
-                  undo: { successCriteria: undo.successCriteria, alreadyDoneStatuses: undo.alreadyDoneStatuses },
-                }),
-            context: this.stepContext('compensation', step),
-            strict: this.plan.strict,
-            serverUrl: this.input.servers?.[undo.operation.sourceName],
-            timeoutMs: durationMs(this.input.stepTimeout ?? '30s'),
-          },
-        ],
-      );
-      if (!result.successful) {
-        throw ApplicationFailure.create({
-          type: 'CompensationFailed',
-          message: `undoing ${stepId} failed: ${result.method} ${result.url} answered ${result.statusCode}`,
-          nonRetryable: true,
-        });
-      }
-      this.tracker.finishStep(
-        stepId,
-        'compensated',
-        result.statusCode,
-        result.alreadyGone ? 'already undone' : 'undone',
-      );
-    }
-  }
-
-  // ---------------------------------------------------------------- messages
-
-  private registerHandlers() {
-    setHandler(progressQuery, () => this.tracker.progress, {
-      description: 'Where the run is: state, steps, pending approval, outputs (secrets masked).',
-    });
-
-    const approveProblem = (args: ApproveArgs): string | undefined => {
-      const pending = this.tracker.progress.pendingApproval;
-      if (!args || typeof args.stepId !== 'string') return 'give {"stepId": ..., "by": ...}';
-      if (!pending) return `no approval is pending (state: ${this.tracker.progress.state})`;
-      if (this.approvalDecision) return `step ${pending.stepId} was already ${this.approvalDecision.kind}d`;
-      if (args.stepId !== pending.stepId)
-        return `step ${args.stepId} is not awaiting approval (pending: ${pending.stepId})`;
-      if (args.approvalId !== undefined && args.approvalId !== pending.approvalId) {
-        return `approvalId ${args.approvalId} is stale (current: ${pending.approvalId})`;
-      }
-      if (!args.by) return '"by" (who approves) is required';
-      return undefined;
-    };
-    const rejectProblem = (args: RejectArgs): string | undefined =>
-      approveProblem(args as ApproveArgs) ?? (args.reason ? undefined : '"reason" is required');
-    const attentionProblem = (args: { stepId?: string; by?: string }, needsStep: boolean): string | undefined => {
-      const attention = this.tracker.progress.attention;
-      if (!attention) return `the run does not need attention (state: ${this.tracker.progress.state})`;
-      if (this.operatorChoice) return 'a decision was already given';
-      if (needsStep && args?.stepId !== attention.stepId)
-        return `step ${args?.stepId} does not need attention (it is ${attention.stepId})`;
-      if (!args?.by) return '"by" is required';
-      return undefined;
-    };
-    const abortProblem = (args: AbortArgs): string | undefined => {
-      if (this.tracker.progress.pendingApproval && !this.approvalDecision)
-        return args?.by && args.reason ? undefined : '"by" and "reason" are required';
-      return attentionProblem(args, false) ?? (args.reason ? undefined : '"reason" is required');
-    };
-
-    const approve = (args: ApproveArgs, via: 'signal' | 'update') => {
-      const pending = this.tracker.progress.pendingApproval!;
-      this.approvalDecision = { kind: 'approve', args };
-      this.tracker.recordApproval({
-        stepId: args.stepId,
-        approvalId: pending.approvalId,
-        decision: 'approved',
-        by: args.by,
-        comment: args.comment,
-        at: now(),
-        via,
-      });
-      return `approved ${args.stepId}; executing ${pending.method} ${pending.url}`;
-    };
-    const reject = (args: RejectArgs, via: 'signal' | 'update') => {
-      const pending = this.tracker.progress.pendingApproval!;
-      this.approvalDecision = { kind: 'reject', args };
-      this.tracker.recordApproval({
-        stepId: args.stepId,
-        approvalId: pending.approvalId,
-        decision: 'rejected',
-        by: args.by,
-        comment: args.reason,
-        at: now(),
-        via,
-      });
-      return `rejected ${args.stepId}${args.compensate ? '; undoing completed steps' : ''}`;
-    };
-    const abort = (args: AbortArgs) => {
-      if (this.tracker.progress.pendingApproval && !this.approvalDecision) {
-        const pending = this.tracker.progress.pendingApproval;
-        return reject(
-          {
-            stepId: pending.stepId,
-            approvalId: pending.approvalId,
-            by: args.by,
-            reason: args.reason,
-            compensate: args.compensate,
-          },
-          'update',
-        );
-      }
-      this.operatorChoice = { kind: 'abort', args };
-      return `aborting${args.compensate ? ' and undoing completed steps' : ''}`;
-    };
-
-    const ignore = (name: string, problem: string, by?: string) =>
-      this.tracker.recordIgnored({ name, reason: problem, at: now(), by });
-    const viaSignal =
-      <A extends { by?: string }>(name: string, problemOf: (a: A) => string | undefined, act: (a: A) => unknown) =>
-      (args: A) => {
-        const problem = problemOf(args);
-        if (problem) ignore(name, problem, args?.by);
-        else act(args);
-      };
-    const validator =
-      <A>(problemOf: (a: A) => string | undefined) =>
-      (args: A) => {
-        const problem = problemOf(args);
-        if (problem) throw new Error(problem);
-      };
-
-    setHandler(
-      approveSignal,
-      viaSignal('approve', approveProblem, (a) => approve(a, 'signal')),
-      { description: 'Approve the pending destructive step: {"stepId", "approvalId"?, "by", "comment"?}' },
+  private runChild(workflowId: string, inputs: Record<string, unknown>, why: string): Promise<Ending> {
+    return runChildWorkflow(
+      { input: this.input, plan: this.plan, planDigest: this.steps.planDigest },
+      workflowId,
+      inputs,
+      why,
     );
-    setHandler(approveUpdate, (a) => approve(a, 'update'), {
-      validator: validator(approveProblem),
-      description: 'Approve the pending destructive step (refused with the reason when it does not fit).',
-    });
-    setHandler(
-      rejectSignal,
-      viaSignal('reject', rejectProblem, (a) => reject(a, 'signal')),
-      { description: 'Reject the pending step: {"stepId", "approvalId"?, "by", "reason", "compensate"?}' },
+  }
+
+  // ---------------------------------------------------------------- failure after a step
+
+  /**
+   * A step failed and no action handles it. If the server accepted a create anyway (the step itself
+   * made something) or an earlier step created something it can undo, the run does not just fail and
+   * leave it behind: it names what exists and waits for an operator to abort (with or without
+   * compensation). Otherwise it fails with the step, request and criterion.
+   */
+  private async failAfterStep(step: PlanStep, reason: string, result?: StepResult): Promise<Ending> {
+    const undoable = this.compensation.undoable();
+    const created = result?.created;
+    const createdIds = created ? Object.entries(created.ids) : [];
+    if (createdIds.length === 0 && undoable.length === 0) {
+      throw ApplicationFailure.create({
+        type: 'StepFailed',
+        message: reason,
+        nonRetryable: true,
+        details: [this.failureDetails(step)],
+      });
+    }
+    const { known, options } = whatExists(step, result, undoable, this.state.maskedOutputsOf(undoable));
+    // A create the server accepted is undone like a completed step.
+    if (createdIds.length && step.compensation) this.state.markCompleted(step.stepId);
+    const choice = await this.decisions.awaitOperator(step.stepId, reason, known.join('; '), options);
+    if (choice.kind === 'abort') return this.compensation.abort(choice.args);
+    if (choice.kind === 'supply') {
+      this.state.recordStepOutputs(step.stepId, choice.args.outputs);
+      this.state.finishStep(step.stepId, 'succeeded', undefined, `outputs supplied by ${choice.args.by}`);
+      throw ApplicationFailure.create({
+        type: 'StepFailed',
+        message: `${reason}; outputs were supplied but the failed step cannot resume the flow`,
+        nonRetryable: true,
+      });
+    }
+    // retry: run the same step again through the normal path.
+    const workflow = this.ownWorkflow();
+    return this.runWorkflow(
+      workflow,
+      workflow.steps.findIndex((s) => s.stepId === step.stepId),
     );
-    setHandler(rejectUpdate, (a) => reject(a, 'update'), {
-      validator: validator(rejectProblem),
-      description: 'Reject the pending step (refused with the reason when it does not fit).',
-    });
+  }
 
-    const retryProblem = (a: RetryStepArgs) => attentionProblem(a, true);
-    const retry = (args: RetryStepArgs) => {
-      this.operatorChoice = { kind: 'retry', args };
-      return `retrying ${args.stepId}`;
-    };
-    setHandler(retryStepSignal, viaSignal('retryStep', retryProblem, retry), {
-      description: 'Send the step that needs attention again: {"stepId", "by"}',
-    });
-    setHandler(retryStepUpdate, retry, {
-      validator: validator(retryProblem),
-      description: 'Send the step that needs attention again.',
-    });
-
-    setHandler(abortSignal, viaSignal('abort', abortProblem, abort), {
-      description: 'End the run: {"by", "reason", "compensate"?}',
-    });
-    setHandler(abortUpdate, abort, {
-      validator: validator(abortProblem),
-      description: 'End the run, optionally undoing completed steps.',
-    });
-
-    const supplyProblem = (a: SupplyOutputsArgs) =>
-      attentionProblem(a, true) ??
-      (a.outputs && typeof a.outputs === 'object' ? plainSecretProblem(a.outputs) : '"outputs" is required');
-    const supply = (args: SupplyOutputsArgs) => {
-      this.operatorChoice = { kind: 'supply', args };
-      return `continuing after ${args.stepId} with supplied outputs`;
-    };
-    setHandler(supplyOutputsSignal, viaSignal('supplyOutputs', supplyProblem, supply), {
-      description: 'Continue with outputs the operator supplies: {"stepId", "by", "outputs"}',
-    });
-    setHandler(supplyOutputsUpdate, supply, {
-      validator: validator(supplyProblem),
-      description: 'Continue with outputs the operator supplies.',
-    });
+  private failureDetails(step: PlanStep) {
+    const { steps } = this.state.progress;
+    return { stepId: step.stepId, steps, outputs: this.state.maskedOutputsOf(this.state.record.completedSteps) };
   }
 
   // ---------------------------------------------------------------- history size
 
-  /** Long goto loops would grow history without bound; carry the state into a fresh run instead. */
-  private async continueAsNewIfSuggested(stepIndex: number) {
-    const info = workflowInfo();
-    const limit = this.input.continueAsNewAfterEvents ?? 10_000;
+  /** Long goto loops would grow history without bound; carry the run's one record into a fresh run. */
+  private async continueAsNewIfDue(stepIndex: number) {
     if (this.input.plan && !this.input.resume) return; // nested workflows are short; their parent continues
-    if (!info.continueAsNewSuggested && info.historyLength < limit) return;
-    const resume: ResumeState = {
-      stepIndex,
-      stepOutputs: this.stepOutputs,
-      workflowOutputs: this.workflowOutputs,
-      retriesUsed: this.retriesUsed,
-      stepRuns: this.stepRuns,
-      progress: this.tracker.progress,
-      inputs: this.inputs,
-      searchAttributes: this.searchAttributes,
-    };
+    // A run that has not executed a step yet continues nothing: it would only loop (a threshold lower
+    // than the events the run needs to start).
+    if (this.stepsThisRun === 0) return;
+    const info = workflowInfo();
+    if (!info.continueAsNewSuggested && info.historyLength < this.options.continueAsNewAfterEvents) return;
+    this.state.record.stepIndex = stepIndex;
     // Released explicitly (not left to this run's close), so the next run takes it again at once.
-    await this.releaseLockQuietly(false);
-    await continueAsNew<typeof arazzoRun>({ ...this.input, plan: this.plan, planDigest: this.planDigest, resume });
-  }
-}
-
-// ---------------------------------------------------------------- helpers (pure)
-
-function describeStep(step: PlanStep): string {
-  return step.operation ? `${step.operation.method} ${step.operation.pathTemplate}` : `workflow ${step.workflowId}`;
-}
-
-function failureMessage(result: StepResult): string {
-  const criterion = result.failedCriterion;
-  const explanation = criterion?.explanation ?? '';
-  // Explanations already start with their condition ("$statusCode == 201: found 200, expected 201").
-  const why = !criterion
-    ? 'failed'
-    : explanation.startsWith(criterion.condition)
-      ? explanation
-      : `\`${criterion.condition}\` is false${explanation ? `: ${explanation}` : ''}`;
-  const accepted = result.statusCode >= 200 && result.statusCode < 300;
-  // A destructive request the server accepted has happened, whatever the document expected: say so.
-  const consequence =
-    accepted && result.method === 'DELETE'
-      ? `. The server accepted the DELETE (HTTP ${result.statusCode}): the target is already deleted, although the document expected otherwise`
-      : '';
-  return `${result.method} ${result.url} answered ${result.statusCode}; ${why}${consequence}`;
-}
-
-/** Idempotent requests are retried by Temporal with backoff; a POST/PATCH never is (it could create twice). */
-function retryPolicyFor(method: string) {
-  const idempotent = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'].includes(method.toUpperCase());
-  return idempotent
-    ? {
-        maximumAttempts: 5,
-        initialInterval: '1s',
-        backoffCoefficient: 2,
-        maximumInterval: '30s',
-        nonRetryableErrorTypes: ['RequestBuildError'],
-      }
-    : { maximumAttempts: 1 };
-}
-
-interface ActivityProblem {
-  /** The request provably had no effect, or the step can't be built: no operator can fix it by retrying. */
-  fatal: boolean;
-  type: string;
-  message: string;
-  known: string;
-  /** The server may have acted on the request. */
-  ambiguous: boolean;
-}
-
-function describeActivityFailure(step: PlanStep, err: unknown): ActivityProblem {
-  const request = describeStep(step);
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) {
-    if (cause.type === 'RequestBuildError') {
-      return {
-        fatal: true,
-        type: 'RequestBuildError',
-        message: cause.message,
-        known: 'nothing was sent',
-        ambiguous: false,
-      };
-    }
-    if (cause.type === 'RequestNotSent') {
-      return {
-        fatal: false,
-        type: 'RequestNotSent',
-        message: `${request} could not be sent: ${cause.message}`,
-        known:
-          'the request never left this machine (connection refused or name not resolved); nothing happened on the server',
-        ambiguous: false,
-      };
-    }
-    return {
-      fatal: false,
-      type: cause.type ?? 'StepError',
-      message: `${request} failed: ${cause.message}`,
-      known: 'the request may have reached the server; whether it took effect is unknown',
-      ambiguous: true,
-    };
-  }
-  if (cause instanceof TimeoutFailure) {
-    return {
-      fatal: false,
-      type: 'StepTimeout',
-      message: `${request} did not complete in time (the worker may have died mid-call)`,
-      known: 'the request may have been sent and acted on; its response was never recorded',
-      ambiguous: true,
-    };
-  }
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return {
-    fatal: false,
-    type: 'StepError',
-    message: `${request} failed: ${message}`,
-    known: 'unknown',
-    ambiguous: true,
-  };
-}
-
-function suppliedResult(step: PlanStep, args: SupplyOutputsArgs): StepResult {
-  return {
-    stepId: step.stepId,
-    method: step.operation?.method ?? 'WORKFLOW',
-    url: step.operation?.pathTemplate ?? '',
-    statusCode: 0,
-    successful: true,
-    outputs: args.outputs,
-    unresolvedOutputs: [],
-    matched: { success: step.actions.success.map((a) => a.criteria.length === 0), failure: [] },
-    durationMs: 0,
-    attempt: 0,
-  };
-}
-
-/** Operators may supply secrets only as references, so they never enter history in plain text. */
-function plainSecretProblem(outputs: Record<string, unknown>): string | undefined {
-  for (const [name, value] of Object.entries(outputs)) {
-    if (isSecretName(name) && typeof value === 'string')
-      return `output "${name}" is a secret: give it as {"$secret": "env:NAME"} or {"$secret": "file:NAME"}`;
-  }
-  return undefined;
-}
-
-function inputProperties(workflow: PlanWorkflow): Record<string, Record<string, unknown>> {
-  const schema = workflow.inputs as { properties?: Record<string, Record<string, unknown>> } | undefined;
-  return schema && typeof schema === 'object' && schema.properties ? schema.properties : {};
-}
-
-function isSecretSchema(name: string, schema: Record<string, unknown>): boolean {
-  return (
-    schema?.format === 'password' || schema?.writeOnly === true || schema?.['x-secret'] === true || isSecretName(name)
-  );
-}
-
-/** Temporal-style durations ('30s', '2m', '7d', '1.5s', or milliseconds as a number). */
-export function durationMs(value: string | number): number {
-  if (typeof value === 'number') return value;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value);
-  if (!match)
-    throw ApplicationFailure.create({
-      type: 'InvalidInputs',
-      message: `not a duration: "${value}"`,
-      nonRetryable: true,
+    await this.lock.release(false);
+    await continueAsNew<typeof arazzoRun>({
+      ...this.input,
+      plan: this.plan,
+      planDigest: this.steps.planDigest,
+      resume: this.state.record,
     });
-  const n = Number(match[1]);
-  const unit = match[2] ?? 'ms';
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
-  return Math.round(n * factor);
+  }
 }

@@ -15,15 +15,19 @@ import {
   ApplicationFailure,
   type ChildWorkflowHandle,
   condition,
+  defineSignal,
   ParentClosePolicy,
-  patched,
   setHandler,
   sleep,
   startChild,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { releaseLockSignal } from './messages.js';
+import { isPatched } from './patches.js';
+import type { LockOptions } from './types.js';
+
+/** The lock's one message: the run that holds it is done (continue-as-new, and runs before the patch). */
+export const releaseLockSignal = defineSignal('release');
 
 export interface LockHolderInput {
   key: string;
@@ -39,7 +43,6 @@ export async function arazzoLock(_input: LockHolderInput): Promise<void> {
   await condition(() => released);
 }
 
-export const LOCK_RELEASED_ON_CLOSE_PATCH = 'arazzo-lock-released-on-close';
 /** How long a run with onBusy "fail" gives a just-finished holder's lock to end before it fails. */
 const FAIL_GRACE = '2s';
 
@@ -62,7 +65,7 @@ export interface AcquireOptions {
 }
 
 export async function acquireLock(key: string, options: AcquireOptions): Promise<HeldLock> {
-  const releasedOnClose = patched(LOCK_RELEASED_ON_CLOSE_PATCH);
+  const releasedOnClose = isPatched('lockReleasedOnClose');
   let waited = false;
   let graceUsed = false;
   for (;;) {
@@ -104,4 +107,25 @@ export async function releaseLock(lock: HeldLock | undefined, closing: boolean):
   if (!lock || (closing && lock.releasedOnClose)) return;
   await lock.handle.signal(releaseLockSignal);
   await lock.handle.result();
+}
+
+/** The lock a run holds, if any: taken after the plan is known, let go when the run ends or continues. */
+export class RunLock {
+  private held?: HeldLock;
+
+  async take(key: string, options: LockOptions | undefined, holderWorkflowId: string, onWait: () => void) {
+    this.held = await acquireLock(key, {
+      onBusy: options?.onBusy ?? 'wait',
+      pollInterval: options?.pollInterval ?? '5s',
+      holderWorkflowId,
+      onWait,
+    });
+  }
+
+  /** `closing`: the run ends right after this (a lock that ends with its holder needs nothing). Never throws. */
+  async release(closing = true): Promise<void> {
+    const held = this.held;
+    this.held = undefined;
+    if (held) await releaseLock(held, closing).catch(() => undefined);
+  }
 }

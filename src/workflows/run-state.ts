@@ -1,46 +1,155 @@
-// Everything a run knows, in one place, so the progress query, the current details, the search
-// attributes and the result are all views of the same state and cannot disagree.
+// Everything a run knows, as ONE serialisable record, owned by one class. The progress query reads
+// `record.progress`; continue-as-new carries `record` whole; the Web UI's current details and the
+// search attributes are published from it on every change. Nothing can be carried by one of them and
+// forgotten by another, because there is nothing else to carry.
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { maskRecord } from '../arazzo/secrets/mask.js';
-import { ArazzoState, ArazzoStep, ArazzoWorkflowId } from '../shared/search-attributes.js';
+import type { ExpressionContext } from '../arazzo/expressions/index.js';
+import { isSecretName, isSecretSchema, maskRecord } from '../arazzo/secrets/mask.js';
+import { ArazzoState, ArazzoStep, ArazzoWorkflowId } from './contract.js';
 import { renderDetails } from './details.js';
 import type {
+  AbortArgs,
   ApprovalRecord,
+  ApproveArgs,
   IgnoredMessage,
   PendingApproval,
   PendingAttention,
+  RejectArgs,
+  RetryStepArgs,
   RunProgress,
-  RunState,
+  RunState as RunStateName,
   StepProgress,
+  SupplyOutputsArgs,
 } from './types.js';
 
-export class RunStateTracker {
-  readonly progress: RunProgress;
-  /** Search attributes the namespace has; others are never upserted (that would fail the task). */
-  private searchAttributes = new Set<string>();
-  /** Names of inputs and outputs known to hold secrets (beyond the name heuristics). */
-  readonly secretNames = new Set<string>();
+/** A person's answer to what the run waits for: an approval, or a choice when it needs attention. */
+export type Decision =
+  | { kind: 'approve'; args: ApproveArgs }
+  | { kind: 'reject'; args: RejectArgs }
+  | { kind: 'retry'; args: RetryStepArgs }
+  | { kind: 'abort'; args: AbortArgs }
+  | { kind: 'supply'; args: SupplyOutputsArgs };
 
-  constructor(document: string, workflowId: string, restored?: RunProgress) {
-    this.progress = restored ?? {
-      state: 'running',
-      document,
-      workflowId,
-      steps: [],
-      approvals: [],
-      ignored: [],
-      outputs: {},
-    };
+export type ApprovalDecision = Extract<Decision, { kind: 'approve' | 'reject' }>;
+export type OperatorChoice = Extract<Decision, { kind: 'retry' | 'abort' | 'supply' }>;
+
+/** The run's whole state. Plain JSON: it is continue-as-new's argument and replayed from history. */
+export interface RunRecord {
+  /** 2: the one-record shape (histories before it carry a `LegacyResumeState`, see legacy.ts). */
+  version: 2;
+  /** The step of the run's own workflow the walk is at (where a continued run resumes). */
+  stepIndex: number;
+  /** The inputs with defaults applied; secrets only as `{"$secret": ...}` references. */
+  inputs: Record<string, unknown>;
+  stepOutputs: Record<string, Record<string, unknown>>;
+  workflowOutputs: Record<string, Record<string, unknown>>;
+  /** Retries used per `retryKey(stepId, action)` (flow/retry-state.ts). */
+  retriesUsed: Record<string, number>;
+  /** Step executions in the whole run, against the step budget. */
+  stepRuns: number;
+  /** Activity executions per step (the activity id of a repeat is `stepId#n`). */
+  executions: Record<string, number>;
+  /** Steps that completed (or whose create was accepted), oldest first: what compensation undoes. */
+  completedSteps: string[];
+  /** Input and output names known to hold secrets, beyond the name heuristics. */
+  secretNames: string[];
+  /** The Arazzo search attributes this namespace has (upserting an unknown one fails the task). */
+  searchAttributes: string[];
+  /** What the progress query returns: state, steps, pending approval or attention, decisions, outputs. */
+  progress: RunProgress;
+  /** The answer to the pending approval or attention, until the walk takes it. */
+  decision?: Decision;
+}
+
+export function newRunRecord(document: string, workflowId: string): RunRecord {
+  return {
+    version: 2,
+    stepIndex: 0,
+    inputs: {},
+    stepOutputs: {},
+    workflowOutputs: {},
+    retriesUsed: {},
+    stepRuns: 0,
+    executions: {},
+    completedSteps: [],
+    secretNames: [],
+    searchAttributes: [],
+    progress: { state: 'running', document, workflowId, steps: [], approvals: [], ignored: [], outputs: {} },
+  };
+}
+
+export class RunState {
+  constructor(readonly record: RunRecord) {}
+
+  get progress(): RunProgress {
+    return this.record.progress;
   }
 
+  get secretNames(): ReadonlySet<string> {
+    return new Set(this.record.secretNames);
+  }
+
+  /** What expressions see: `$inputs`, `$steps.<id>.outputs`, `$workflows.<id>.outputs`. */
+  context(): ExpressionContext {
+    const steps: ExpressionContext['steps'] = {};
+    for (const [id, outputs] of Object.entries(this.record.stepOutputs)) steps[id] = { outputs };
+    const workflows: NonNullable<ExpressionContext['workflows']> = {};
+    for (const [id, outputs] of Object.entries(this.record.workflowOutputs)) workflows[id] = { outputs };
+    return { inputs: this.record.inputs, steps, workflows };
+  }
+
+  /** Inputs the workflow's schema marks secret (format password, writeOnly, x-secret, a credential name). */
+  addSecretInputs(inputsSchema: unknown) {
+    const properties = (inputsSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+    if (!properties || typeof properties !== 'object') return;
+    for (const [name, schema] of Object.entries(properties)) if (isSecretSchema(name, schema)) this.addSecretName(name);
+  }
+
+  addSecretName(name: string) {
+    if (!this.record.secretNames.includes(name)) this.record.secretNames.push(name);
+  }
+
+  /** A step's outputs (merged over an earlier execution's); secret-named ones are remembered as secret. */
+  recordStepOutputs(stepId: string, outputs: Record<string, unknown>) {
+    this.record.stepOutputs[stepId] = { ...(this.record.stepOutputs[stepId] ?? {}), ...outputs };
+    for (const name of Object.keys(outputs)) if (isSecretName(name)) this.addSecretName(name);
+  }
+
+  recordWorkflowOutputs(workflowId: string, outputs: Record<string, unknown>) {
+    this.record.workflowOutputs[workflowId] = outputs;
+  }
+
+  /** Compensation undoes completed steps newest first, so the order of completion is kept. */
+  markCompleted(stepId: string) {
+    if (!this.record.completedSteps.includes(stepId)) this.record.completedSteps.push(stepId);
+  }
+
+  /** Counts one more activity execution of the step; returns its number (1 for the first). */
+  countExecution(stepId: string): number {
+    const count = (this.record.executions[stepId] ?? 0) + 1;
+    this.record.executions[stepId] = count;
+    return count;
+  }
+
+  /** The outputs of `stepIds` as `stepId.output` entries, secrets masked: for failure details. */
+  maskedOutputsOf(stepIds: readonly string[]): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const id of stepIds) {
+      for (const [k, v] of Object.entries(this.record.stepOutputs[id] ?? {})) out[`${id}.${k}`] = v;
+    }
+    return maskRecord(out, this.secretNames);
+  }
+
+  // ------------------------------------------------------------- progress (published on change)
+
   enableSearchAttributes(names: readonly string[]) {
-    this.searchAttributes = new Set(names);
+    this.record.searchAttributes = [...names];
     this.upsert([{ key: ArazzoWorkflowId, value: this.progress.workflowId }]);
     this.publish();
   }
 
-  setState(state: RunState) {
+  setState(state: RunStateName) {
     this.progress.state = state;
     this.upsert([{ key: ArazzoState, value: state }]);
     this.publish();
@@ -51,7 +160,7 @@ export class RunStateTracker {
     this.progress.steps = steps.map((s) => ({ ...s, status: 'pending', attempts: 0 }));
   }
 
-  step(stepId: string): StepProgress {
+  private step(stepId: string): StepProgress {
     let found = this.progress.steps.find((s) => s.stepId === stepId);
     if (!found) {
       found = { stepId, status: 'pending', operation: '', attempts: 0 };
@@ -72,7 +181,7 @@ export class RunStateTracker {
     this.publish();
   }
 
-  /** The step now waiting for a person; `searchable` also points ArazzoStep at it (see the patch in awaitApproval). */
+  /** The step now waits for a person; `searchable` also points ArazzoStep at it (see patches.ts). */
   awaitApproval(stepId: string, searchable: boolean) {
     this.step(stepId).status = 'awaiting-approval';
     this.progress.currentStep = stepId;
@@ -124,7 +233,7 @@ export class RunStateTracker {
   }
 
   private upsert(pairs: SearchAttributeUpdatePair[]) {
-    const allowed = pairs.filter((p) => this.searchAttributes.has(p.key.name));
+    const allowed = pairs.filter((p) => this.record.searchAttributes.includes(p.key.name));
     if (allowed.length) upsertSearchAttributes(allowed);
   }
 }

@@ -1,6 +1,8 @@
 // What a run takes, reports and returns. One JSON-serializable argument, so that
 // `temporal workflow start --type arazzoRun --input '{...}'` works as well as our client.
 import type { Plan } from '../arazzo/plan/types.js';
+import type { LegacyResumeState } from './legacy.js';
+import type { RunRecord } from './run-state.js';
 
 export interface ArazzoRunInput {
   /**
@@ -39,8 +41,8 @@ export interface ArazzoRunInput {
   plan?: Plan;
   /** Internal: the load activity's digest of `plan`, carried across continue-as-new (steps name it). */
   planDigest?: string;
-  /** Internal: state carried across continue-as-new. */
-  resume?: ResumeState;
+  /** Internal: the run's one record, carried across continue-as-new (run-state.ts). */
+  resume?: RunRecord | LegacyResumeState;
 }
 
 export interface ApprovalOptions {
@@ -155,19 +157,6 @@ export interface ArazzoRunResult {
   steps: StepProgress[];
   approvals: ApprovalRecord[];
   message?: string;
-}
-
-/** Where a run stopped, when it continues as new. */
-export interface ResumeState {
-  stepIndex: number;
-  stepOutputs: Record<string, Record<string, unknown>>;
-  workflowOutputs: Record<string, Record<string, unknown>>;
-  retriesUsed: Record<string, number>;
-  stepRuns: number;
-  progress: RunProgress;
-  inputs: Record<string, unknown>;
-  /** The namespace's Arazzo search attributes, as the first run found them. */
-  searchAttributes: string[];
 }
 
 // Message payloads.

@@ -1,6 +1,6 @@
-// Data shapes shared by the resolver, the decision function and their callers (the step activity
-// fills a StepOutcome, the interpreter workflow acts on a Move). All plain JSON-serialisable data,
-// because they cross the activity/workflow boundary through Temporal's payload converter.
+// Data shapes shared by the resolver, the decision function and their callers (the interpreter
+// workflow builds a StepOutcome from the step activity's result and acts on the Move). All plain
+// JSON-serialisable data, because they are recorded in Temporal's history.
 import type { Criterion } from '../model.js';
 
 /** Where an action object was written: in the step, in the workflow, or in components (via a reference). */

@@ -51,7 +51,6 @@ export function buildPlan(set: DocumentSet, options: BuildPlanOptions = {}): Pla
     pending.push(...planned.dependsOn, ...reachableWorkflows(planned));
   }
   return {
-    planVersion: 1,
     document: { url: set.entry.url, title: doc.info?.title },
     workflowId,
     workflows,

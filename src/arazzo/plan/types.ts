@@ -63,8 +63,6 @@ export interface PlanWorkflow {
 }
 
 export interface Plan {
-  /** Bumped when the plan's shape changes, so workflow code can tell old plans in replayed histories. */
-  planVersion: 1;
   document: { url: string; title?: string };
   /** The Arazzo workflowId this run executes. */
   workflowId: string;

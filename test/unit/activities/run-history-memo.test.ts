@@ -1,7 +1,7 @@
 // A run's start event never changes: steps of one run read it once, for a few minutes at most (it holds
 // plain secrets), and a failed read is tried again.
 import { describe, expect, it } from 'vitest';
-import { type Execution, PerRunMemo } from '../../../src/secrets/run-input.js';
+import { type Execution, PerRunMemo } from '../../../src/activities/run-history.js';
 
 function counted(fail = new Set<string>()) {
   const reads: string[] = [];

@@ -1,0 +1,310 @@
+// What people decide about a run: approve or reject a destructive step, and, when the run needs
+// attention, retry the step, supply its outputs or abort. The shape of the SDK samples'
+// safe-message-handlers: the messages are declared in contract.ts, every handler is wired here to
+// this class, and the class owns the decision state (in the run's one record). Each decision is a
+// signal and an update with ONE validator: the update refuses a decision that does not fit, the
+// signal records it under `ignored` with the same reason.
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { condition, setHandler, uuid4 } from '@temporalio/workflow';
+import { buildOperationRequest } from '../arazzo/plan/operation-request.js';
+import type { PlanStep } from '../arazzo/plan/types.js';
+import { isSecretName, maskRecord } from '../arazzo/secrets/mask.js';
+import { deliveredSecrets } from '../secrets/refs.js';
+import {
+  abortSignal,
+  abortUpdate,
+  approveSignal,
+  approveUpdate,
+  progressQuery,
+  rejectSignal,
+  rejectUpdate,
+  retryStepSignal,
+  retryStepUpdate,
+  supplyOutputsSignal,
+  supplyOutputsUpdate,
+} from './contract.js';
+import type { Ending } from './ending.js';
+import { isPatched } from './patches.js';
+import { type ApprovalDecision, type Decision, now, type OperatorChoice, type RunState } from './run-state.js';
+import type { AbortArgs, ApproveArgs, RejectArgs, RetryStepArgs, SupplyOutputsArgs } from './types.js';
+
+/** What the approver is shown and how long they have. */
+export interface ApprovalTarget {
+  /** The run's server overrides and template mode, to build the exact request (secrets masked). */
+  servers?: Record<string, string>;
+  strict: boolean;
+  /** Temporal duration text, as the run gave it, and in milliseconds. */
+  timeout: string;
+  timeoutMs: number;
+}
+
+export class Decisions {
+  constructor(private readonly state: RunState) {}
+
+  // ------------------------------------------------------------------ waiting for a person
+
+  /**
+   * A destructive step waits here for approve or reject. Undefined when approved (the step runs);
+   * otherwise how the run ends: expired or rejected (nothing destructive sent), or rejected with
+   * compensation (`undo` undoes the completed steps first).
+   */
+  async awaitApproval(step: PlanStep, target: ApprovalTarget, undo: () => Promise<void>): Promise<Ending | undefined> {
+    const state = this.state;
+    const requestedAt = now();
+    state.record.decision = undefined;
+    state.setPendingApproval({
+      approvalId: uuid4(),
+      stepId: step.stepId,
+      ...this.preview(step, target),
+      delivered: deliveredSecrets(state.record.stepOutputs),
+      requestedAt,
+      expiresAt: new Date(Date.parse(requestedAt) + target.timeoutMs).toISOString(),
+    });
+    state.awaitApproval(step.stepId, isPatched('stepAwaitingApproval'));
+    state.setState('awaiting-approval');
+    const decided = await condition(() => state.record.decision !== undefined, target.timeout, {
+      summary: `awaiting approval of ${step.stepId}`,
+    });
+    const { approvalId } = state.progress.pendingApproval!;
+    state.setPendingApproval(undefined);
+    const decision = this.take() as ApprovalDecision | undefined;
+    if (!decided || !decision) {
+      state.recordApproval({ stepId: step.stepId, approvalId, decision: 'expired', at: now(), via: 'signal' });
+      state.finishStep(step.stepId, 'skipped', undefined, `approval expired after ${target.timeout}`);
+      return {
+        kind: 'approval-expired',
+        message: `approval of ${step.stepId} was not given within ${target.timeout}; nothing destructive was sent`,
+      };
+    }
+    if (decision.kind === 'approve') {
+      state.setState('running');
+      return undefined;
+    }
+    const { by, reason, compensate } = decision.args;
+    state.finishStep(step.stepId, 'skipped', undefined, `rejected by ${by}: ${reason}`);
+    if (!compensate) return { kind: 'rejected', message: `rejected by ${by}: ${reason}` };
+    await undo();
+    return { kind: 'compensated', message: `rejected by ${by} (${reason}); completed steps undone` };
+  }
+
+  /** The run needs a person: says why and what they can do, and waits for their choice. */
+  async awaitOperator(stepId: string, reason: string, known: string, options: string[]): Promise<OperatorChoice> {
+    const state = this.state;
+    state.record.decision = undefined;
+    state.finishStep(stepId, 'needs-attention', undefined, reason);
+    state.setAttention({ stepId, reason, known, options });
+    state.setState('needs-attention');
+    await condition(() => state.record.decision !== undefined);
+    state.setAttention(undefined);
+    state.setState('running');
+    return this.take() as OperatorChoice;
+  }
+
+  /** The decision the walk was waiting for; the record keeps none once it is acted on. */
+  private take(): Decision | undefined {
+    const decision = this.state.record.decision;
+    this.state.record.decision = undefined;
+    return decision;
+  }
+
+  /** The exact target of a destructive step: method, URL, non-secret path parameter values. */
+  private preview(
+    step: PlanStep,
+    target: ApprovalTarget,
+  ): { method: string; url: string; target: Record<string, string> } {
+    if (!step.operation) return { method: 'WORKFLOW', url: step.workflowId ?? '', target: {} };
+    try {
+      const built = buildOperationRequest(
+        { operation: step.operation, parameters: step.parameters, requestBody: step.requestBody },
+        this.state.context(),
+        { serverUrl: target.servers?.[step.operation.sourceName], strict: target.strict },
+      );
+      return {
+        method: built.method,
+        url: built.url,
+        target: maskRecord(built.resolved.path, this.state.secretNames) as Record<string, string>,
+      };
+    } catch {
+      return { method: step.operation.method, url: step.operation.pathTemplate, target: {} };
+    }
+  }
+
+  // ------------------------------------------------------------------ validators (one per decision)
+
+  private approveProblem = (args: ApproveArgs): string | undefined => {
+    const pending = this.state.progress.pendingApproval;
+    const decided = this.state.record.decision;
+    if (!args || typeof args.stepId !== 'string') return 'give {"stepId": ..., "by": ...}';
+    if (!pending) return `no approval is pending (state: ${this.state.progress.state})`;
+    if (decided) return `step ${pending.stepId} was already ${decided.kind}d`;
+    if (args.stepId !== pending.stepId)
+      return `step ${args.stepId} is not awaiting approval (pending: ${pending.stepId})`;
+    if (args.approvalId !== undefined && args.approvalId !== pending.approvalId) {
+      return `approvalId ${args.approvalId} is stale (current: ${pending.approvalId})`;
+    }
+    if (!args.by) return '"by" (who approves) is required';
+    return undefined;
+  };
+
+  private rejectProblem = (args: RejectArgs): string | undefined =>
+    this.approveProblem(args as ApproveArgs) ?? (args.reason ? undefined : '"reason" is required');
+
+  private attentionProblem(args: { stepId?: string; by?: string }, needsStep: boolean): string | undefined {
+    const attention = this.state.progress.attention;
+    if (!attention) return `the run does not need attention (state: ${this.state.progress.state})`;
+    if (this.state.record.decision) return 'a decision was already given';
+    if (needsStep && args?.stepId !== attention.stepId)
+      return `step ${args?.stepId} does not need attention (it is ${attention.stepId})`;
+    if (!args?.by) return '"by" is required';
+    return undefined;
+  }
+
+  /** While an approval is pending, abort means reject (with the same compensation choice). */
+  private approvalOpen(): boolean {
+    return this.state.progress.pendingApproval !== undefined && this.state.record.decision === undefined;
+  }
+
+  private abortProblem = (args: AbortArgs): string | undefined => {
+    if (this.approvalOpen()) return args?.by && args.reason ? undefined : '"by" and "reason" are required';
+    return this.attentionProblem(args, false) ?? (args.reason ? undefined : '"reason" is required');
+  };
+
+  private retryProblem = (args: RetryStepArgs) => this.attentionProblem(args, true);
+
+  private supplyProblem = (args: SupplyOutputsArgs) =>
+    this.attentionProblem(args, true) ??
+    (args.outputs && typeof args.outputs === 'object' ? plainSecretProblem(args.outputs) : '"outputs" is required');
+
+  // ------------------------------------------------------------------ decisions
+
+  private approve = (args: ApproveArgs, via: 'signal' | 'update') => {
+    const pending = this.state.progress.pendingApproval!;
+    this.state.record.decision = { kind: 'approve', args };
+    this.state.recordApproval({
+      stepId: args.stepId,
+      approvalId: pending.approvalId,
+      decision: 'approved',
+      by: args.by,
+      comment: args.comment,
+      at: now(),
+      via,
+    });
+    return `approved ${args.stepId}; executing ${pending.method} ${pending.url}`;
+  };
+
+  private reject = (args: RejectArgs, via: 'signal' | 'update') => {
+    const pending = this.state.progress.pendingApproval!;
+    this.state.record.decision = { kind: 'reject', args };
+    this.state.recordApproval({
+      stepId: args.stepId,
+      approvalId: pending.approvalId,
+      decision: 'rejected',
+      by: args.by,
+      comment: args.reason,
+      at: now(),
+      via,
+    });
+    return `rejected ${args.stepId}${args.compensate ? '; undoing completed steps' : ''}`;
+  };
+
+  private abort = (args: AbortArgs) => {
+    if (this.approvalOpen()) {
+      const pending = this.state.progress.pendingApproval!;
+      const { by, reason, compensate } = args;
+      return this.reject({ stepId: pending.stepId, approvalId: pending.approvalId, by, reason, compensate }, 'update');
+    }
+    this.state.record.decision = { kind: 'abort', args };
+    return `aborting${args.compensate ? ' and undoing completed steps' : ''}`;
+  };
+
+  private retry = (args: RetryStepArgs) => {
+    this.state.record.decision = { kind: 'retry', args };
+    return `retrying ${args.stepId}`;
+  };
+
+  private supply = (args: SupplyOutputsArgs) => {
+    this.state.record.decision = { kind: 'supply', args };
+    return `continuing after ${args.stepId} with supplied outputs`;
+  };
+
+  // ------------------------------------------------------------------ wiring
+
+  register(): void {
+    setHandler(progressQuery, () => this.state.progress, {
+      description: 'Where the run is: state, steps, pending approval, outputs (secrets masked).',
+    });
+    this.both(
+      'approve',
+      approveSignal,
+      approveUpdate,
+      this.approveProblem,
+      (a) => this.approve(a, 'signal'),
+      (a) => this.approve(a, 'update'),
+      {
+        signal: 'Approve the pending destructive step: {"stepId", "approvalId"?, "by", "comment"?}',
+        update: 'Approve the pending destructive step (refused with the reason when it does not fit).',
+      },
+    );
+    this.both(
+      'reject',
+      rejectSignal,
+      rejectUpdate,
+      this.rejectProblem,
+      (a) => this.reject(a, 'signal'),
+      (a) => this.reject(a, 'update'),
+      {
+        signal: 'Reject the pending step: {"stepId", "approvalId"?, "by", "reason", "compensate"?}',
+        update: 'Reject the pending step (refused with the reason when it does not fit).',
+      },
+    );
+    this.both('retryStep', retryStepSignal, retryStepUpdate, this.retryProblem, this.retry, this.retry, {
+      signal: 'Send the step that needs attention again: {"stepId", "by"}',
+      update: 'Send the step that needs attention again.',
+    });
+    this.both('abort', abortSignal, abortUpdate, this.abortProblem, this.abort, this.abort, {
+      signal: 'End the run: {"by", "reason", "compensate"?}',
+      update: 'End the run, optionally undoing completed steps.',
+    });
+    this.both('supplyOutputs', supplyOutputsSignal, supplyOutputsUpdate, this.supplyProblem, this.supply, this.supply, {
+      signal: 'Continue with outputs the operator supplies: {"stepId", "by", "outputs"}',
+      update: 'Continue with outputs the operator supplies.',
+    });
+  }
+
+  /** One decision as a signal (ignored-and-recorded when it does not fit) and an update (refused). */
+  private both<A extends { by?: string }>(
+    name: string,
+    signal: SignalDefinition<[A]>,
+    update: UpdateDefinition<string, [A]>,
+    problemOf: (args: A) => string | undefined,
+    viaSignal: (args: A) => unknown,
+    viaUpdate: (args: A) => string,
+    descriptions: { signal: string; update: string },
+  ) {
+    setHandler(
+      signal,
+      (args: A) => {
+        const problem = problemOf(args);
+        if (problem) this.state.recordIgnored({ name, reason: problem, at: now(), by: args?.by });
+        else viaSignal(args);
+      },
+      { description: descriptions.signal },
+    );
+    setHandler(update, viaUpdate, {
+      validator: (args: A) => {
+        const problem = problemOf(args);
+        if (problem) throw new Error(problem);
+      },
+      description: descriptions.update,
+    });
+  }
+}
+
+/** Operators may supply secrets only as references, so they never enter history in plain text. */
+function plainSecretProblem(outputs: Record<string, unknown>): string | undefined {
+  for (const [name, value] of Object.entries(outputs)) {
+    if (isSecretName(name) && typeof value === 'string')
+      return `output "${name}" is a secret: give it as {"$secret": "env:NAME"} or {"$secret": "file:NAME"}`;
+  }
+  return undefined;
+}

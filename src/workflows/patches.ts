@@ -1,0 +1,43 @@
+// Every `patched()` marker the workflow code uses, in one table with its lifecycle. A change to workflow
+// code that would not replay a recorded history goes behind a new entry here (the SDK's three steps):
+//   1. `patched(id)`: new runs record the marker and take the new path; histories without it replay
+//      the old path.
+//   2. `deprecatePatch(id)`: once no open run and no kept fixture set lacks the marker, only the new
+//      path remains; histories with the marker still replay.
+//   3. Remove the entry once no open run and no kept fixture set has the marker either.
+// test/unit/workflows/patches.test.ts checks this table against the committed fixture sets: the sets
+// named in `recordedBefore` lack the marker, every later set has it where the path was taken.
+import { patched } from '@temporalio/workflow';
+
+export interface PatchEntry {
+  /** The marker id recorded in history. */
+  id: string;
+  /** What the new path does differently. */
+  change: string;
+  /** Fixture sets recorded before the marker existed: they replay the old path. */
+  recordedBefore: string[];
+  /** When step 2 (`deprecatePatch`) may be taken. */
+  retire: string;
+}
+
+export const PATCHES = {
+  stepAwaitingApproval: {
+    id: 'arazzo-step-awaiting-approval',
+    change: 'the ArazzoStep search attribute points at the step awaiting approval',
+    recordedBefore: ['2026-11-23-a'],
+    retire: 'when fixture set 2026-11-23-a is dropped (no released version ever ran without it)',
+  },
+  lockReleasedOnClose: {
+    id: 'arazzo-lock-released-on-close',
+    change: 'the lock child ends with its holder (parent close policy) instead of a release signal',
+    recordedBefore: ['2026-11-23-a', '2026-11-23-b', '2026-11-23-c'],
+    retire: 'when fixture sets 2026-11-23-a to -c are dropped',
+  },
+} as const satisfies Record<string, PatchEntry>;
+
+export type PatchName = keyof typeof PATCHES;
+
+/** True on the new path: a new run, or a history recorded with the marker. */
+export function isPatched(name: PatchName): boolean {
+  return patched(PATCHES[name].id);
+}
