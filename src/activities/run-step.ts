@@ -21,7 +21,8 @@ import { isIdempotentMethod, isSuccessStatus, isTransientStatus } from '../arazz
 import { SecretRefError } from '../secrets/resolver.js';
 import { StepSecrets } from '../secrets/step-secrets.js';
 import { noSecretPolicy } from '../secrets/policy.js';
-import { hostAllowed, type WorkerPolicy } from './config.js';
+import type { WorkerPolicy } from './config.js';
+import { urlHostAllowed } from '../arazzo/request/hosts.js';
 import { findCreatedResource } from '../arazzo/plan/created-resources.js';
 import { verifiedServerUrl } from '../secrets/seal.js';
 import { type HttpOutcome, sendHttp } from './http.js';
@@ -338,7 +339,7 @@ async function pauseForTestHook(policy: WorkerPolicy, stepId: string): Promise<v
 
 function checkDestination(input: RunStepInput, call: OperationCall, policy: WorkerPolicy): string | undefined {
   if (input.serverUrl !== undefined) {
-    return hostAllowed(input.serverUrl, policy.allowedServerHosts)
+    return urlHostAllowed(input.serverUrl, policy.allowedServerHosts)
       ? undefined
       : `server override ${input.serverUrl} is not on a host this worker allows (ARAZZO_ALLOWED_SERVER_HOSTS)`;
   }
