@@ -14,7 +14,7 @@ import { validateInputs } from '../arazzo/validate/validate-inputs.js';
 import { checkDeliveries, checkSecretHosts, inputSchemas, prepareInputs } from '../secrets/plan-checks.js';
 import { noSecretPolicy } from '../secrets/policy.js';
 import { SecretRefError } from '../secrets/resolver.js';
-import { isSecretRef } from '../secrets/refs.js';
+import { isSecretRef } from '../arazzo/secrets/refs.js';
 import { readRunInputs } from '../secrets/run-input.js';
 import { Scrubber } from '../secrets/scrub.js';
 import { sealPlan } from '../secrets/seal.js';

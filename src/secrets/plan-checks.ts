@@ -7,7 +7,7 @@ import { isSecretSchema } from '../arazzo/secrets/mask.js';
 import { hostOf } from '../arazzo/request/hosts.js';
 import { hostProblem, type SecretPolicy } from './policy.js';
 import { checkRef, resolveRef, SecretRefError } from './resolver.js';
-import { collectRefs, isSecretRef, type SecretRef } from './refs.js';
+import { collectRefs, isSecretRef, type SecretRef } from '../arazzo/secrets/refs.js';
 import { parseDeliverySpec, sinksFor } from './sinks.js';
 
 export interface PreparedInputs {

@@ -17,7 +17,7 @@
 // (case-insensitive, IPv6 brackets ignored, no wildcards).
 import { resolve } from 'node:path';
 import { hostMatches, hostOf, urlHostAllowed } from '../arazzo/request/hosts.js';
-import type { ParsedRef } from './refs.js';
+import type { ParsedRef } from '../arazzo/secrets/refs.js';
 
 export interface HostBinding {
   /** Pattern over the reference text, `*` as wildcard: `env:PRISMA_*`, `file:deepgram-*`, `delivered:file:*`. */

@@ -8,7 +8,7 @@
 // secrets, hence the short lifetime and the size bound; a run waiting days for approval reads again.
 import { activityInfo, getClient } from '@temporalio/activity';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
-import { isSecretRef } from './refs.js';
+import { isSecretRef } from '../arazzo/secrets/refs.js';
 
 export interface Execution {
   workflowId: string;

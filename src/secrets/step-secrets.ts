@@ -11,7 +11,7 @@ import { hostMatches, hostOf, urlHostAllowed } from '../arazzo/request/hosts.js'
 import { hostProblem, type SecretPolicy } from './policy.js';
 import { checkRef, resolveRef, SecretRefError } from './resolver.js';
 import { readRunInput } from './run-input.js';
-import { collectRefs, isSecretRef, mapRefs, type SecretRef } from './refs.js';
+import { collectRefs, isSecretRef, mapRefs, type SecretRef } from '../arazzo/secrets/refs.js';
 import { Scrubber, secretStringsIn } from './scrub.js';
 import { verifiedServerUrl } from './seal.js';
 import { parseDeliverySpec, sinksFor } from './sinks.js';

@@ -11,7 +11,7 @@ import {
   type SecretPolicy,
   secretPolicyFromEnv,
 } from '../../../src/secrets/policy.js';
-import { collectRefs, deliveredSecrets, mapRefs, parseRef } from '../../../src/secrets/refs.js';
+import { collectRefs, deliveredSecrets, mapRefs, parseRef } from '../../../src/arazzo/secrets/refs.js';
 import { resolveRef, SecretRefError } from '../../../src/secrets/resolver.js';
 import { Scrubber, secretStringsIn } from '../../../src/secrets/scrub.js';
 import { FileSink } from '../../../src/secrets/sinks.js';
