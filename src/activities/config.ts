@@ -47,13 +47,3 @@ export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerPolic
     pauseAfterResponse: pauseStep && markerDir ? { stepId: pauseStep, markerDir } : undefined,
   };
 }
-
-export function hostAllowed(url: string, allowed: readonly string[]): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    return false;
-  }
-  return allowed.some((a) => a === host || `[${host}]` === a || host === a.replace(/^\[|\]$/g, ''));
-}

@@ -14,11 +14,12 @@ import { validateInputs } from '../arazzo/validate/validate-inputs.js';
 import { checkDeliveries, checkSecretHosts, inputSchemas, prepareInputs } from '../secrets/plan-checks.js';
 import { noSecretPolicy } from '../secrets/policy.js';
 import { SecretRefError } from '../secrets/resolver.js';
-import { isSecretRef } from '../secrets/refs.js';
+import { isSecretRef } from '../arazzo/secrets/refs.js';
 import { readRunInputs } from '../secrets/run-input.js';
 import { Scrubber } from '../secrets/scrub.js';
 import { sealPlan } from '../secrets/seal.js';
-import { hostAllowed, type WorkerPolicy } from './config.js';
+import type { WorkerPolicy } from './config.js';
+import { urlHostAllowed } from '../arazzo/request/hosts.js';
 import { DocumentCache } from './document-cache.js';
 import { PlanStore } from './plan-store.js';
 import { runPreflight } from './preflight-hook.js';
@@ -61,7 +62,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
 
   function locate(document: string): string {
     if (/^https?:\/\//i.test(document)) {
-      if (!hostAllowed(document, policy.allowedDocumentHosts)) {
+      if (!urlHostAllowed(document, policy.allowedDocumentHosts)) {
         refuse('DocumentNotAllowed', `document URL ${document} is not on a host this worker allows`);
       }
       return document;
@@ -77,7 +78,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   /** Files only below the root; URLs only from allowed hosts. Everything else fails like a missing file. */
   async function read(url: string): Promise<string> {
     if (/^https?:\/\//i.test(url)) {
-      if (!hostAllowed(url, policy.allowedDocumentHosts)) throw new Error(`host not allowed by this worker: ${url}`);
+      if (!urlHostAllowed(url, policy.allowedDocumentHosts)) throw new Error(`host not allowed by this worker: ${url}`);
       const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
       if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
       return res.text();
@@ -154,7 +155,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     for (const [name, url] of Object.entries(input.servers ?? {})) {
       const known = Object.values(plan.workflows).some((w) => w.steps.some((s) => s.operation?.sourceName === name));
       if (!known) refuse('InvalidServerOverride', `servers.${name}: no step of this run calls source "${name}"`);
-      if (!hostAllowed(url, policy.allowedServerHosts)) {
+      if (!urlHostAllowed(url, policy.allowedServerHosts)) {
         refuse('InvalidServerOverride', `servers.${name}: ${url} is not on a host this worker allows`);
       }
     }

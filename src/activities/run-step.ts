@@ -17,10 +17,12 @@ import {
   responseContext,
 } from '../arazzo/plan/step-execution.js';
 import { RequestBuildError } from '../arazzo/request/index.js';
+import { isIdempotentMethod, isSuccessStatus, isTransientStatus } from '../arazzo/http/semantics.js';
 import { SecretRefError } from '../secrets/resolver.js';
 import { StepSecrets } from '../secrets/step-secrets.js';
 import { noSecretPolicy } from '../secrets/policy.js';
-import { hostAllowed, type WorkerPolicy } from './config.js';
+import type { WorkerPolicy } from './config.js';
+import { urlHostAllowed } from '../arazzo/request/hosts.js';
 import { findCreatedResource } from '../arazzo/plan/created-resources.js';
 import { verifiedServerUrl } from '../secrets/seal.js';
 import { type HttpOutcome, sendHttp } from './http.js';
@@ -76,13 +78,6 @@ export interface StepResult {
 type StepJudge = { successCriteria: Criterion[]; outputs: Record<string, string>; actions: StepActions };
 type StepUndo = { successCriteria: Criterion[]; alreadyDoneStatuses: number[] };
 type StepWork = { call: OperationCall; judge?: StepJudge; undo?: StepUndo };
-
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
-const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
-
-export function isIdempotent(method: string): boolean {
-  return IDEMPOTENT.has(method.toUpperCase());
-}
 
 /** What the step sends and how it is judged: from the recorded plan, or inline. */
 async function stepWork(input: RunStepInput, plans: PlanStore): Promise<StepWork> {
@@ -184,13 +179,13 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
           timeoutMs: input.timeoutMs,
           signal: cancellationSignal(),
         }),
-      !isIdempotent(method),
+      !isIdempotentMethod(method),
     );
     if (outcome.kind === 'not-sent') {
       throw ApplicationFailure.create({
         type: 'RequestNotSent',
         message: secrets.text(`step ${input.stepId}: ${requestLine} was never sent: ${outcome.error}`),
-        nonRetryable: !isIdempotent(method),
+        nonRetryable: !isIdempotentMethod(method),
       });
     }
     if (outcome.kind === 'unknown') {
@@ -199,7 +194,7 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
         message: secrets.text(
           `step ${input.stepId}: ${requestLine} failed after it may have reached the server: ${outcome.error}`,
         ),
-        nonRetryable: !isIdempotent(method),
+        nonRetryable: !isIdempotentMethod(method),
       });
     }
 
@@ -225,11 +220,7 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
 
     const { judge: plannedJudge, undo } = work;
     if (undo) {
-      const verdict = judgeCriteria(
-        undo.successCriteria,
-        context,
-        response.statusCode >= 200 && response.statusCode < 300,
-      );
+      const verdict = judgeCriteria(undo.successCriteria, context, isSuccessStatus(response.statusCode));
       const done = verdict.passed || undo.alreadyDoneStatuses.includes(response.statusCode);
       return {
         ...base,
@@ -266,7 +257,7 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
     // An idempotent call meeting a transient status that the document does not handle is retried by
     // Temporal (with the server's Retry-After), instead of failing the run on a passing overload.
     const handled = judged.matched.failure.some(Boolean);
-    if (!judged.successful && !handled && isIdempotent(method) && TRANSIENT_STATUSES.has(response.statusCode)) {
+    if (!judged.successful && !handled && isIdempotentMethod(method) && isTransientStatus(response.statusCode)) {
       throw ApplicationFailure.create({
         type: 'TransientHttpStatus',
         message: `step ${input.stepId}: ${requestLine} answered ${response.statusCode}`,
@@ -274,7 +265,7 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
       });
     }
 
-    const accepted = response.statusCode >= 200 && response.statusCode < 300;
+    const accepted = isSuccessStatus(response.statusCode);
     let created: StepResult['created'];
     if (!judged.successful && accepted && method === 'POST') {
       const found = findCreatedResource(response.body);
@@ -348,7 +339,7 @@ async function pauseForTestHook(policy: WorkerPolicy, stepId: string): Promise<v
 
 function checkDestination(input: RunStepInput, call: OperationCall, policy: WorkerPolicy): string | undefined {
   if (input.serverUrl !== undefined) {
-    return hostAllowed(input.serverUrl, policy.allowedServerHosts)
+    return urlHostAllowed(input.serverUrl, policy.allowedServerHosts)
       ? undefined
       : `server override ${input.serverUrl} is not on a host this worker allows (ARAZZO_ALLOWED_SERVER_HOSTS)`;
   }

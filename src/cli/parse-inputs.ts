@@ -1,6 +1,7 @@
 // `--input` values: `name=value`, `@file.json` (an object of inputs) or inline JSON (`{"name": ...}`).
 // A `name=value` value is text when the input's schema says string, JSON otherwise (numbers, arrays:
-// `scopes=["member"]`); a `{"$secret": "env:NAME"}` reference is always kept as the reference.
+// `scopes=["member"]`); a `{"$secret": "env:NAME"}` reference is always kept as the reference (what counts
+// as one: isSecretRef, src/arazzo/secrets/refs.ts).
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
 import type { InputSchema } from './secret-inputs.js';
@@ -61,10 +62,6 @@ export function parseDeliveries(values: readonly string[]): Record<string, strin
     deliver[raw.slice(0, eq)] = target;
   }
   return deliver;
-}
-
-export function isSecretReference(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>).$secret === 'string';
 }
 
 function readJsonFile(path: string): unknown {

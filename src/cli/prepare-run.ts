@@ -3,14 +3,16 @@
 // Mistakes the worker would refuse (unknown workflow, missing inputs) are reported here, at once.
 import { userInfo } from 'node:os';
 import type { ArazzoDocument, Workflow } from '../arazzo/model.js';
+import { isSecretSchema } from '../arazzo/secrets/mask.js';
+import { isSecretRef } from '../arazzo/secrets/refs.js';
 import { hasErrors, validateDocumentSet, validateInputs } from '../arazzo/validate/index.js';
 import type { ArazzoRunInput } from '../workflows/types.js';
 import { CliError, UsageError } from './errors.js';
-import { isSecretReference, parseDeliveries, parseInputs, parseServers } from './parse-inputs.js';
+import { parseDeliveries, parseInputs, parseServers } from './parse-inputs.js';
 import { resolveRunDocument } from './document-path.js';
 import { loadFromDisk } from './read-document.js';
 import { staticDetails, staticSummary } from './run-summary.js';
-import { inputProperties, isSecretInput } from './secret-inputs.js';
+import { inputProperties } from './secret-inputs.js';
 
 export interface RunRequest {
   document: string;
@@ -55,8 +57,8 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
         `steps: ${[...stepIds].join(', ')}`,
       );
   }
-  const secretInputs = new Set(Object.keys(properties).filter((n) => isSecretInput(n, properties[n])));
-  for (const name of Object.keys(inputs)) if (isSecretInput(name, properties[name])) secretInputs.add(name);
+  const secretInputs = new Set(Object.keys(properties).filter((n) => isSecretSchema(n, properties[n])));
+  for (const name of Object.keys(inputs)) if (isSecretSchema(name, properties[name])) secretInputs.add(name);
   const servers = parseServers(request.servers);
   const deliver = parseDeliveries(request.deliver ?? []);
   const input: ArazzoRunInput = {
@@ -74,7 +76,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     workflowId: workflow.workflowId,
     summary: staticSummary(parts),
     details: staticDetails({ ...parts, document: location.sent, startedBy: startedBy() }),
-    plainSecrets: Object.keys(inputs).filter((n) => secretInputs.has(n) && !isSecretReference(inputs[n])),
+    plainSecrets: Object.keys(inputs).filter((n) => secretInputs.has(n) && !isSecretRef(inputs[n])),
   };
 }
 
@@ -92,7 +94,7 @@ function chooseWorkflow(doc: ArazzoDocument, workflowId: string | undefined): Wo
 
 /** The worker validates again (after resolving secret references); here only what the CLI can see. */
 function checkInputs(workflow: Workflow, doc: ArazzoDocument, inputs: Record<string, unknown>) {
-  const references = new Set(Object.keys(inputs).filter((n) => isSecretReference(inputs[n])));
+  const references = new Set(Object.keys(inputs).filter((n) => isSecretRef(inputs[n])));
   const checked = validateInputs(workflow, inputs, doc.components);
   if (checked.ok) return;
   const errors = checked.errors.filter((e) => !references.has(e.input));

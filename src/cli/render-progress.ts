@@ -2,8 +2,8 @@
 // exact command to give a decision. Values whose names say "secret" are masked again here, whatever
 // the workflow already did (the CLI never prints a secret).
 import { MASK, maskValue, isSecretName } from '../arazzo/secrets/mask.js';
+import { isSecretRef } from '../arazzo/secrets/refs.js';
 import { approveCommand, STEP_ICONS as ICONS } from '../workflows/details.js';
-import { isSecretReference } from './parse-inputs.js';
 import type { RunProgress, StepProgress } from '../workflows/types.js';
 
 export function stepLine(step: StepProgress): string {
@@ -18,7 +18,7 @@ export function maskOutputs(values: Record<string, unknown>): Record<string, unk
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
     const masked = typeof value === 'string' && value.startsWith(MASK);
-    if (isSecretReference(value)) out[name] = `secret reference ${(value as { $secret: string }).$secret}`;
+    if (isSecretRef(value)) out[name] = `secret reference ${value.$secret}`;
     else out[name] = isSecretName(name) && value !== undefined && !masked ? maskValue(value) : value;
   }
   return out;

@@ -1,7 +1,7 @@
 // What the Web UI shows for a run before it has done anything: a one-line static summary (title,
 // workflow, the key non-secret inputs) and static details (every input, secrets as references or masked).
 import { maskValue } from '../arazzo/secrets/mask.js';
-import { isSecretReference } from './parse-inputs.js';
+import { isSecretRef } from '../arazzo/secrets/refs.js';
 
 /** The Web UI's summary is meant to stay under about 200 bytes. */
 const SUMMARY_LIMIT = 200;
@@ -37,7 +37,7 @@ export function staticDetails(parts: SummaryParts & { document: string; startedB
 
 /** An input as it may be displayed: secret references by name, secret literals masked. */
 export function shown(name: string, value: unknown, secretInputs: ReadonlySet<string>): string {
-  if (isSecretReference(value)) return `secret reference \`${(value as { $secret: string }).$secret}\``;
+  if (isSecretRef(value)) return `secret reference \`${value.$secret}\``;
   if (secretInputs.has(name)) return maskValue(value);
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

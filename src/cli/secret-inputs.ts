@@ -1,7 +1,7 @@
 // Which workflow inputs are secrets: by schema (`format: password`, `writeOnly`, `x-secret`) or by
-// name (src/arazzo/secrets/mask.ts). The CLI never prints their values.
+// name (isSecretSchema, src/arazzo/secrets/mask.ts). The CLI never prints their values.
 import type { ArazzoDocument, Workflow } from '../arazzo/model.js';
-import { isSecretName } from '../arazzo/secrets/mask.js';
+import { isSecretSchema } from '../arazzo/secrets/mask.js';
 
 export type InputSchema = Record<string, unknown>;
 
@@ -30,19 +30,13 @@ export function requiredInputs(workflow: Workflow, document: ArazzoDocument): st
   return Array.isArray(schema?.required) ? (schema.required as string[]) : [];
 }
 
-export function isSecretInput(name: string, schema: InputSchema | undefined): boolean {
-  return (
-    schema?.format === 'password' || schema?.writeOnly === true || schema?.['x-secret'] === true || isSecretName(name)
-  );
-}
-
 export function describeInputs(workflow: Workflow, document: ArazzoDocument): InputDescription[] {
   const required = new Set(requiredInputs(workflow, document));
   return Object.entries(inputProperties(workflow, document)).map(([name, schema]) => ({
     name,
     type: typeOf(schema),
     required: required.has(name),
-    secret: isSecretInput(name, schema),
+    secret: isSecretSchema(name, schema),
     description: typeof schema.description === 'string' ? schema.description.replace(/\s+/g, ' ').trim() : undefined,
   }));
 }

@@ -4,9 +4,10 @@
 // `input:` references, so the inputs the workflow keeps (and passes to every step) hold no value.
 import type { Plan } from '../arazzo/plan/types.js';
 import { isSecretSchema } from '../arazzo/secrets/mask.js';
-import { hostOf, hostProblem, type SecretPolicy } from './policy.js';
+import { hostOf } from '../arazzo/request/hosts.js';
+import { hostProblem, type SecretPolicy } from './policy.js';
 import { checkRef, resolveRef, SecretRefError } from './resolver.js';
-import { collectRefs, isSecretRef, type SecretRef } from './refs.js';
+import { collectRefs, isSecretRef, type SecretRef } from '../arazzo/secrets/refs.js';
 import { parseDeliverySpec, sinksFor } from './sinks.js';
 
 export interface PreparedInputs {

@@ -13,9 +13,11 @@
 //      (operations carry a seal made by the loadPlan activity; a plan given in a run's input has none), or
 //   3. the run's `servers` override for that source, only when the worker allows that host
 //      (ARAZZO_ALLOWED_SERVER_HOSTS, the operator's consent).
-// Anything else fails before the request is sent.
+// Anything else fails before the request is sent. Hosts compare as src/arazzo/request/hosts.ts says
+// (case-insensitive, IPv6 brackets ignored, no wildcards).
 import { resolve } from 'node:path';
-import type { ParsedRef } from './refs.js';
+import { hostMatches, hostOf, urlHostAllowed } from '../arazzo/request/hosts.js';
+import type { ParsedRef } from '../arazzo/secrets/refs.js';
 
 export interface HostBinding {
   /** Pattern over the reference text, `*` as wildcard: `env:PRISMA_*`, `file:deepgram-*`, `delivered:file:*`. */
@@ -102,18 +104,6 @@ export function bindingFor(refText: string, policy: SecretPolicy): HostBinding |
   return policy.hostBindings.find((b) => globMatch(b.pattern, refText));
 }
 
-export function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
-
-export function sameHost(a: string, b: string): boolean {
-  return a.replace(/^\[|\]$/g, '').toLowerCase() === b.replace(/^\[|\]$/g, '').toLowerCase();
-}
-
 export interface HostDecisionInput {
   refText: string;
   /** Host of the request about to be sent. */
@@ -130,21 +120,20 @@ export function hostProblem(input: HostDecisionInput, policy: SecretPolicy): str
   const { refText, targetHost } = input;
   const binding = bindingFor(refText, policy);
   if (binding) {
-    return binding.hosts.some((h) => sameHost(h, targetHost))
+    return binding.hosts.some((h) => hostMatches(targetHost, h))
       ? undefined
       : `secret ${refText} may be sent only to ${binding.hosts.join(', ')} (ARAZZO_SECRET_HOSTS), not to ${targetHost}`;
   }
   if (input.overrideUrl !== undefined) {
-    const host = hostOf(input.overrideUrl);
-    const allowed = host !== undefined && input.allowedServerHosts.some((a) => sameHost(a, host));
-    if (allowed && sameHost(host!, targetHost)) return undefined;
+    const allowed = urlHostAllowed(input.overrideUrl, input.allowedServerHosts);
+    if (allowed && hostMatches(targetHost, hostOf(input.overrideUrl)!)) return undefined;
     return `secret ${refText} may not be sent to ${targetHost}: the run's server override is not a host this worker allows`;
   }
   const own = input.sealedServerUrl !== undefined ? hostOf(input.sealedServerUrl) : undefined;
   if (own === undefined) {
     return `secret ${refText} may not be sent to ${targetHost}: the operation's server was not loaded by this worker (no valid seal)`;
   }
-  return sameHost(own, targetHost)
+  return hostMatches(targetHost, own)
     ? undefined
     : `secret ${refText} may be sent only to ${own} (its source description's server), not to ${targetHost}`;
 }

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import { type SecretPolicy, refProblem } from './policy.js';
-import { parseRef, type SecretRef } from './refs.js';
+import { parseRef, type SecretRef } from '../arazzo/secrets/refs.js';
 import { sinksFor } from './sinks.js';
 
 export type SecretErrorType = 'SecretNotAllowed' | 'SecretNotFound' | 'SecretHostNotAllowed';

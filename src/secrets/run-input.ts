@@ -3,7 +3,7 @@
 // inputs, so a token given plainly is not copied into every scheduled activity. Nested runs follow
 // their parent (a child's inputs hold references to the parent's); only the run's own chain is read.
 import { currentExecution, type Execution, recordedRun } from '../activities/run-history.js';
-import { isSecretRef } from './refs.js';
+import { isSecretRef } from '../arazzo/secrets/refs.js';
 
 /** The `inputs` object the current run was started with. */
 export async function readRunInputs(): Promise<Record<string, unknown> | undefined> {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FILE_NAME } from './refs.js';
+import { FILE_NAME } from '../arazzo/secrets/refs.js';
 
 export interface SecretSink {
   /** The scheme in `deliver` specs and `delivered:<kind>:` references. */

@@ -7,10 +7,11 @@ import type { ExpressionContext } from '../arazzo/expressions/index.js';
 import { fingerprint, isSecretName, maskValue } from '../arazzo/secrets/mask.js';
 import { buildOperationRequest, type OperationCall } from '../arazzo/plan/step-execution.js';
 import type { BuiltRequest } from '../arazzo/request/index.js';
-import { hostOf, hostProblem, type SecretPolicy, sameHost } from './policy.js';
+import { hostMatches, hostOf, urlHostAllowed } from '../arazzo/request/hosts.js';
+import { hostProblem, type SecretPolicy } from './policy.js';
 import { checkRef, resolveRef, SecretRefError } from './resolver.js';
 import { readRunInput } from './run-input.js';
-import { collectRefs, isSecretRef, mapRefs, type SecretRef } from './refs.js';
+import { collectRefs, isSecretRef, mapRefs, type SecretRef } from '../arazzo/secrets/refs.js';
 import { Scrubber, secretStringsIn } from './scrub.js';
 import { verifiedServerUrl } from './seal.js';
 import { parseDeliverySpec, sinksFor } from './sinks.js';
@@ -48,8 +49,7 @@ export class StepSecrets {
   ): Promise<BuiltRequest> {
     const { serverUrl } = build;
     if (serverUrl !== undefined) {
-      const host = hostOf(serverUrl);
-      if (!host || !this.options.allowedServerHosts.some((a) => sameHost(a, host))) {
+      if (!urlHostAllowed(serverUrl, this.options.allowedServerHosts)) {
         throw new SecretRefError(
           'SecretHostNotAllowed',
           `server override ${serverUrl} is not on a host this worker allows`,
@@ -102,7 +102,7 @@ export class StepSecrets {
       mapRefs(context, (r) => (values.has(r.$secret) ? values.get(r.$secret) : r)) as ExpressionContext,
       build,
     );
-    if (!sameHost(hostOf(request.url) ?? '', targetHost)) {
+    if (!hostMatches(hostOf(request.url) ?? '', targetHost)) {
       throw new SecretRefError('SecretHostNotAllowed', 'the request host changed when secrets were filled in');
     }
     return request;

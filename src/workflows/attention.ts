@@ -2,7 +2,7 @@
 // Pure text from the step, its result and the completed steps that can be undone.
 import type { PlanStep } from '../arazzo/plan/types.js';
 import { maskValue } from '../arazzo/secrets/mask.js';
-import { describeRef, isSecretRef } from '../secrets/refs.js';
+import { describeRef, isSecretRef } from '../arazzo/secrets/refs.js';
 import type { StepResult } from '../activities/index.js';
 
 /** The choices after a request whose fate is unknown (the worker died, the connection reset). */

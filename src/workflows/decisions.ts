@@ -9,7 +9,7 @@ import { condition, setHandler, uuid4 } from '@temporalio/workflow';
 import { buildOperationRequest } from '../arazzo/plan/operation-request.js';
 import type { PlanStep } from '../arazzo/plan/types.js';
 import { isSecretName, maskRecord } from '../arazzo/secrets/mask.js';
-import { deliveredSecrets } from '../secrets/refs.js';
+import { deliveredSecrets } from '../arazzo/secrets/refs.js';
 import {
   abortSignal,
   abortUpdate,

@@ -13,7 +13,14 @@ export {
   loadDocumentSet,
   type UnavailableSource,
 } from './document-set.js';
-export { escapePointerSegment, getAtPointer, parsePointer, toPointer, unescapePointerSegment } from './json-pointer.js';
+export {
+  escapePointerToken,
+  getAtPointer,
+  joinPointer,
+  parsePointer,
+  toPointer,
+  unescapePointerToken,
+} from './json-pointer.js';
 export { dereferenceOpenApi, type ReadText, SUPPORTED_OPENAPI_VERSION } from './openapi-description.js';
 export {
   findOperation,

@@ -1,18 +1,5 @@
-// "Did you mean ...?" suggestions for misspelt keywords. Tiny edit distance over short candidate lists.
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
+// "Did you mean ...?" suggestions for misspelt keywords: edit distance over short candidate lists.
+import { editDistance } from '../text/edit-distance.js';
 
 /** The candidate closest to `word` (case-insensitively), if it is plausibly what was meant. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {

@@ -34,8 +34,6 @@ export {
 } from './template.js';
 export {
   PointerWriteError,
-  escapePointerToken,
-  formatJsonPointer,
   getByPointer,
   parseJsonPointer,
   setByPointer,

@@ -1,5 +1,7 @@
 // JSON Pointer (RFC 6901): parsing, reading and writing. Reading only follows *own* properties so a
 // pointer such as `/__proto__` or `/constructor` can never reach anything outside the data itself.
+// Token escaping is document/json-pointer.ts's; this adds strict parsing with located errors.
+import { toPointer, unescapePointerToken } from '../document/json-pointer.js';
 
 export interface PointerError {
   message: string;
@@ -23,42 +25,19 @@ export function parseJsonPointer(pointer: string): PointerParse {
       },
     };
   }
-  const tokens: string[] = [];
-  let current = '';
-  for (let i = 1; i < pointer.length; i++) {
-    const c = pointer[i];
-    if (c === '/') {
-      tokens.push(current);
-      current = '';
-    } else if (c === '~') {
-      const next = pointer[i + 1];
-      if (next === '0') current += '~';
-      else if (next === '1') current += '/';
-      else {
-        return {
-          ok: false,
-          error: {
-            message: '`~` in a JSON Pointer must be followed by `0` (for `~`) or `1` (for `/`)',
-            offset: i,
-            hint: 'write `~0` for a literal `~` and `~1` for a literal `/`',
-          },
-        };
-      }
-      i++;
-    } else {
-      current += c;
-    }
+  // The first `~` not starting `~0` or `~1` (the `0`/`1` of an escape is never a `~`, so no escape hides one).
+  const badEscape = pointer.search(/~(?![01])/);
+  if (badEscape >= 0) {
+    return {
+      ok: false,
+      error: {
+        message: '`~` in a JSON Pointer must be followed by `0` (for `~`) or `1` (for `/`)',
+        offset: badEscape,
+        hint: 'write `~0` for a literal `~` and `~1` for a literal `/`',
+      },
+    };
   }
-  tokens.push(current);
-  return { ok: true, tokens };
-}
-
-export function escapePointerToken(token: string): string {
-  return token.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
-export function formatJsonPointer(tokens: readonly string[]): string {
-  return tokens.map((t) => '/' + escapePointerToken(t)).join('');
+  return { ok: true, tokens: pointer.slice(1).split('/').map(unescapePointerToken) };
 }
 
 /** RFC 6901 array index: `0` or a number without leading zeros. */
@@ -115,7 +94,7 @@ export function setByPointer(root: unknown, tokens: readonly string[], newValue:
       if (index === undefined || index > current.length) {
         throw new PointerWriteError(
           `cannot write array index \`${token}\` (array has ${current.length} items)`,
-          formatJsonPointer(tokens.slice(0, i + 1)),
+          toPointer(tokens.slice(0, i + 1)),
         );
       }
       if (last) {
@@ -127,7 +106,7 @@ export function setByPointer(root: unknown, tokens: readonly string[], newValue:
       current = current[index] as Record<string, unknown> | unknown[];
     } else {
       if (token === '__proto__') {
-        throw new PointerWriteError('refusing to write `__proto__`', formatJsonPointer(tokens.slice(0, i + 1)));
+        throw new PointerWriteError('refusing to write `__proto__`', toPointer(tokens.slice(0, i + 1)));
       }
       if (last) {
         current[token] = newValue;

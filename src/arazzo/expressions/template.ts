@@ -11,7 +11,7 @@
 //    sending `Bearer $inputs.apiToken` verbatim is almost never what the author meant;
 //  - objects and arrays are walked recursively (payloads).
 import { evaluateExpression } from './evaluate.js';
-import { escapePointerToken } from './json-pointer.js';
+import { escapePointerToken } from '../document/json-pointer.js';
 import {
   formatRuntimeExpression,
   parseRuntimeExpression,

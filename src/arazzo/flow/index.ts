@@ -3,7 +3,7 @@
 export { defaultSuccess } from './default-success.js';
 export { DEFAULT_STEP_BUDGET, decideNext } from './decide.js';
 export { FlowDefinitionError, type FlowDefinitionErrorCode } from './errors.js';
-export { escapePointerToken, joinPointer } from './pointer.js';
+export { escapePointerToken, joinPointer } from '../document/json-pointer.js';
 export { recordRetries, retryKey } from './retry-state.js';
 export { type ResolveOptions, resolveStepActions } from './resolve.js';
 export type {

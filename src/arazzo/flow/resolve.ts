@@ -11,7 +11,7 @@
 // its target; the target's own `name` (not the component key) is what takes part in overriding.
 import type { Components, Criterion, FailureAction, ReusableObject, Step, SuccessAction, Workflow } from '../model.js';
 import { FlowDefinitionError } from './errors.js';
-import { joinPointer } from './pointer.js';
+import { joinPointer } from '../document/json-pointer.js';
 import type { ResolvedAction, StepActions } from './types.js';
 
 export interface ResolveOptions {

@@ -3,6 +3,7 @@
 // something. The run must not lose track of it: this finds, in the response body, the identifiers
 // and the one-time secrets it carries, so the operator is told exactly what exists and how to clean up.
 // Generic by design: it knows JSON shapes, not providers.
+import { joinPointer } from '../document/json-pointer.js';
 import { isSecretName } from '../secrets/mask.js';
 
 export interface CreatedResource {
@@ -16,17 +17,13 @@ const ID_KEY = /^(id|[a-z0-9]+_id|[a-z0-9]+Id)$/;
 /** Wrapper objects APIs put a created resource in. */
 const ENVELOPES = new Set(['data', 'item', 'result', 'resource']);
 
-function escapeToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /** Ids at the top level or directly inside a conventional envelope; secrets anywhere (depth ≤ 4). */
 export function findCreatedResource(body: unknown): CreatedResource {
   const found: CreatedResource = { ids: {}, secrets: {} };
   const visit = (value: unknown, pointer: string, depth: number, idLevel: boolean) => {
     if (depth > 4 || value === null || typeof value !== 'object' || Array.isArray(value)) return;
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      const here = `${pointer}/${escapeToken(key)}`;
+      const here = joinPointer(pointer, key);
       if (typeof child === 'string' && child.length > 0) {
         if (idLevel && ID_KEY.test(key)) found.ids[here] = child;
         else if (isSecretName(key)) found.secrets[here] = child;

@@ -4,7 +4,7 @@
 // as JSON Pointer segments into the body, with the literal it is compared to when there is one.
 import { type ComparisonOperator, compileJsonPath, GOESSNER_VERSION, type SimpleNode } from '../criteria/index.js';
 import { mirror } from '../criteria/values.js';
-import { escapePointerSegment, parsePointer } from '../document/json-pointer.js';
+import { escapePointerToken, parsePointer } from '../document/json-pointer.js';
 import {
   parseRuntimeExpression,
   parseValueTemplate,
@@ -51,7 +51,7 @@ export function bodyReferences(step: StepNode): BodyReference[] {
         const segments = bodySegments(expression);
         if (!segments) continue;
         references.push({
-          pointer: `${step.pointer}/outputs/${escapePointerSegment(name)}`,
+          pointer: `${step.pointer}/outputs/${escapePointerToken(name)}`,
           origin: 'output',
           outputName: name,
           written: text,

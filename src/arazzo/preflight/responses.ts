@@ -5,6 +5,7 @@
 // explicitly: an operation declaring `200` and `default` is saying "200 on success, anything on
 // error", so a criterion expecting 204 is still reported.
 import type { ResolvedOperation } from '../document/operation-index.js';
+import { isSuccessStatus } from '../http/semantics.js';
 import { isObject, type JsonObject } from '../validate/document-walk.js';
 import { admittedStatuses } from './status-conditions.js';
 
@@ -31,7 +32,7 @@ export function responseKeyFor(status: number, declared: DeclaredResponses): str
   if (range) return range;
   if (!declared.keys.includes('default')) return undefined;
   const listsSuccesses = declared.keys.some(isSuccessKey);
-  return status >= 200 && status <= 299 && listsSuccesses ? undefined : 'default';
+  return isSuccessStatus(status) && listsSuccesses ? undefined : 'default';
 }
 
 /** The success keys (`2xx` codes and `2XX`), else `default`, else nothing. */

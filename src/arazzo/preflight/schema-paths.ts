@@ -7,7 +7,8 @@
 // its shape (no schema, `{}`, `true`, a free-form `type: object`, a circular `$ref` left unresolved),
 // the walk is "open": the pointer cannot be disproved and is not reported.
 import { toPointer } from '../document/json-pointer.js';
-import { closestName, editDistance } from '../validate/did-you-mean.js';
+import { editDistance } from '../text/edit-distance.js';
+import { closestName } from '../validate/did-you-mean.js';
 import { isObject, type JsonObject } from '../validate/document-walk.js';
 
 const MAX_DEPTH = 64;

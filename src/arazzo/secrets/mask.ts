@@ -2,7 +2,7 @@
 // the fingerprint is FNV-1a, not a cryptographic hash, and only 4 hex digits of it are shown, which
 // is enough to tell two values apart in a UI and too little to recover anything. A secret reference
 // (`{"$secret": ...}`) is not secret itself: it is shown as what it names.
-import { describeRef, isSecretRef } from '../../secrets/refs.js';
+import { describeRef, isSecretRef } from './refs.js';
 
 const CREDENTIAL_WORDS =
   /(token|secret|password|passwd|apikey|api_key|key|connectionstring|connection_string|credential|privatekey|private_key)$/i;

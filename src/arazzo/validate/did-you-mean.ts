@@ -1,18 +1,5 @@
 // "did you mean `createConnection`?" hints: the closest known name by edit distance.
-
-export function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
+import { editDistance } from '../text/edit-distance.js';
 
 /**
  * The candidate closest to `name`, if close enough to be a plausible typo: a case-only difference

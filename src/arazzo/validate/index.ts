@@ -1,6 +1,7 @@
 // Schema and semantic validation of Arazzo documents, and validation of a run's inputs.
 // See validate-document-set.ts for the order in which checks run and what is skipped.
-export { closestName, didYouMean, editDistance } from './did-you-mean.js';
+export { editDistance } from '../text/edit-distance.js';
+export { closestName, didYouMean } from './did-you-mean.js';
 export { describePointer, validateAgainstArazzoSchema } from './schema-validation.js';
 export {
   hasErrors,

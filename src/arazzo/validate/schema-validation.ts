@@ -1,5 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { parsePointer } from '../document/json-pointer.js';
+import { joinPointer, parsePointer } from '../document/json-pointer.js';
 import type { SourceMap } from '../document/source-map.js';
 import type { Finding } from '../model.js';
 import arazzoSchema from '../schema/arazzo-1.0-schema.json' with { type: 'json' };
@@ -137,7 +137,7 @@ function describeError(error: ErrorObject, document: unknown): { pointer: string
       const property: string = params.unevaluatedProperty ?? params.additionalProperty;
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       return {
-        pointer: `${at}/${property.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        pointer: joinPointer(at, property),
         message: `${subject} has unknown property "${property}"`,
         hint: didYouMean(property, known, 'extension properties must start with "x-"'),
       };

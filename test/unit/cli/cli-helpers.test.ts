@@ -8,6 +8,7 @@ import { UsageError } from '../../../src/cli/errors.js';
 import { parseDeliveries, parseInputs, parseServers } from '../../../src/cli/parse-inputs.js';
 import { maskOutputs } from '../../../src/cli/render-progress.js';
 import { shown, staticSummary } from '../../../src/cli/run-summary.js';
+import { describeInputs } from '../../../src/cli/secret-inputs.js';
 import { webUiBase, workflowLink } from '../../../src/cli/web-ui.js';
 
 const SCHEMA = {
@@ -81,10 +82,38 @@ describe('static summary', () => {
   it('shows references by name and masks plain secrets', () => {
     expect(shown('apiToken', { $secret: 'env:T' }, parts.secretInputs)).toBe('secret reference `env:T`');
     expect(shown('apiToken', 'sk-secret', parts.secretInputs)).toMatch(/^•••••• \(fp [0-9a-f]{4}\)$/);
+    // What the worker would send as a value (another key besides $secret) is masked, not shown as a reference.
+    expect(shown('apiToken', { $secret: 'env:T', note: 'x' }, parts.secretInputs)).toMatch(/^•••••• \(fp/);
     expect(maskOutputs({ newKey: 'sk-1', newKeyId: 'k1', ref: { $secret: 'delivered:file:x' } })).toEqual({
       newKey: expect.stringMatching(/^••••••/),
       newKeyId: 'k1',
       ref: 'secret reference delivered:file:x',
+    });
+  });
+});
+
+describe('describeInputs', () => {
+  it('marks secret inputs by the engine rule (schema markers or a credential name, $refs followed)', () => {
+    const workflow = {
+      inputs: {
+        type: 'object',
+        properties: {
+          dsn: { type: 'string', format: 'password' },
+          blob: { type: 'string', writeOnly: true },
+          other: { $ref: '#/components/inputs/marked' },
+          apiToken: { type: 'string' },
+          databaseId: { type: 'string' },
+        },
+      },
+    };
+    const document = { components: { inputs: { marked: { type: 'string', 'x-secret': true } } } };
+    const secret = describeInputs(workflow as never, document as never).map((d) => [d.name, d.secret]);
+    expect(Object.fromEntries(secret)).toEqual({
+      dsn: true,
+      blob: true,
+      other: true,
+      apiToken: true,
+      databaseId: false,
     });
   });
 });

@@ -11,7 +11,7 @@ import {
   type SecretPolicy,
   secretPolicyFromEnv,
 } from '../../../src/secrets/policy.js';
-import { collectRefs, deliveredSecrets, mapRefs, parseRef } from '../../../src/secrets/refs.js';
+import { collectRefs, deliveredSecrets, isSecretRef, mapRefs, parseRef } from '../../../src/arazzo/secrets/refs.js';
 import { resolveRef, SecretRefError } from '../../../src/secrets/resolver.js';
 import { Scrubber, secretStringsIn } from '../../../src/secrets/scrub.js';
 import { FileSink } from '../../../src/secrets/sinks.js';
@@ -22,6 +22,22 @@ const sinkDir = join(dir, 'sink');
 const policy: SecretPolicy = { envAllow: ['PRISMA_TOKEN', 'DEEPGRAM_*'], secretsDir, sinkDir, hostBindings: [] };
 
 describe('references', () => {
+  it('a reference is an object with a string $secret and nothing but an optional delivered', () => {
+    const delivered = { to: 'file', name: 'n.txt', fingerprint: 'ab12', step: 's', output: 'k', at: '' };
+    for (const yes of [{ $secret: 'env:X' }, { $secret: 'delivered:file:n.txt', delivered }, { $secret: 'bogus' }])
+      expect(isSecretRef(yes)).toBe(true);
+    for (const no of [
+      null,
+      'env:X',
+      [{ $secret: 'env:X' }],
+      { $secret: 1 },
+      { $secret: 'env:X', note: 'more' },
+      { secret: 'env:X' },
+      {},
+    ])
+      expect(isSecretRef(no)).toBe(false);
+  });
+
   it('parses the schemes and refuses paths', () => {
     expect(parseRef('env:PRISMA_TOKEN')).toEqual({ scheme: 'env', name: 'PRISMA_TOKEN' });
     expect(parseRef('file:prisma.txt')).toEqual({ scheme: 'file', name: 'prisma.txt' });

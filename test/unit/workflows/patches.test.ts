@@ -51,7 +51,7 @@ describe('patch lifecycle table', () => {
   }
 
   it('no history carries a marker the table does not name', () => {
-    const known = new Set(Object.values(PATCHES).map((p) => p.id));
+    const known = new Set<string>(Object.values(PATCHES).map((p) => p.id));
     const unknown = sets.flatMap((set) =>
       [...markersIn(set)].filter((id) => !known.has(id)).map((id) => `${set}: ${id}`),
     );

@@ -8,7 +8,7 @@
 // says nothing (the whole body, or a generic `value`/`data`): otherwise `oldKeyComment` reading
 // `#/.../comment` would count as a key. When the response schema gives the field a type and it is not
 // a string (`api_keys`, a list), it is not a secret value.
-import { escapePointerSegment, parsePointer } from '../../document/json-pointer.js';
+import { escapePointerToken, parsePointer } from '../../document/json-pointer.js';
 import { parseRuntimeExpression } from '../../expressions/index.js';
 import { isObject } from '../../validate/document-walk.js';
 import { type PreflightContext, type StepTarget, stepLabel, type WorkflowFlow } from '../context.js';
@@ -75,7 +75,7 @@ export function checkOneTimeValueLost(ctx: PreflightContext, target: StepTarget,
       code: 'preflight-one-time-value-lost',
       message: `output \`${name}\` captures a one-time value (\`${value}\`) that is neither a workflow output nor read by another step: it is lost when the run ends`,
       hint: `return it in the workflow's outputs (e.g. \`${name}: ${reference}\`) or deliver it in a later step`,
-      pointer: `${stepNode.pointer}/outputs/${escapePointerSegment(name)}`,
+      pointer: `${stepNode.pointer}/outputs/${escapePointerToken(name)}`,
     });
   }
 }

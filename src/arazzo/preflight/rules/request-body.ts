@@ -14,7 +14,7 @@
 // merge); `anyOf`/`oneOf` branches add the properties they declare but their `required` and closedness
 // are not enforced (which branch applies is not known statically). A payload that is one whole
 // expression (`payload: $inputs.body`) cannot be checked.
-import { escapePointerSegment, parsePointer } from '../../document/json-pointer.js';
+import { escapePointerToken, parsePointer } from '../../document/json-pointer.js';
 import { parseValueTemplate } from '../../expressions/index.js';
 import { didYouMean } from '../../validate/did-you-mean.js';
 import { isObject, itemsOf, type JsonObject } from '../../validate/document-walk.js';
@@ -137,7 +137,7 @@ export function checkRequestBody(ctx: PreflightContext, target: StepTarget, flow
         });
         continue;
       }
-      const feeder = replaced ?? { value: value[name], pointer: `${pointer}/${escapePointerSegment(name)}` };
+      const feeder = replaced ?? { value: value[name], pointer: `${pointer}/${escapePointerToken(name)}` };
       const optional = optionalInputsIn(ctx.document, flow.workflow, feeder.value);
       if (optional.length > 0) {
         ctx.report({
@@ -150,7 +150,7 @@ export function checkRequestBody(ctx: PreflightContext, target: StepTarget, flow
       }
     }
     for (const [name, item] of Object.entries(value)) {
-      const itemPointer = `${pointer}/${escapePointerSegment(name)}`;
+      const itemPointer = `${pointer}/${escapePointerToken(name)}`;
       const sub = shape.properties.get(name);
       if (sub !== undefined) {
         walk(item, sub, [...path, name], itemPointer, depth + 1);

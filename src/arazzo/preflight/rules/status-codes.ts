@@ -6,6 +6,7 @@
 // ANY alternative (`||`) is declared (see responses.ts for `2XX` and `default`). In failure actions,
 // 408, 429 and 5xx are exempt: any HTTP server, gateway or rate limiter may send them, so retrying on
 // them is defensive, not a mistake.
+import { isSuccessStatus } from '../../http/semantics.js';
 import { itemsOf, type JsonObject } from '../../validate/document-walk.js';
 import { operationLabel, type PreflightContext, type StepTarget } from '../context.js';
 import { declaredResponses, describeKeys, responseKeyFor, successKeys } from '../responses.js';
@@ -35,7 +36,7 @@ export function checkStatusCodes(ctx: PreflightContext, target: StepTarget): voi
         .sort((a, b) => a - b);
       if (expected.length === 0) continue;
       if (expected.some((status) => responseKeyFor(status, declared) !== undefined)) continue;
-      const wantsSuccess = expected.some((status) => status >= 200 && status <= 299);
+      const wantsSuccess = expected.some(isSuccessStatus);
       const success = successKeys(declared).filter((key) => key !== 'default');
       const listed = wantsSuccess && success.length > 0 ? success : declared.keys;
       const label = operationLabel(operation);

@@ -1,4 +1,4 @@
-import { getAtPointer } from '../../document/json-pointer.js';
+import { getAtPointer, joinPointer } from '../../document/json-pointer.js';
 import { didYouMean } from '../did-you-mean.js';
 import { componentsOf, isObject, itemsOf, type JsonObject, stepsOf, workflowsOf } from '../document-walk.js';
 import type { RuleContext } from '../rule-context.js';
@@ -88,7 +88,7 @@ function checkSchemaRefs(ctx: RuleContext, schema: unknown, pointer: string): vo
   }
   if (!isObject(schema)) return;
   for (const [key, value] of Object.entries(schema)) {
-    const childPointer = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const childPointer = joinPointer(pointer, key);
     if (key === '$ref' && typeof value === 'string' && value.startsWith('#')) {
       let target: unknown;
       try {

@@ -5,6 +5,7 @@ import {
   type ValueTemplate,
 } from '../../expressions/index.js';
 import { isAvailable } from '../../document/document-set.js';
+import { joinPointer } from '../../document/json-pointer.js';
 import { declaredInputNames } from '../declared-inputs.js';
 import { didYouMean } from '../did-you-mean.js';
 import {
@@ -87,8 +88,7 @@ function checkActions(ctx: RuleContext, owner: JsonObject, fields: string[], own
 function checkOutputs(ctx: RuleContext, owner: JsonObject, ownerPointer: string, scope: Scope) {
   if (!isObject(owner.outputs)) return;
   for (const [name, value] of Object.entries(owner.outputs)) {
-    if (typeof value === 'string')
-      checkExpressionString(ctx, value, `${ownerPointer}/outputs/${escapeKey(name)}`, scope);
+    if (typeof value === 'string') checkExpressionString(ctx, value, joinPointer(ownerPointer, 'outputs', name), scope);
   }
 }
 
@@ -129,7 +129,7 @@ function checkValue(ctx: RuleContext, value: unknown, pointer: string, scope: Sc
     return;
   }
   if (isObject(value)) {
-    for (const [key, item] of Object.entries(value)) checkValue(ctx, item, `${pointer}/${escapeKey(key)}`, scope);
+    for (const [key, item] of Object.entries(value)) checkValue(ctx, item, joinPointer(pointer, key), scope);
     return;
   }
   if (typeof value !== 'string') return;
@@ -356,8 +356,4 @@ function resolveWorkflowAnywhere(ctx: RuleContext, workflowId: string): JsonObje
     }
   }
   return undefined;
-}
-
-function escapeKey(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -1,4 +1,4 @@
-// Secret references: `{"$secret": "env:NAME"}` instead of a value. Pure (the workflow imports it):
+// Secret references: `{"$secret": "env:NAME"}` instead of a value. Pure (the workflow and the CLI import it):
 // a reference is only a name; the value is read inside an activity, at call time, and never enters
 // history.
 //
@@ -40,6 +40,13 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const SINK_KIND = /^[a-z][a-z0-9-]{0,31}$/;
 
+/**
+ * The one test for "this value is a secret reference", for the worker, the workflow and the CLI:
+ * a plain object whose `$secret` is a string and whose only other key, if any, is `delivered` (what a
+ * sink returns). It looks at the shape only: whether the text names something (`env:NAME`...) is
+ * parseRef's question, so `{"$secret": "PRISMA_TOKEN"}` is a reference that fails with a reason,
+ * never a value sent as it is. Anything with another key is a value.
+ */
 export function isSecretRef(value: unknown): value is SecretRef {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
