@@ -26,7 +26,15 @@ import {
 import type { Ending } from './ending.js';
 import { isPatched } from './patches.js';
 import { type ApprovalDecision, type Decision, now, type OperatorChoice, type RunState } from './run-state.js';
-import type { AbortArgs, ApproveArgs, RejectArgs, RetryStepArgs, SupplyOutputsArgs } from './types.js';
+import type {
+  AbortArgs,
+  ApproveArgs,
+  OperatorDecision,
+  PendingAttention,
+  RejectArgs,
+  RetryStepArgs,
+  SupplyOutputsArgs,
+} from './types.js';
 
 /** What the approver is shown and how long they have. */
 export interface ApprovalTarget {
@@ -88,11 +96,11 @@ export class Decisions {
   }
 
   /** The run needs a person: says why and what they can do, and waits for their choice. */
-  async awaitOperator(stepId: string, reason: string, known: string, options: string[]): Promise<OperatorChoice> {
+  async awaitOperator(attention: PendingAttention): Promise<OperatorChoice> {
     const state = this.state;
     state.record.decision = undefined;
-    state.finishStep(stepId, 'needs-attention', undefined, reason);
-    state.setAttention({ stepId, reason, known, options });
+    state.finishStep(attention.stepId, 'needs-attention', undefined, attention.reason);
+    state.setAttention(attention);
     state.setState('needs-attention');
     await condition(() => state.record.decision !== undefined);
     state.setAttention(undefined);
@@ -149,10 +157,17 @@ export class Decisions {
   private rejectProblem = (args: RejectArgs): string | undefined =>
     this.approveProblem(args as ApproveArgs) ?? (args.reason ? undefined : '"reason" is required');
 
-  private attentionProblem(args: { stepId?: string; by?: string }, needsStep: boolean): string | undefined {
+  private attentionProblem(
+    args: { stepId?: string; by?: string },
+    decision: OperatorDecision,
+    needsStep: boolean,
+  ): string | undefined {
     const attention = this.state.progress.attention;
     if (!attention) return `the run does not need attention (state: ${this.state.progress.state})`;
     if (this.state.record.decision) return 'a decision was already given';
+    if (attention.choices && !attention.choices.includes(decision)) {
+      return `${decision} is not a choice here (${attention.choices.join(' or ')}): ${attention.options.join('; ')}`;
+    }
     if (needsStep && args?.stepId !== attention.stepId)
       return `step ${args?.stepId} does not need attention (it is ${attention.stepId})`;
     if (!args?.by) return '"by" is required';
@@ -166,13 +181,13 @@ export class Decisions {
 
   private abortProblem = (args: AbortArgs): string | undefined => {
     if (this.approvalOpen()) return args?.by && args.reason ? undefined : '"by" and "reason" are required';
-    return this.attentionProblem(args, false) ?? (args.reason ? undefined : '"reason" is required');
+    return this.attentionProblem(args, 'abort', false) ?? (args.reason ? undefined : '"reason" is required');
   };
 
-  private retryProblem = (args: RetryStepArgs) => this.attentionProblem(args, true);
+  private retryProblem = (args: RetryStepArgs) => this.attentionProblem(args, 'retryStep', true);
 
   private supplyProblem = (args: SupplyOutputsArgs) =>
-    this.attentionProblem(args, true) ??
+    this.attentionProblem(args, 'supplyOutputs', true) ??
     (args.outputs && typeof args.outputs === 'object' ? plainSecretProblem(args.outputs) : '"outputs" is required');
 
   // ------------------------------------------------------------------ decisions
@@ -207,11 +222,11 @@ export class Decisions {
     return `rejected ${args.stepId}${args.compensate ? '; undoing completed steps' : ''}`;
   };
 
-  private abort = (args: AbortArgs) => {
+  private abort = (args: AbortArgs, via: 'signal' | 'update') => {
     if (this.approvalOpen()) {
       const pending = this.state.progress.pendingApproval!;
       const { by, reason, compensate } = args;
-      return this.reject({ stepId: pending.stepId, approvalId: pending.approvalId, by, reason, compensate }, 'update');
+      return this.reject({ stepId: pending.stepId, approvalId: pending.approvalId, by, reason, compensate }, via);
     }
     this.state.record.decision = { kind: 'abort', args };
     return `aborting${args.compensate ? ' and undoing completed steps' : ''}`;
@@ -261,10 +276,18 @@ export class Decisions {
       signal: 'Send the step that needs attention again: {"stepId", "by"}',
       update: 'Send the step that needs attention again.',
     });
-    this.both('abort', abortSignal, abortUpdate, this.abortProblem, this.abort, this.abort, {
-      signal: 'End the run: {"by", "reason", "compensate"?}',
-      update: 'End the run, optionally undoing completed steps.',
-    });
+    this.both(
+      'abort',
+      abortSignal,
+      abortUpdate,
+      this.abortProblem,
+      (a) => this.abort(a, 'signal'),
+      (a) => this.abort(a, 'update'),
+      {
+        signal: 'End the run: {"by", "reason", "compensate"?}',
+        update: 'End the run, optionally undoing completed steps.',
+      },
+    );
     this.both('supplyOutputs', supplyOutputsSignal, supplyOutputsUpdate, this.supplyProblem, this.supply, this.supply, {
       signal: 'Continue with outputs the operator supplies: {"stepId", "by", "outputs"}',
       update: 'Continue with outputs the operator supplies.',

@@ -277,12 +277,13 @@ class Walk {
             details: [this.failureDetails(step)],
           });
         }
-        const choice = await this.decisions.awaitOperator(
-          step.stepId,
-          failure.message,
-          failure.known,
-          UNKNOWN_OUTCOME_OPTIONS,
-        );
+        const choice = await this.decisions.awaitOperator({
+          stepId: step.stepId,
+          reason: failure.message,
+          known: failure.known,
+          options: UNKNOWN_OUTCOME_OPTIONS,
+          choices: ['retryStep', 'supplyOutputs', 'abort'],
+        });
         if (choice.kind === 'abort') return this.compensation.abort(choice.args);
         if (choice.kind === 'supply') {
           const result = resultWithoutRequest(step, choice.args.outputs, 0);
@@ -349,17 +350,15 @@ class Walk {
     const { known, options } = whatExists(step, result, undoable, this.state.maskedOutputsOf(undoable));
     // A create the server accepted is undone like a completed step.
     if (createdIds.length && step.compensation) this.state.markCompleted(step.stepId);
-    const choice = await this.decisions.awaitOperator(step.stepId, reason, known.join('; '), options);
+    // Sending a create again that the server accepted would make a second one: only abort then.
+    const choice = await this.decisions.awaitOperator({
+      stepId: step.stepId,
+      reason,
+      known: known.join('; '),
+      options,
+      choices: created ? ['abort'] : ['retryStep', 'abort'],
+    });
     if (choice.kind === 'abort') return this.compensation.abort(choice.args);
-    if (choice.kind === 'supply') {
-      this.state.recordStepOutputs(step.stepId, choice.args.outputs);
-      this.state.finishStep(step.stepId, 'succeeded', undefined, `outputs supplied by ${choice.args.by}`);
-      throw ApplicationFailure.create({
-        type: 'StepFailed',
-        message: `${reason}; outputs were supplied but the failed step cannot resume the flow`,
-        nonRetryable: true,
-      });
-    }
     // retry: run the same step again through the normal path.
     const workflow = this.ownWorkflow();
     return this.runWorkflow(

@@ -115,8 +115,14 @@ export interface PendingAttention {
   reason: string;
   /** What is known about the request's fate. */
   known: string;
+  /** The choices, explained. */
   options: string[];
+  /** The decisions the run accepts now; any other is refused (absent in runs recorded before it: all). */
+  choices?: OperatorDecision[];
 }
+
+/** The decisions an operator can give a run that needs attention (the message names). */
+export type OperatorDecision = 'retryStep' | 'supplyOutputs' | 'abort';
 
 export interface ApprovalRecord {
   stepId: string;
