@@ -22,6 +22,7 @@ import { ensureTemporalCli } from './temporal-install.mjs';
 import { createActivities } from '../src/activities/index.js';
 import { startDevServer } from '../src/devserver/dev-server.js';
 import { startDeepgramSimulator, startPrismaSimulator } from '../src/simulators/index.js';
+import { progressQuery, WORKFLOW_TYPE } from '../src/workflows/contract.js';
 import type { ArazzoRunInput, RunProgress, RunState } from '../src/workflows/types.js';
 import { workflowsPath } from '../src/worker.js';
 
@@ -77,12 +78,12 @@ function prismaInput(extra: Partial<ArazzoRunInput> = {}): ArazzoRunInput {
 }
 
 async function start(name: string, input: ArazzoRunInput): Promise<WorkflowHandleWithFirstExecutionRunId> {
-  return client.workflow.start('arazzoRun', { taskQueue, workflowId: `replay-${name}-${Date.now()}`, args: [input] });
+  return client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: `replay-${name}-${Date.now()}`, args: [input] });
 }
 
 async function waitFor(handle: WorkflowHandle, state: RunState): Promise<RunProgress> {
   for (let i = 0; i < 600; i++) {
-    const p = await handle.query<RunProgress>('progress').catch(() => undefined);
+    const p = await handle.query(progressQuery).catch(() => undefined);
     if (p?.state === state) return p;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -205,6 +206,16 @@ const scenarios: Record<string, () => Promise<void>> = {
     });
     await settle(h);
     await save('nested-child-workflows', h);
+  },
+  async 'prisma-continued-then-compensated'() {
+    // Continues as new after the create (low threshold), then is aborted with compensation in the
+    // last run: the undo of a step completed in an earlier run (the run's one record carries it).
+    const h = await start('continued', prismaInput({ continueAsNewAfterEvents: 20 }));
+    await waitFor(h, 'awaiting-approval');
+    await h.executeUpdate('abort', { args: [{ by: 'replay', reason: 'test', compensate: true }] });
+    await settle(h);
+    await save('prisma-continued-first-run', h, h.firstExecutionRunId);
+    await save('prisma-continued-last-run', h);
   },
   async 'polling-loop-continue-as-new'() {
     const seeded = prisma.seed({ status: 'provisioning' });

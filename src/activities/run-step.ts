@@ -31,15 +31,11 @@ import type { Plan, PlanStep } from '../arazzo/plan/types.js';
 
 export interface RunStepInput {
   stepId: string;
-  /**
-   * The step in the run's recorded plan (how the interpreter schedules steps). Without it, `call` and
-   * `judge`/`undo` come inline, as runs scheduled them before plans were referenced.
-   */
+  /** The step in the run's recorded plan: how the interpreter schedules every step. */
   ref?: PlanStepRef;
+  /** Compatibility only (see legacyInlineWork): the step copied inline, as recorded histories hold it. */
   call?: OperationCall;
-  /** What decides success and what to keep; absent for compensations (see `undo`). */
   judge?: StepJudge;
-  /** For compensations: when the undo counts as done. */
   undo?: StepUndo;
   /** Only the values the step's expressions name (see referenced-context.ts). */
   context: ExpressionContext;
@@ -79,18 +75,25 @@ type StepJudge = { successCriteria: Criterion[]; outputs: Record<string, string>
 type StepUndo = { successCriteria: Criterion[]; alreadyDoneStatuses: number[] };
 type StepWork = { call: OperationCall; judge?: StepJudge; undo?: StepUndo };
 
-/** What the step sends and how it is judged: from the recorded plan, or inline. */
-async function stepWork(input: RunStepInput, plans: PlanStore): Promise<StepWork> {
-  if (!input.ref) {
-    if (!input.call) {
-      throw ApplicationFailure.create({
-        type: 'RequestBuildError',
-        message: `step ${input.stepId}: neither a plan reference nor an inline call; nothing was sent`,
-        nonRetryable: true,
-      });
-    }
-    return { call: input.call, judge: input.judge, undo: input.undo };
+/**
+ * Compatibility only: a step scheduled with its operation, criteria and outputs copied inline, as
+ * nested runs did before they were given their parent's plan digest (workflows/legacy.ts). Such an
+ * input exists only in histories recorded then; every run today schedules by reference.
+ */
+function legacyInlineWork(input: RunStepInput): StepWork {
+  if (!input.call) {
+    throw ApplicationFailure.create({
+      type: 'RequestBuildError',
+      message: `step ${input.stepId}: neither a plan reference nor an inline call; nothing was sent`,
+      nonRetryable: true,
+    });
   }
+  return { call: input.call, judge: input.judge, undo: input.undo };
+}
+
+/** What the step sends and how it is judged: the step of the run's recorded plan. */
+async function stepWork(input: RunStepInput, plans: PlanStore): Promise<StepWork> {
+  if (!input.ref) return legacyInlineWork(input);
   const { digest, workflowId, stepId, part } = input.ref;
   let plan: Plan;
   try {

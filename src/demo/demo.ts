@@ -10,6 +10,7 @@ import { defaultDocumentRoot, policyFromEnv } from '../activities/config.js';
 import { getDataConverter } from '../codec/data-converter.js';
 import { maskValue } from '../arazzo/secrets/mask.js';
 import type { ArazzoRunInput, ArazzoRunResult, RunProgress } from '../workflows/types.js';
+import { approveUpdate, progressQuery, WORKFLOW_TYPE } from '../workflows/contract.js';
 import { approveCommand } from '../workflows/details.js';
 import { createArazzoWorker } from '../worker.js';
 import { type DemoEnvironment, startDemoEnvironment } from './environment.js';
@@ -115,7 +116,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
     const plan = scenario(env, provider, runTag);
     const workflowId = `demo-${provider}-${runTag}`;
     const outcome = await worker.runUntil(async () => {
-      const handle = await client.workflow.start('arazzoRun', {
+      const handle = await client.workflow.start(WORKFLOW_TYPE, {
         taskQueue,
         workflowId,
         args: [plan.input],
@@ -139,7 +140,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
         const seconds = options.approveAfterSeconds ?? 3;
         log(`Approving automatically in ${seconds} s (use --manual to approve yourself)...`);
         await new Promise((r) => setTimeout(r, seconds * 1000));
-        const answer = await handle.executeUpdate('approve', {
+        const answer = await handle.executeUpdate(approveUpdate, {
           args: [
             { stepId: pending.stepId, approvalId: pending.approvalId, by: 'demo', comment: 'automatic demo approval' },
           ],
@@ -187,7 +188,7 @@ async function follow(
 ): Promise<RunProgress> {
   const wanted = new Set(Array.isArray(states) ? states : [states]);
   for (;;) {
-    const progress = await handle.query<RunProgress>('progress').catch(() => undefined);
+    const progress = await handle.query(progressQuery).catch(() => undefined);
     if (progress) {
       for (const step of progress.steps) {
         const key = `${step.status}:${step.httpStatus ?? ''}`;

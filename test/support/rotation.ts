@@ -5,6 +5,7 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll } from 'vitest';
 import { defaultDocumentRoot, type WorkerPolicy } from '../../src/activities/config.js';
 import { createActivities } from '../../src/activities/index.js';
+import { progressQuery, WORKFLOW_TYPE } from '../../src/workflows/contract.js';
 import type { arazzoRun } from '../../src/workflows/interpreter.js';
 import type { ArazzoRunInput, RunProgress, RunState } from '../../src/workflows/types.js';
 import { connectTestEnv, type TemporalTestEnv } from './temporal.js';
@@ -31,7 +32,7 @@ export async function startRun(
   input: ArazzoRunInput,
   workflowId = `${taskQueue}-run`,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof arazzoRun>> {
-  return env.client.workflow.start('arazzoRun', { taskQueue, workflowId, args: [input] }) as Promise<
+  return env.client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] }) as Promise<
     WorkflowHandleWithFirstExecutionRunId<typeof arazzoRun>
   >;
 }
@@ -47,7 +48,7 @@ export async function waitForState(
   let last: RunProgress | undefined;
   while (Date.now() < deadline) {
     try {
-      last = await handle.query<RunProgress>('progress');
+      last = await handle.query(progressQuery);
       if (wanted.includes(last.state)) return last;
     } catch {
       // not started yet, or no worker right now
