@@ -129,7 +129,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
       const waiting = await follow(handle, log, 'awaiting-approval', seen);
       const pending = waiting.pendingApproval!;
       log(`\nApproval needed before ${pending.method} ${pending.url}`);
-      for (const d of pending.delivered ?? []) log(`  ${d}`);
+      for (const d of pending.secrets ?? []) log(`  ${d}`);
       log('Approve it with:');
       log(
         `  ${approveCommand(workflowId, pending.stepId, pending.approvalId).replace('workflow signal ', `workflow signal --address ${env.address} `)}`,

@@ -9,7 +9,6 @@ import { condition, setHandler, uuid4 } from '@temporalio/workflow';
 import { buildOperationRequest } from '../arazzo/plan/operation-request.js';
 import type { PlanStep } from '../arazzo/plan/types.js';
 import { isSecretName, maskRecord } from '../arazzo/secrets/mask.js';
-import { deliveredSecrets } from '../arazzo/secrets/refs.js';
 import {
   abortSignal,
   abortUpdate,
@@ -25,6 +24,7 @@ import {
 } from './contract.js';
 import type { Ending } from './ending.js';
 import { isPatched } from './patches.js';
+import { missingSecretOutputs } from './secrets-held.js';
 import { type ApprovalDecision, type Decision, now, type OperatorChoice, type RunState } from './run-state.js';
 import type {
   AbortArgs,
@@ -44,10 +44,25 @@ export interface ApprovalTarget {
   /** Temporal duration text, as the run gave it, and in milliseconds. */
   timeout: string;
   timeoutMs: number;
+  /** Where each secret minted so far is held (secrets-held.ts). */
+  secrets: string[];
+}
+
+/** What the validators need to know of the run's plan (set once it is loaded). */
+export interface DecisionContext {
+  step(stepId: string): PlanStep | undefined;
+  deliver?: Record<string, string>;
 }
 
 export class Decisions {
+  private context?: DecisionContext;
+
   constructor(private readonly state: RunState) {}
+
+  /** The plan is known: validators can check supplied outputs against the step. */
+  setContext(context: DecisionContext) {
+    this.context = context;
+  }
 
   // ------------------------------------------------------------------ waiting for a person
 
@@ -64,7 +79,7 @@ export class Decisions {
       approvalId: uuid4(),
       stepId: step.stepId,
       ...this.preview(step, target),
-      delivered: deliveredSecrets(state.record.stepOutputs),
+      secrets: target.secrets,
       requestedAt,
       expiresAt: new Date(Date.parse(requestedAt) + target.timeoutMs).toISOString(),
     });
@@ -188,7 +203,23 @@ export class Decisions {
 
   private supplyProblem = (args: SupplyOutputsArgs) =>
     this.attentionProblem(args, 'supplyOutputs', true) ??
-    (args.outputs && typeof args.outputs === 'object' ? plainSecretProblem(args.outputs) : '"outputs" is required');
+    (args.outputs && typeof args.outputs === 'object' ? plainSecretProblem(args.outputs) : '"outputs" is required') ??
+    this.lostSecretProblem(args);
+
+  /** Supplying a create's id without its one-time secret loses the new credential: only if said so. */
+  private lostSecretProblem(args: SupplyOutputsArgs): string | undefined {
+    const step = this.context?.step(args.stepId);
+    if (!step || args.secretLost === true) return undefined;
+    const merged = { ...(this.state.record.stepOutputs[args.stepId] ?? {}), ...args.outputs };
+    const missing = missingSecretOutputs(step, merged, this.context?.deliver, this.state.secretNames);
+    if (!missing.length) return undefined;
+    return (
+      `${missing.join(', ')} of ${args.stepId} ${missing.length > 1 ? 'hold' : 'holds'} the one-time secret of what it created: ` +
+      'without it nobody can use the new credential, and nothing destructive will be offered until it is held. ' +
+      'Supply it as {"$secret": "env:NAME"} or {"$secret": "file:NAME"}, or abort with {"compensate": true}, ' +
+      'or repeat with "secretLost": true to continue knowing it is lost'
+    );
+  }
 
   // ------------------------------------------------------------------ decisions
 

@@ -50,7 +50,7 @@ export function renderDetails(progress: RunProgress, workflowRunId: string): str
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
     if (target) lines.push(`Target: ${target}`);
-    for (const d of pending.delivered ?? []) lines.push(`Delivered: ${d}`);
+    for (const d of pending.secrets ?? []) lines.push(`New secret: ${d}`);
     lines.push(`Approval id \`${pending.approvalId}\`, expires ${pending.expiresAt}.`);
     lines.push('Approve:');
     lines.push('```');

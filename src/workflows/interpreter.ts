@@ -23,6 +23,7 @@ import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
 import { evaluateOutputs } from '../arazzo/request/outputs.js';
 import type { ArazzoActivities, StepResult } from '../activities/index.js';
 import { whatExists, UNKNOWN_OUTCOME_OPTIONS } from './attention.js';
+import { ApprovalGate } from './approval-gate.js';
 import { childInputs, runChildWorkflow } from './child-runs.js';
 import { Compensation } from './compensation.js';
 import { nonRetryableTypes } from './contract.js';
@@ -60,6 +61,7 @@ class Walk {
   private plan!: Plan;
   private steps!: StepActivities;
   private compensation!: Compensation;
+  private gate!: ApprovalGate;
   private readonly lock = new RunLock();
   /** Steps executed by this run (not its predecessors): continue-as-new waits for at least one. */
   private stepsThisRun = 0;
@@ -118,16 +120,9 @@ class Walk {
       if (!input.resume) state.record.inputs = input.inputs ?? {};
       else state.enableSearchAttributes(state.record.searchAttributes);
     } else {
-      const loaded = await loadPlan({
-        document: input.document,
-        workflowId: input.workflowId,
-        inputsFromRun: true,
-        deliver: input.deliver,
-        servers: input.servers,
-        strict: input.strict,
-        preflight: input.preflight,
-        lockKey: input.lock?.key,
-      });
+      const { document, workflowId, deliver, servers, strict, preflight } = input;
+      const load = { document, workflowId, deliver, servers, strict, preflight, lockKey: input.lock?.key };
+      const loaded = await loadPlan({ ...load, inputsFromRun: true });
       this.plan = loaded.plan;
       planDigest = loaded.planDigest;
       state.record.inputs = loaded.inputs;
@@ -141,7 +136,10 @@ class Walk {
     state.initSteps(workflow.steps.map((s) => ({ stepId: s.stepId, operation: describeStep(s) })));
     const settings = { plan: this.plan, planDigest, servers: input.servers, deliver: input.deliver };
     this.steps = new StepActivities({ ...settings, options: this.options }, state);
-    this.compensation = new Compensation(state, this.steps, (id) => workflow.steps.find((s) => s.stepId === id));
+    this.compensation = new Compensation(state, this.steps, (id) => this.findStep(id));
+    this.decisions.setContext({ step: (id) => this.findStep(id), deliver: input.deliver });
+    const gate = { servers: input.servers, strict: this.plan.strict, deliver: input.deliver, options: this.options };
+    this.gate = new ApprovalGate(state, this.decisions, this.compensation, gate, (id) => this.findStep(id));
     // Nested workflows run under their parent's lock; a run continued as new takes it again.
     const key = state.progress.lockKey;
     if (key && (!input.plan || input.resume)) {
@@ -237,18 +235,16 @@ class Walk {
     this.state.record.stepRuns += 1;
     this.stepsThisRun += 1;
     if (this.needsApproval(step)) {
-      const { servers } = this.input;
-      const { approvalTimeout: timeout, approvalTimeoutMs: timeoutMs } = this.options;
-      const ending = await this.decisions.awaitApproval(
-        step,
-        { servers, strict: this.plan.strict, timeout, timeoutMs },
-        () => this.compensation.compensate(),
-      );
+      const ending = await this.gate.pass(step);
       if (ending) return ending;
     }
     const executed = step.workflowId ? await this.executeWorkflowStep(step) : await this.executeOperation(step);
     if (!('kind' in executed)) this.state.recordStepOutputs(step.stepId, executed.outputs);
     return executed;
+  }
+
+  private findStep(stepId: string): PlanStep | undefined {
+    return this.ownWorkflow().steps.find((s) => s.stepId === stepId);
   }
 
   private needsApproval(step: PlanStep): boolean {
@@ -287,7 +283,7 @@ class Walk {
         if (choice.kind === 'abort') return this.compensation.abort(choice.args);
         if (choice.kind === 'supply') {
           const result = resultWithoutRequest(step, choice.args.outputs, 0);
-          this.recordStepResult(step, result);
+          this.recordStepResult(step, result, `outputs supplied by ${choice.args.by}`);
           return result;
         }
         afterAmbiguous = failure.ambiguous;
@@ -295,13 +291,15 @@ class Walk {
     }
   }
 
-  private recordStepResult(step: PlanStep, result: StepResult) {
+  /** Status 0: no HTTP request was made (a nested workflow, or outputs an operator supplied). */
+  private recordStepResult(step: PlanStep, result: StepResult, note?: string) {
     const message = result.alreadyGone
       ? 'already gone (an earlier attempt had done it)'
       : result.successful
-        ? undefined
+        ? note
         : `${result.failedCriterion?.condition}: ${result.failedCriterion?.explanation ?? ''}`;
-    this.state.finishStep(step.stepId, result.successful ? 'succeeded' : 'failed', result.statusCode, message);
+    const http = result.statusCode === 0 ? undefined : result.statusCode;
+    this.state.finishStep(step.stepId, result.successful ? 'succeeded' : 'failed', http, message);
     if (result.successful) this.state.markCompleted(step.stepId);
   }
 

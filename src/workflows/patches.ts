@@ -33,6 +33,13 @@ export const PATCHES = {
     recordedBefore: ['2026-11-23-a', '2026-11-23-b', '2026-11-23-c'],
     retire: 'when fixture sets 2026-11-23-a to -c are dropped',
   },
+  secretHeldBeforeApproval: {
+    id: 'arazzo-secret-held-before-approval',
+    change:
+      'a destructive step is not offered for approval while a secret output of a completed step is held by nobody; the run waits for it (supplyOutputs) or an abort',
+    recordedBefore: ['2026-11-23-a', '2026-11-23-b', '2026-11-23-c', '2026-11-23-d', '2026-11-30-a'],
+    retire: 'when every set before 2026-11-30-b is dropped',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchName = keyof typeof PATCHES;

@@ -218,12 +218,32 @@ export class RunState {
   }
 
   recordApproval(record: ApprovalRecord) {
-    this.progress.approvals.push(record);
+    const { by, comment } = record;
+    this.progress.approvals.push({
+      ...record,
+      ...(by === undefined ? {} : { by: clip(String(by)) }),
+      ...(comment === undefined ? {} : { comment: clip(String(comment)) }),
+    });
     this.publish();
   }
 
+  /**
+   * A message that did not fit. Anyone who can signal the run can send these, so what is kept is
+   * bounded: the newest IGNORED_KEPT, each field cut to FIELD_CHARS, and a count of the dropped.
+   */
   recordIgnored(message: IgnoredMessage) {
-    this.progress.ignored.push(message);
+    const ignored = this.progress.ignored;
+    ignored.push({
+      name: clip(message.name),
+      reason: clip(message.reason),
+      at: message.at,
+      ...(message.by === undefined ? {} : { by: clip(String(message.by)) }),
+    });
+    const over = ignored.length - IGNORED_KEPT;
+    if (over > 0) {
+      ignored.splice(0, over);
+      this.progress.ignoredDropped = (this.progress.ignoredDropped ?? 0) + over;
+    }
     this.publish();
   }
 
@@ -236,6 +256,17 @@ export class RunState {
     const allowed = pairs.filter((p) => this.record.searchAttributes.includes(p.key.name));
     if (allowed.length) upsertSearchAttributes(allowed);
   }
+}
+
+/** How many ignored messages the progress keeps (the newest), and how long a text a person sent may be. */
+export const IGNORED_KEPT = 20;
+export const FIELD_CHARS = 500;
+
+function clip(text: string): string {
+  if (typeof text !== 'string') return clip(String(text));
+  return text.length <= FIELD_CHARS
+    ? text
+    : `${text.slice(0, FIELD_CHARS)}… (${text.length - FIELD_CHARS} more characters)`;
 }
 
 /** Workflow time (deterministic: the SDK replays it), as ISO text. */

@@ -104,8 +104,8 @@ export interface PendingApproval {
   url: string;
   /** Non-secret path parameter values: what exactly will be affected. */
   target: Record<string, string>;
-  /** Secrets minted so far and where they were delivered (`step.output → secret delivered to file:x`). */
-  delivered?: string[];
+  /** Every secret minted so far and where it is held (`step.output → secret delivered to file:x`). */
+  secrets?: string[];
   requestedAt: string;
   expiresAt: string;
 }
@@ -150,7 +150,10 @@ export interface RunProgress {
   pendingApproval?: PendingApproval;
   attention?: PendingAttention;
   approvals: ApprovalRecord[];
+  /** The newest messages that did not fit (bounded: see run-state.ts). */
   ignored: IgnoredMessage[];
+  /** How many older ignored messages were dropped to keep the list bounded. */
+  ignoredDropped?: number;
   /** Outputs so far, secrets masked. */
   outputs: Record<string, unknown>;
   lockKey?: string;
@@ -199,5 +202,11 @@ export interface SupplyOutputsArgs {
   by: string;
   /** The outputs the step would have produced; secret values only as `{"$secret": "..."}` references. */
   outputs: Record<string, unknown>;
+  /**
+   * Continue although the step's secret outputs (the new credential's one-time secret) are not
+   * supplied: the operator says explicitly that they are lost. Nothing destructive is then offered
+   * until they are supplied; only abort remains.
+   */
+  secretLost?: boolean;
   comment?: string;
 }

@@ -552,6 +552,81 @@ describe('interpreter walk: the real workflow with scripted step answers', () =>
     expect(result?.approvals).toMatchObject([{ decision: 'rejected', by: 'carol', comment: 'not now', via: 'signal' }]);
   });
 
+  it('an id supplied without its secret is refused unless said so; then nothing destructive is offered until the secret is held', async () => {
+    const { result, trace, progress } = await walk({
+      workflowId: 'rotate',
+      script: { mint: [throws('RequestOutcomeUnknown')] },
+      drive: async (handle) => {
+        await waitForState(handle, 'needs-attention', 20_000);
+        const idOnly = { stepId: 'mint', by: 'op', outputs: { id: 'thing-5' } };
+        await expect(handle.executeUpdate('supplyOutputs', { args: [idOnly] })).rejects.toMatchObject({
+          cause: { message: expect.stringMatching(/^newSecret of mint holds the one-time secret/) },
+        });
+        await handle.signal('supplyOutputs', idOnly);
+        await handle.executeUpdate('supplyOutputs', { args: [{ ...idOnly, secretLost: true }] });
+        // The revocation is not offered: the run waits for the secret (or an abort) instead.
+        const parked = await waitForState(handle, 'needs-attention', 20_000);
+        expect(parked.pendingApproval).toBeUndefined();
+        expect(parked.attention).toMatchObject({ stepId: 'mint', choices: ['supplyOutputs', 'abort'] });
+        expect(parked.attention?.reason).toMatch(
+          /revoke is not offered for approval: the new secret mint\.newSecret is held by nobody/,
+        );
+        const secret = { stepId: 'mint', by: 'op', outputs: { newSecret: { $secret: 'env:NEW_SECRET' } } };
+        await handle.executeUpdate('supplyOutputs', { args: [secret] });
+        const waiting = await waitForState(handle, 'awaiting-approval', 20_000);
+        expect(waiting.pendingApproval?.secrets).toEqual(['mint.newSecret → given as secret env:NEW_SECRET']);
+        await handle.executeUpdate('approve', { args: [{ stepId: 'revoke', by: 'alice' }] });
+      },
+    });
+    expect(trace).toEqual(['mint', 'revoke']);
+    expect(result?.status).toBe('completed');
+    expect(progress.ignored).toMatchObject([
+      { name: 'supplyOutputs', reason: expect.stringMatching(/^newSecret of mint/) },
+    ]);
+    const mint = progress.steps.find((s) => s.stepId === 'mint');
+    expect(mint?.message).toBe('outputs supplied by op');
+    expect(mint?.httpStatus).toBeUndefined();
+  });
+
+  it('the approval prompt says where a minted secret is held', async () => {
+    const { result, trace } = await walk({
+      workflowId: 'rotate',
+      script: { mint: [ok({ id: 'thing-6', newSecret: 's3cr3t-value' })] },
+      drive: when('awaiting-approval', async (handle, waiting) => {
+        expect(waiting.pendingApproval?.secrets).toEqual([
+          expect.stringMatching(
+            /^mint\.newSecret → kept in this run's encrypted history \(•••••• \(fp [0-9a-f]{4}\)\)$/,
+          ),
+        ]);
+        await handle.signal('approve', { stepId: 'revoke', by: 'alice' });
+      }),
+    });
+    expect(trace).toEqual(['mint', 'revoke']);
+    expect(result?.status).toBe('completed');
+  });
+
+  it('what a person sends that does not fit is recorded bounded: the newest 20, each text cut, a count of the dropped', async () => {
+    const huge = 'x'.repeat(1_500_000);
+    const { result, progress } = await walk({
+      workflowId: 'guarded',
+      script: created,
+      drive: when('awaiting-approval', async (handle) => {
+        for (let i = 0; i < 3; i++) await handle.signal('approve', { stepId: huge, by: 'mallory' });
+        for (let i = 0; i < 22; i++) await handle.signal('approve', { stepId: `wrong-${i}`, by: 'mallory' });
+        const status = await handle.query<RunProgress>('progress');
+        expect(status.ignored).toHaveLength(20);
+        expect(status.ignoredDropped).toBe(5);
+        await handle.executeUpdate('approve', { args: [{ stepId: 'remove', by: 'alice', comment: huge }] });
+      }),
+    });
+    expect(result?.status).toBe('completed');
+    expect(progress.ignored.at(-1)).toMatchObject({
+      reason: 'step wrong-21 is not awaiting approval (pending: remove)',
+    });
+    expect(JSON.stringify(progress).length).toBeLessThan(50_000);
+    expect(result?.approvals[0].comment).toMatch(/^x{500}… \(1499500 more characters\)$/);
+  });
+
   // ---------------------------------------------------------------- continue-as-new
 
   // guardedLoop: create, then `wait` fails twice (retried at once), then is ready. Each retry is a timer

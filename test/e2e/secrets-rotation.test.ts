@@ -157,7 +157,7 @@ describe('secrets: rotations with the codec on', () => {
         $secret: `delivered:file:${sinkName}`,
         delivered: { to: 'file', name: sinkName, step: 'createConnection', output: 'newConnectionString' },
       });
-      expect(waiting.pendingApproval?.delivered).toEqual([
+      expect(waiting.pendingApproval?.secrets).toEqual([
         expect.stringMatching(
           new RegExp(
             `^createConnection\\.newConnectionString → secret delivered to file:${sinkName.replace('.', '\\.')}`,
