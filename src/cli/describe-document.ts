@@ -3,7 +3,7 @@
 import { hasErrors, validateDocumentSet } from '../arazzo/validate/index.js';
 import { CliError } from './errors.js';
 import { loadFromDisk } from './read-document.js';
-import { describeInputs, type InputDescription } from './secret-inputs.js';
+import { describeInputs, type InputDescription } from './workflow-inputs.js';
 import { formatFindings } from '../arazzo/format-finding.js';
 
 export interface WorkflowDescription {

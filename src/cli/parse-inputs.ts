@@ -3,7 +3,7 @@
 // `scopes=["member"]`); a `{"$secret": "env:NAME"}` reference is always kept as the reference.
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
-import type { InputSchema } from './secret-inputs.js';
+import type { InputSchema } from './workflow-inputs.js';
 
 export function parseInputs(
   values: readonly string[],

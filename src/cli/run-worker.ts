@@ -4,8 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { policyFromEnv } from '../activities/config.js';
 import { encryptionEnabled } from '../codec/data-converter.js';
 import { createArazzoWorker } from '../worker.js';
-import { CliError } from './errors.js';
-import { CONNECT_HINT, type ConnectionFlags, connectionSettings } from './connect.js';
+import { type ConnectionFlags, cannotConnect, connectionSettings } from './connect.js';
 
 export interface WorkerRequest {
   flags: ConnectionFlags;
@@ -22,10 +21,7 @@ export async function runWorker(request: WorkerRequest): Promise<void> {
   try {
     connection = await NativeConnection.connect(settings.connectionOptions);
   } catch (err) {
-    throw new CliError(
-      `cannot connect to Temporal at ${settings.address}: ${(err as Error).message.split('\n')[0]}`,
-      CONNECT_HINT,
-    );
+    throw cannotConnect(settings.address, err);
   }
   try {
     const worker = await createArazzoWorker({

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { out, printJson } from './shared.js';
+import { out, printJson } from '../output.js';
 
 export function checkCommand(): Command {
   return new Command('check')

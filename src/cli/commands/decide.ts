@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
-import { out, printJson, withClient } from './shared.js';
+import { withClient } from '../connect.js';
+import { out, printJson } from '../output.js';
 
 interface DecideFlags {
   step?: string;

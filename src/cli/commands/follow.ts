@@ -3,7 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { EXIT } from '../errors.js';
 import { type FollowOutcome, followProgress } from '../follow-progress.js';
 import { approveHint, maskOutputs } from '../render-progress.js';
-import { out } from './shared.js';
+import { out } from '../output.js';
 
 export async function followAndReport(
   handle: WorkflowHandle,

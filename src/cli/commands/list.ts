@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { out, printJson } from './shared.js';
+import { out, printJson } from '../output.js';
 
 export function listCommand(): Command {
   return new Command('list')

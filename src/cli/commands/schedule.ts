@@ -1,27 +1,11 @@
 import { Command } from 'commander';
+import { withClient } from '../connect.js';
+import { out, printJson } from '../output.js';
+import { addRunFlags, type RunFlags } from '../run-flags.js';
 import { scheduleLink, webUiBase } from '../web-ui.js';
-import {
-  collect,
-  collectList,
-  DOCUMENT_ROOT_HELP,
-  defaultTaskQueue,
-  out,
-  printJson,
-  TASK_QUEUE_HELP,
-  prepareRunFromFlags,
-  withClient,
-} from './shared.js';
 
-interface CreateFlags {
+interface CreateFlags extends RunFlags {
   every: string;
-  workflow?: string;
-  input: string[];
-  server: string[];
-  approveSteps: string[];
-  deliver: string[];
-  id?: string;
-  taskQueue: string;
-  documentRoot?: string;
   note?: string;
   paused: boolean;
   uiUrl?: string;
@@ -62,34 +46,23 @@ export function scheduleCommand(): Command {
 }
 
 function createCommand(): Command {
-  return new Command('create')
+  const command = new Command('create')
     .description('create a schedule (the default: `schedule <document> --every 30d ...`)')
     .argument('<document>', "Arazzo document, below the worker's document root")
-    .requiredOption('--every <interval>', 'how often: 30d, 12h, 1w')
-    .option('--workflow <id>', 'Arazzo workflowId (default: the first workflow)')
-    .option(
-      '-i, --input <input>',
-      'name=value, @file.json or a JSON object (repeatable); secrets as references',
-      collect,
-      [],
-    )
-    .option('--server <source=url>', 'base URL for a source description (repeatable)', collect, [])
-    .option('--approve-steps <stepIds>', 'more steps that wait for approval (comma list)', collectList, [])
-    .option(
-      '--deliver <output=sink:name>',
-      'a secret output the worker delivers (e.g. to a file in its ARAZZO_SECRET_SINK_DIR) instead of recording it (repeatable)',
-      collect,
-      [],
-    )
-    .option('--id <schedule-id>', 'schedule id (default: arazzo-<workflowId>-<random>)')
-    .option('--task-queue <name>', TASK_QUEUE_HELP, defaultTaskQueue())
-    .option('--document-root <dir>', DOCUMENT_ROOT_HELP)
+    .requiredOption('--every <interval>', 'how often: 30d, 12h, 1w');
+  return addRunFlags(command, {
+    input: 'name=value, @file.json or a JSON object (repeatable); secrets as references',
+    server: 'base URL for a source description (repeatable)',
+    approveSteps: 'more steps that wait for approval (comma list)',
+    id: ['--id <schedule-id>', 'schedule id (default: arazzo-<workflowId>-<random>)'],
+  })
     .option('--note <text>', 'a note shown with the schedule')
     .option('--paused', 'create it paused', false)
     .option('--ui-url <url>', 'Web UI base URL for the link')
     .option('--json', 'machine-readable output', false)
     .action(async (document: string, o: CreateFlags, command: Command) => {
-      const prepared = await prepareRunFromFlags(document, o, 'the schedule');
+      const { prepareRun } = await import('../prepare-run.js');
+      const prepared = await prepareRun(document, o, 'the schedule');
       const { createSchedule } = await import('../schedules.js');
       await withClient(command, async ({ client, address, namespace }) => {
         const scheduleId = await createSchedule(client, {

@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { out, port } from './shared.js';
+import { Command, InvalidArgumentError } from 'commander';
+import { out } from '../output.js';
 
 interface ServerFlags {
   ip: string;
@@ -47,4 +47,10 @@ export function serverCommand(): Command {
         out,
       });
     });
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('not a port (0-65535)');
+  return n;
 }

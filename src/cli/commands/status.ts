@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { renderProgress } from '../render-progress.js';
 import { webUiBase, workflowLink } from '../web-ui.js';
-import { out, printJson, withClient } from './shared.js';
+import { withClient } from '../connect.js';
+import { out, printJson } from '../output.js';
 
 export function statusCommand(): Command {
   return new Command('status')

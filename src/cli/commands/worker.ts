@@ -1,12 +1,14 @@
 import { Command, Option } from 'commander';
 import { documentRootFrom } from '../project-paths.js';
-import { connectionFlags, DOCUMENT_ROOT_HELP, defaultTaskQueue, out, TASK_QUEUE_HELP } from './shared.js';
+import { connectionFlags } from '../connect.js';
+import { out } from '../output.js';
+import { documentRootOption, taskQueueOption } from '../run-flags.js';
 
 export function workerCommand(): Command {
   return new Command('worker')
     .description('run the arazzo worker (interpreter workflow + step activities) until Ctrl-C')
-    .option('--task-queue <name>', TASK_QUEUE_HELP, defaultTaskQueue())
-    .option('--document-root <dir>', DOCUMENT_ROOT_HELP)
+    .addOption(taskQueueOption())
+    .addOption(documentRootOption())
     .addOption(
       new Option('--log-level <level>', 'worker log level')
         .choices(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'])

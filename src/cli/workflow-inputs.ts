@@ -1,5 +1,6 @@
-// Which workflow inputs are secrets: by schema (`format: password`, `writeOnly`, `x-secret`) or by
-// name (src/arazzo/secrets/mask.ts). The CLI never prints their values.
+// A workflow's declared inputs as the CLI reads them: their schemas (`$ref` followed), which are
+// required, and which are secrets, by schema (`format: password`, `writeOnly`, `x-secret`) or by name
+// (src/arazzo/secrets/mask.ts). The CLI never prints a secret input's value.
 import type { ArazzoDocument, Workflow } from '../arazzo/model.js';
 import { isSecretName } from '../arazzo/secrets/mask.js';
 
