@@ -1,10 +1,10 @@
 // `approve` / `reject`: the decision goes through the workflow UPDATE of the same name, so a mistake
 // (wrong step, stale approval, nothing pending) is refused at once with the interpreter's reason,
 // instead of being silently ignored like a signal. Step and approval id default to what is pending.
-import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApproveArgs, RejectArgs, RunProgress } from '../workflows/types.js';
 import { CliError } from './errors.js';
-import { queryProgress } from './follow-progress.js';
+import { explainQueryError, queryProgress } from './progress-query.js';
 
 export interface Decision {
   kind: 'approve' | 'reject';
@@ -66,21 +66,4 @@ export async function currentProgress(client: Client, workflowRunId: string): Pr
   } catch (err) {
     throw explainQueryError(err, workflowRunId);
   }
-}
-
-export function explainQueryError(err: unknown, workflowRunId: string): CliError {
-  if (err instanceof WorkflowNotFoundError) {
-    return new CliError(
-      `no run with workflow id ${workflowRunId}`,
-      'list runs with: temporal workflow list --query \'WorkflowType="arazzoRun"\'',
-    );
-  }
-  const message = (err as Error)?.message ?? String(err);
-  if (/deadline|timed? ?out/i.test(message)) {
-    return new CliError(
-      `run ${workflowRunId} did not answer the progress query in time`,
-      'is a worker running for its task queue? start one with: arazzo-temporal worker',
-    );
-  }
-  return new CliError(`cannot read the progress of ${workflowRunId}: ${message.split('\n')[0]}`);
 }

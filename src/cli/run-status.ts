@@ -3,8 +3,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { RunProgress } from '../workflows/types.js';
 import { CliError } from './errors.js';
-import { explainQueryError } from './decide.js';
-import { queryProgress } from './follow-progress.js';
+import { explainQueryError, queryProgress } from './progress-query.js';
 
 export interface RunStatus {
   workflowId: string;

@@ -36,7 +36,7 @@ function decisionCommand(kind: 'approve' | 'reject', description: string): Comma
     .addHelpText('after', '\nExit codes: 0 accepted, 1 refused (with the reason) or no such run, 2 usage error.')
     .action(async (workflowRunId: string, o: DecideFlags, command: Command) => {
       const { decide } = await import('../decide.js');
-      const { followAndReport } = await import('./follow.js');
+      const { followRun } = await import('../follow-run.js');
       await withClient(command, async ({ client }) => {
         const outcome = await decide(client, {
           kind,
@@ -49,11 +49,7 @@ function decisionCommand(kind: 'approve' | 'reject', description: string): Comma
         if (o.json && !o.wait) printJson({ workflowId: workflowRunId, ...outcome });
         else if (!o.json) out(outcome.answer);
         if (o.wait)
-          process.exitCode = await followAndReport(
-            client.workflow.getHandle(workflowRunId),
-            o.json,
-            outcome.approvalId,
-          );
+          process.exitCode = await followRun(client.workflow.getHandle(workflowRunId), o.json, outcome.approvalId);
       });
     });
 }

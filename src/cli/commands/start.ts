@@ -32,7 +32,7 @@ export function startCommand(): Command {
       const { prepareRun } = await import('../prepare-run.js');
       const prepared = await prepareRun(document, o, "the run's history");
       const { startRun } = await import('../start-run.js');
-      const { followAndReport } = await import('./follow.js');
+      const { followRun } = await import('../follow-run.js');
       await withClient(command, async ({ client, address, namespace }) => {
         const handle = await startRun(client, { prepared, taskQueue: o.taskQueue, id: o.id });
         const link = workflowLink(
@@ -59,7 +59,7 @@ export function startCommand(): Command {
           out(`  when it waits for approval:`);
           for (const hint of approveHint(handle.workflowId)) out(`    ${hint}`);
         }
-        if (o.wait) process.exitCode = await followAndReport(handle, o.json);
+        if (o.wait) process.exitCode = await followRun(handle, o.json);
       });
     });
 }
