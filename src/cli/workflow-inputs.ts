@@ -6,14 +6,6 @@ import { isSecretName } from '../arazzo/secrets/mask.js';
 
 export type InputSchema = Record<string, unknown>;
 
-export interface InputDescription {
-  name: string;
-  type: string;
-  required: boolean;
-  secret: boolean;
-  description?: string;
-}
-
 /** The workflow's input properties, with `$ref: '#/components/inputs/x'` followed. */
 export function inputProperties(workflow: Workflow, document: ArazzoDocument): Record<string, InputSchema> {
   const schema = resolveRef(workflow.inputs as InputSchema | undefined, document);
@@ -35,27 +27,6 @@ export function isSecretInput(name: string, schema: InputSchema | undefined): bo
   return (
     schema?.format === 'password' || schema?.writeOnly === true || schema?.['x-secret'] === true || isSecretName(name)
   );
-}
-
-export function describeInputs(workflow: Workflow, document: ArazzoDocument): InputDescription[] {
-  const required = new Set(requiredInputs(workflow, document));
-  return Object.entries(inputProperties(workflow, document)).map(([name, schema]) => ({
-    name,
-    type: typeOf(schema),
-    required: required.has(name),
-    secret: isSecretInput(name, schema),
-    description: typeof schema.description === 'string' ? schema.description.replace(/\s+/g, ' ').trim() : undefined,
-  }));
-}
-
-function typeOf(schema: InputSchema): string {
-  const type = Array.isArray(schema.type) ? schema.type.join('|') : (schema.type as string | undefined);
-  if (type === 'array') {
-    const items = schema.items as InputSchema | undefined;
-    return `array<${items ? typeOf(items) : 'any'}>`;
-  }
-  if (schema.enum && Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join('|');
-  return type ?? 'any';
 }
 
 function resolveRef(schema: InputSchema | undefined, document: ArazzoDocument): InputSchema | undefined {
