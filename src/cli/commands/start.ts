@@ -1,6 +1,12 @@
+// `start`: starts the interpreter workflow (`arazzoRun`) for a run prepared from the flags, with a
+// static summary and details the Web UI shows from the first second; `--wait` follows it.
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
 import { withClient } from '../connect.js';
+import { CliError } from '../errors.js';
 import { out, printJson } from '../output.js';
+import type { PreparedRun } from '../prepare-run.js';
 import { approveHint } from '../render-progress.js';
 import { addRunFlags, type RunFlags } from '../run-flags.js';
 import { webUiBase, workflowLink } from '../web-ui.js';
@@ -29,12 +35,12 @@ export function startCommand(): Command {
       '\nExit codes: 0 started (with --wait: completed or waiting for approval), 1 refused or the run did not complete,\n2 usage error, 3 (with --wait) the run needs an operator decision.',
     )
     .action(async (document: string, o: StartFlags, command: Command) => {
+      // Loaded on use, like every command's heavy dependencies (see program.ts).
       const { prepareRun } = await import('../prepare-run.js');
       const prepared = await prepareRun(document, o, "the run's history");
-      const { startRun } = await import('../start-run.js');
       const { followRun } = await import('../follow-run.js');
       await withClient(command, async ({ client, address, namespace }) => {
-        const handle = await startRun(client, { prepared, taskQueue: o.taskQueue, id: o.id });
+        const handle = await startRun(client, prepared, o);
         const link = workflowLink(
           webUiBase(address, o.uiUrl),
           namespace,
@@ -62,4 +68,26 @@ export function startCommand(): Command {
         if (o.wait) process.exitCode = await followRun(handle, o.json);
       });
     });
+}
+
+async function startRun(client: Client, prepared: PreparedRun, o: StartFlags) {
+  const { WorkflowExecutionAlreadyStartedError } = await import('@temporalio/client');
+  const workflowId = o.id ?? `${prepared.workflowId}-${randomUUID().slice(0, 8)}`;
+  try {
+    return await client.workflow.start('arazzoRun', {
+      taskQueue: o.taskQueue,
+      workflowId,
+      args: [prepared.input],
+      staticSummary: prepared.summary,
+      staticDetails: prepared.details,
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new CliError(
+        `a run with workflow id ${workflowId} is already running`,
+        `see it with: arazzo-temporal status ${workflowId}`,
+      );
+    }
+    throw err;
+  }
 }
