@@ -37,14 +37,14 @@ export function describeError(err: unknown, debug: boolean): string {
     lines.push(`error: ${err.message}`);
     if (err.hint) lines.push(`hint: ${err.hint}`);
   } else {
-    const message = err instanceof Error ? err.message : String(err);
-    lines.push(`error: ${firstLine(message)}`);
+    lines.push(`error: ${firstLine(err)}`);
     lines.push('hint: run again with --debug for details');
   }
   if (debug && err instanceof Error && err.stack) lines.push(err.stack);
   return lines.join('\n');
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
+/** The first line of an error's message: SDK and gRPC errors go on for lines a person does not need. */
+export function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
 }

@@ -4,7 +4,7 @@
 // as one: isSecretRef, src/arazzo/secrets/refs.ts).
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
-import type { InputSchema } from './secret-inputs.js';
+import type { InputSchema } from './workflow-inputs.js';
 
 export function parseInputs(
   values: readonly string[],

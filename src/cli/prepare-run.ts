@@ -7,50 +7,41 @@ import { isSecretSchema } from '../arazzo/secrets/mask.js';
 import { isSecretRef } from '../arazzo/secrets/refs.js';
 import { hasErrors, validateDocumentSet, validateInputs } from '../arazzo/validate/index.js';
 import type { ArazzoRunInput } from '../workflows/types.js';
-import { CliError, UsageError } from './errors.js';
-import { parseDeliveries, parseInputs, parseServers } from './parse-inputs.js';
 import { resolveRunDocument } from './document-path.js';
+import { CliError, UsageError } from './errors.js';
+import { warn } from './output.js';
+import { parseDeliveries, parseInputs, parseServers } from './parse-inputs.js';
+import { documentRootFrom } from './project-paths.js';
 import { loadFromDisk } from './read-document.js';
+import type { RunFlags } from './run-flags.js';
 import { staticDetails, staticSummary } from './run-summary.js';
-import { inputProperties } from './secret-inputs.js';
-
-export interface RunRequest {
-  document: string;
-  documentRoot: string;
-  workflowId?: string;
-  inputs: readonly string[];
-  servers: readonly string[];
-  approveSteps: readonly string[];
-  /** `output=sink:name`: secret outputs the worker delivers instead of keeping them in history. */
-  deliver?: readonly string[];
-}
+import { inputProperties } from './workflow-inputs.js';
 
 export interface PreparedRun {
   input: ArazzoRunInput;
-  title: string;
   workflowId: string;
+  /** What the Web UI shows for the run from its first second (src/cli/run-summary.ts). */
   summary: string;
   details: string;
-  /** Secret inputs given as plain text rather than `{"$secret": ...}` references. */
-  plainSecrets: string[];
 }
 
-export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
-  const location = resolveRunDocument(request.document, request.documentRoot);
+/**
+ * Reads and checks the document and the run's inputs, and warns about every secret given in plain
+ * text, which would be stored in `storedIn` (the run's history, the schedule).
+ */
+export async function prepareRun(document: string, flags: RunFlags, storedIn: string): Promise<PreparedRun> {
+  const location = resolveRunDocument(document, documentRootFrom(flags.documentRoot));
   const set = await loadFromDisk(location.local);
   const doc = set.entry.document;
   if (!doc || hasErrors(validateDocumentSet(set))) {
-    throw new CliError(
-      `${request.document} is not a valid Arazzo document`,
-      `run: arazzo-temporal check ${request.document}`,
-    );
+    throw new CliError(`${document} is not a valid Arazzo document`, `run: arazzo-temporal check ${document}`);
   }
-  const workflow = chooseWorkflow(doc, request.workflowId);
+  const workflow = chooseWorkflow(doc, flags.workflow);
   const properties = inputProperties(workflow, doc);
-  const inputs = parseInputs(request.inputs, properties);
+  const inputs = parseInputs(flags.input, properties);
   checkInputs(workflow, doc, inputs);
   const stepIds = new Set(workflow.steps.map((s) => s.stepId));
-  for (const step of request.approveSteps) {
+  for (const step of flags.approveSteps) {
     if (!stepIds.has(step))
       throw new UsageError(
         `--approve-steps ${step}: workflow ${workflow.workflowId} has no such step`,
@@ -59,24 +50,27 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   }
   const secretInputs = new Set(Object.keys(properties).filter((n) => isSecretSchema(n, properties[n])));
   for (const name of Object.keys(inputs)) if (isSecretSchema(name, properties[name])) secretInputs.add(name);
-  const servers = parseServers(request.servers);
-  const deliver = parseDeliveries(request.deliver ?? []);
+  const servers = parseServers(flags.server);
+  const deliver = parseDeliveries(flags.deliver);
   const input: ArazzoRunInput = {
     document: location.sent,
     workflowId: workflow.workflowId,
     inputs,
     ...(Object.keys(servers).length ? { servers } : {}),
     ...(Object.keys(deliver).length ? { deliver } : {}),
-    ...(request.approveSteps.length ? { approval: { steps: [...request.approveSteps] } } : {}),
+    ...(flags.approveSteps.length ? { approval: { steps: [...flags.approveSteps] } } : {}),
   };
+  for (const name of Object.keys(inputs).filter((n) => secretInputs.has(n) && !isSecretRef(inputs[n]))) {
+    warn(
+      `warning: input ${name} is a secret given in plain text; it is stored in ${storedIn}. Prefer a reference: --input '${name}={"$secret":"env:NAME"}'`,
+    );
+  }
   const parts = { title: doc.info.title, workflowId: workflow.workflowId, inputs, secretInputs };
   return {
     input,
-    title: doc.info.title,
     workflowId: workflow.workflowId,
     summary: staticSummary(parts),
     details: staticDetails({ ...parts, document: location.sent, startedBy: startedBy() }),
-    plainSecrets: Object.keys(inputs).filter((n) => secretInputs.has(n) && !isSecretRef(inputs[n])),
   };
 }
 

@@ -1,4 +1,8 @@
-// The command tree. Commands only parse flags and call functions (one concept per file beside this).
+// The command tree. Each command is one file in commands/ with its flags and its action; what several
+// commands share (connecting, the run flags, preparing and following a run, printing) is beside this
+// file, one concept a file. Every command is built here so that `--help` can list it, so a command
+// imports its heavy parts (the Temporal SDK, the Arazzo validator, the dev server) inside its action:
+// `--help` and `check` must not pay for what only `start` or `worker` use.
 import { Command } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { approveCommand, rejectCommand } from './commands/decide.js';

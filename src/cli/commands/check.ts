@@ -1,6 +1,18 @@
+// `check`: everything that can be known about a document without calling an API. Validation (schema
+// and semantic rules) and pre-flight (each step against the operation it calls) both run, so one
+// check reports everything there is to fix.
+import { isAbsolute, relative } from 'node:path';
 import { Command } from 'commander';
+import type { Finding } from '../../arazzo/model.js';
 import { EXIT } from '../errors.js';
-import { out, printJson } from './shared.js';
+import { out, printJson } from '../output.js';
+
+interface CheckFlags {
+  /** Pre-flight only this workflow (validation always covers the whole document). */
+  workflow?: string;
+  strict: boolean;
+  json: boolean;
+}
 
 export function checkCommand(): Command {
   return new Command('check')
@@ -10,18 +22,48 @@ export function checkCommand(): Command {
     .option('--strict', 'strict Arazzo templates: only {$...} inside strings is an expression', false)
     .option('--json', 'machine-readable output', false)
     .addHelpText('after', '\nExit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.')
-    .action(async (document: string, o: { workflow?: string; strict: boolean; json: boolean }) => {
-      const { checkDocument } = await import('../check-document.js');
-      const { formatFindings } = await import('../../arazzo/format-finding.js');
-      const result = await checkDocument(document, { workflowId: o.workflow, strict: o.strict });
-      if (o.json) printJson({ ok: result.errors === 0, ...result });
+    .action(async (document: string, o: CheckFlags) => {
+      const findings = await checkDocument(document, o);
+      const errors = findings.filter((f) => f.severity === 'error').length;
+      const warnings = findings.length - errors;
+      if (o.json) printJson({ ok: errors === 0, document, findings, errors, warnings });
       else {
-        if (result.findings.length) out(formatFindings(result.findings));
-        const verdict = result.errors ? '✘' : '✔';
-        out(`${verdict} ${document}: ${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')}`);
+        const { formatFindings } = await import('../../arazzo/format-finding.js');
+        if (findings.length) out(formatFindings(findings));
+        out(`${errors ? '✘' : '✔'} ${document}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
       }
-      process.exitCode = result.errors ? EXIT.failure : EXIT.ok;
+      process.exitCode = errors ? EXIT.failure : EXIT.ok;
     });
+}
+
+async function checkDocument(document: string, o: CheckFlags): Promise<Finding[]> {
+  // Loaded on use, like every command's heavy dependencies (see program.ts).
+  const [{ loadFromDisk }, { validateDocumentSet }, { preflight }] = await Promise.all([
+    import('../read-document.js'),
+    import('../../arazzo/validate/index.js'),
+    import('../../arazzo/preflight/index.js'),
+  ]);
+  const set = await loadFromDisk(document);
+  const findings = validateDocumentSet(set, { strict: o.strict });
+  if (set.entry.document !== undefined) findings.push(...preflight(set, { workflowId: o.workflow }));
+  return dedupe(findings).map((f) => ({ ...f, file: displayPath(f.file) }));
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.file}\0${f.line}\0${f.column}\0${f.code}\0${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Paths relative to the current directory, the way compilers print them (editors jump to them). */
+function displayPath(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,10 +1,20 @@
+// `approve` / `reject`: the decision goes through the workflow UPDATE of the same name, so a mistake
+// (wrong step, stale approval, nothing pending) is refused at once with the interpreter's reason,
+// instead of being silently ignored like a signal. Step and approval id default to what is pending.
+// The two commands differ only in a flag or two, so one builder makes both.
 import { userInfo } from 'node:os';
+import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
-import { out, printJson, withClient } from './shared.js';
+import { withClient } from '../connect.js';
+import { CliError } from '../errors.js';
+import { out, printJson } from '../output.js';
+
+type Kind = 'approve' | 'reject';
 
 interface DecideFlags {
   step?: string;
   by?: string;
+  /** approve: a comment; reject: the reason (required). */
   reason?: string;
   compensate?: boolean;
   wait: boolean;
@@ -24,7 +34,7 @@ export function rejectCommand(): Command {
     .option('--compensate', 'also undo completed steps that declare x-compensation, newest first', false);
 }
 
-function decisionCommand(kind: 'approve' | 'reject', description: string): Command {
+function decisionCommand(kind: Kind, description: string): Command {
   return new Command(kind)
     .description(description)
     .argument('<workflow-id>', 'the run (Temporal workflow id)')
@@ -34,27 +44,57 @@ function decisionCommand(kind: 'approve' | 'reject', description: string): Comma
     .option('--json', 'machine-readable output', false)
     .addHelpText('after', '\nExit codes: 0 accepted, 1 refused (with the reason) or no such run, 2 usage error.')
     .action(async (workflowRunId: string, o: DecideFlags, command: Command) => {
-      const { decide } = await import('../decide.js');
-      const { followAndReport } = await import('./follow.js');
+      // Loaded on use, like every command's heavy dependencies (see program.ts).
+      const { followRun } = await import('../follow-run.js');
       await withClient(command, async ({ client }) => {
-        const outcome = await decide(client, {
-          kind,
-          workflowRunId,
-          stepId: o.step,
-          by: o.by ?? process.env.ARAZZO_APPROVER ?? currentUser(),
-          reason: o.reason,
-          compensate: o.compensate,
-        });
+        const outcome = await decide(client, kind, workflowRunId, o);
         if (o.json && !o.wait) printJson({ workflowId: workflowRunId, ...outcome });
         else if (!o.json) out(outcome.answer);
         if (o.wait)
-          process.exitCode = await followAndReport(
-            client.workflow.getHandle(workflowRunId),
-            o.json,
-            outcome.approvalId,
-          );
+          process.exitCode = await followRun(client.workflow.getHandle(workflowRunId), o.json, outcome.approvalId);
       });
     });
+}
+
+/** Returns the step decided, the approval id when one was pending, and the interpreter's answer. */
+async function decide(client: Client, kind: Kind, workflowRunId: string, o: DecideFlags) {
+  const [{ WorkflowUpdateFailedError }, { explainQueryError, queryProgress }] = await Promise.all([
+    import('@temporalio/client'),
+    import('../progress-query.js'),
+  ]);
+  const handle = client.workflow.getHandle(workflowRunId);
+  const progress = await queryProgress(handle).catch((err) => {
+    throw explainQueryError(err, workflowRunId);
+  });
+  const pending = progress.pendingApproval;
+  if (!pending && !o.step) {
+    throw new CliError(
+      `no approval is pending for ${workflowRunId} (state: ${progress.state})`,
+      `see where it is: arazzo-temporal status ${workflowRunId}`,
+    );
+  }
+  const stepId = o.step ?? pending!.stepId;
+  const approvalId = pending?.stepId === stepId ? pending.approvalId : undefined;
+  const by = o.by ?? process.env.ARAZZO_APPROVER ?? currentUser();
+  // The workflow's contract, loaded on use (it pulls in the SDK's workflow package).
+  const { approveUpdate, rejectUpdate } = await import('../../workflows/contract.js');
+  try {
+    const answer =
+      kind === 'approve'
+        ? await handle.executeUpdate(approveUpdate, { args: [{ stepId, approvalId, by, comment: o.reason }] })
+        : await handle.executeUpdate(rejectUpdate, {
+            args: [{ stepId, approvalId, by, reason: o.reason ?? '', compensate: o.compensate }],
+          });
+    return { stepId, approvalId, answer };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      throw new CliError(
+        `${kind} refused: ${err.cause?.message ?? err.message}`,
+        `see where it is: arazzo-temporal status ${workflowRunId}`,
+      );
+    }
+    throw err;
+  }
 }
 
 function currentUser(): string {

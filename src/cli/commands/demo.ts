@@ -1,4 +1,7 @@
+// `demo`: the end-to-end rotation of src/demo (simulators, a worker, its own dev server unless one
+// answers at TEMPORAL_ADDRESS), started from the CLI.
 import { Argument, Command } from 'commander';
+import { CliError, firstLine } from '../errors.js';
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -10,7 +13,12 @@ export function demoCommand(): Command {
       '\nUses the Temporal server at TEMPORAL_ADDRESS when one answers, otherwise starts its own (and stops it).',
     )
     .action(async (provider: 'prisma' | 'deepgram', o: { manual: boolean }) => {
-      const { runDemoCommand } = await import('../run-demo.js');
-      await runDemoCommand({ provider, manual: o.manual });
+      // Loaded on use, like every command's heavy dependencies (see program.ts).
+      const { runDemo } = await import('../../demo/index.js');
+      try {
+        await runDemo({ provider, manual: o.manual });
+      } catch (err) {
+        throw new CliError(`the demo failed: ${firstLine(err)}`, 'run again with --debug for details');
+      }
     });
 }

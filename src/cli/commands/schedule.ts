@@ -1,32 +1,40 @@
+// `schedule`: a Temporal Schedule that starts the same rotation periodically. Overlap policy SKIP: a
+// rotation still running when the next is due is not doubled (and the interpreter's per-credential
+// lock still serializes a scheduled run against a manual one).
+import { randomUUID } from 'node:crypto';
+import type { Client, ScheduleHandle } from '@temporalio/client';
 import { Command } from 'commander';
+import { withClient } from '../connect.js';
+import { CliError, UsageError } from '../errors.js';
+import { out, printJson } from '../output.js';
+import type { PreparedRun } from '../prepare-run.js';
+import { addRunFlags, type RunFlags } from '../run-flags.js';
 import { scheduleLink, webUiBase } from '../web-ui.js';
-import {
-  collect,
-  collectList,
-  DOCUMENT_ROOT_HELP,
-  defaultTaskQueue,
-  out,
-  printJson,
-  TASK_QUEUE_HELP,
-  prepareRunFromFlags,
-  withClient,
-} from './shared.js';
 
-interface CreateFlags {
+interface CreateFlags extends RunFlags {
+  /** Interval: `30d`, `12h`, `90m`, `1w`. */
   every: string;
-  workflow?: string;
-  input: string[];
-  server: string[];
-  approveSteps: string[];
-  deliver: string[];
-  id?: string;
-  taskQueue: string;
-  documentRoot?: string;
   note?: string;
   paused: boolean;
   uiUrl?: string;
   json: boolean;
 }
+
+interface ScheduleRow {
+  scheduleId: string;
+  every: string;
+  paused: boolean;
+  note?: string;
+  document?: string;
+  workflowId?: string;
+  nextRun?: string;
+  lastRun?: string;
+}
+
+const INTERVAL = /^\d+(ms|s|m|h|d|w)$/;
+/** What `schedule list` shows of each schedule's run, kept in the schedule's memo. */
+const MEMO_DOCUMENT = 'arazzoDocument';
+const MEMO_WORKFLOW = 'arazzoWorkflowId';
 
 export function scheduleCommand(): Command {
   const schedule = new Command('schedule')
@@ -36,70 +44,32 @@ export function scheduleCommand(): Command {
       '\nExample: arazzo-temporal schedule rotations/x.arazzo.yaml --every 30d --input @inputs.json',
     );
   schedule.addCommand(createCommand(), { isDefault: true });
-  schedule.addCommand(
-    new Command('list')
-      .description('the schedules that start Arazzo runs')
-      .option('--json', 'machine-readable output', false)
-      .action(async (o: { json: boolean }, command: Command) => {
-        const { listSchedules } = await import('../schedules.js');
-        await withClient(command, async ({ client }) => {
-          const rows = await listSchedules(client);
-          if (o.json) return printJson(rows);
-          if (!rows.length) return out('no Arazzo schedules');
-          for (const r of rows) {
-            out(
-              `${r.scheduleId}  every ${r.every}${r.paused ? '  PAUSED' : ''}  ${r.document ?? '?'} ${r.workflowId ?? ''}  next ${r.nextRun ?? '-'}${r.note ? `  (${r.note})` : ''}`,
-            );
-          }
-        });
-      }),
-  );
-  schedule.addCommand(simple('pause', 'pause a schedule (no runs start until unpaused)', 'pauseSchedule', 'paused'));
-  schedule.addCommand(simple('unpause', 'resume a paused schedule', 'unpauseSchedule', 'unpaused'));
-  schedule.addCommand(simple('trigger', 'start one run now', 'triggerSchedule', 'triggered'));
-  schedule.addCommand(simple('delete', 'delete a schedule (runs already started go on)', 'deleteSchedule', 'deleted'));
+  schedule.addCommand(listCommand());
+  for (const call of HANDLE_CALLS) schedule.addCommand(handleCommand(call));
   return schedule;
 }
 
 function createCommand(): Command {
-  return new Command('create')
+  const command = new Command('create')
     .description('create a schedule (the default: `schedule <document> --every 30d ...`)')
     .argument('<document>', "Arazzo document, below the worker's document root")
-    .requiredOption('--every <interval>', 'how often: 30d, 12h, 1w')
-    .option('--workflow <id>', 'Arazzo workflowId (default: the first workflow)')
-    .option(
-      '-i, --input <input>',
-      'name=value, @file.json or a JSON object (repeatable); secrets as references',
-      collect,
-      [],
-    )
-    .option('--server <source=url>', 'base URL for a source description (repeatable)', collect, [])
-    .option('--approve-steps <stepIds>', 'more steps that wait for approval (comma list)', collectList, [])
-    .option(
-      '--deliver <output=sink:name>',
-      'a secret output the worker delivers (e.g. to a file in its ARAZZO_SECRET_SINK_DIR) instead of recording it (repeatable)',
-      collect,
-      [],
-    )
-    .option('--id <schedule-id>', 'schedule id (default: arazzo-<workflowId>-<random>)')
-    .option('--task-queue <name>', TASK_QUEUE_HELP, defaultTaskQueue())
-    .option('--document-root <dir>', DOCUMENT_ROOT_HELP)
+    .requiredOption('--every <interval>', 'how often: 30d, 12h, 1w');
+  return addRunFlags(command, {
+    input: 'name=value, @file.json or a JSON object (repeatable); secrets as references',
+    server: 'base URL for a source description (repeatable)',
+    approveSteps: 'more steps that wait for approval (comma list)',
+    id: ['--id <schedule-id>', 'schedule id (default: arazzo-<workflowId>-<random>)'],
+  })
     .option('--note <text>', 'a note shown with the schedule')
     .option('--paused', 'create it paused', false)
     .option('--ui-url <url>', 'Web UI base URL for the link')
     .option('--json', 'machine-readable output', false)
     .action(async (document: string, o: CreateFlags, command: Command) => {
-      const prepared = await prepareRunFromFlags(document, o, 'the schedule');
-      const { createSchedule } = await import('../schedules.js');
+      // Loaded on use, like every command's heavy dependencies (see program.ts).
+      const { prepareRun } = await import('../prepare-run.js');
+      const prepared = await prepareRun(document, o, 'the schedule');
       await withClient(command, async ({ client, address, namespace }) => {
-        const scheduleId = await createSchedule(client, {
-          scheduleId: o.id,
-          every: o.every,
-          prepared,
-          taskQueue: o.taskQueue,
-          note: o.note,
-          paused: o.paused,
-        });
+        const scheduleId = await createSchedule(client, prepared, o);
         const link = scheduleLink(webUiBase(address, o.uiUrl), namespace, scheduleId);
         if (o.json) return printJson({ scheduleId, every: o.every, webUi: link });
         out(`scheduled ${scheduleId}: every ${o.every}, ${prepared.summary}`);
@@ -110,19 +80,142 @@ function createCommand(): Command {
     });
 }
 
-function simple(
-  name: string,
-  description: string,
-  act: 'pauseSchedule' | 'unpauseSchedule' | 'triggerSchedule' | 'deleteSchedule',
-  done: string,
-): Command {
-  const command = new Command(name).description(description).argument('<schedule-id>', 'the schedule');
-  if (name === 'pause' || name === 'unpause') command.option('--note <text>', 'why (shown with the schedule)');
+async function createSchedule(client: Client, prepared: PreparedRun, o: CreateFlags): Promise<string> {
+  if (!INTERVAL.test(o.every)) {
+    throw new UsageError(`--every ${o.every}: not an interval`, 'write a number and a unit: 30d, 12h, 90m, 1w');
+  }
+  const { ScheduleAlreadyRunning, ScheduleOverlapPolicy } = await import('@temporalio/client');
+  const { WORKFLOW_TYPE } = await import('../../workflows/contract.js');
+  const scheduleId = o.id ?? `arazzo-${prepared.workflowId}-${randomUUID().slice(0, 8)}`;
+  const { input, summary, details } = prepared;
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: o.every as `${number}d` }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: WORKFLOW_TYPE,
+        workflowId: scheduleId,
+        taskQueue: o.taskQueue,
+        args: [input],
+        staticSummary: summary,
+        staticDetails: details,
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+      memo: { [MEMO_DOCUMENT]: input.document, [MEMO_WORKFLOW]: input.workflowId },
+      state: { paused: o.paused, note: o.note ?? `every ${o.every}: ${summary}` },
+    });
+  } catch (err) {
+    if (err instanceof ScheduleAlreadyRunning) {
+      throw new CliError(
+        `schedule ${scheduleId} already exists`,
+        `delete it first: arazzo-temporal schedule delete ${scheduleId}`,
+      );
+    }
+    throw err;
+  }
+  return scheduleId;
+}
+
+function listCommand(): Command {
+  return new Command('list')
+    .description('the schedules that start Arazzo runs')
+    .option('--json', 'machine-readable output', false)
+    .action(async (o: { json: boolean }, command: Command) => {
+      await withClient(command, async ({ client }) => {
+        const rows = await listSchedules(client);
+        if (o.json) return printJson(rows);
+        if (!rows.length) return out('no Arazzo schedules');
+        for (const r of rows) {
+          out(
+            `${r.scheduleId}  every ${r.every}${r.paused ? '  PAUSED' : ''}  ${r.document ?? '?'} ${r.workflowId ?? ''}  next ${r.nextRun ?? '-'}${r.note ? `  (${r.note})` : ''}`,
+          );
+        }
+      });
+    });
+}
+
+async function listSchedules(client: Client): Promise<ScheduleRow[]> {
+  const { WORKFLOW_TYPE } = await import('../../workflows/contract.js');
+  const rows: ScheduleRow[] = [];
+  for await (const s of client.schedule.list()) {
+    if (s.action?.type !== 'startWorkflow' || s.action.workflowType !== WORKFLOW_TYPE) continue;
+    const interval = s.spec?.intervals?.[0];
+    rows.push({
+      scheduleId: s.scheduleId,
+      every: interval ? formatMs(Number(interval.every)) : 'calendar',
+      paused: s.state.paused,
+      note: s.state.note,
+      document: s.memo?.[MEMO_DOCUMENT] as string | undefined,
+      workflowId: s.memo?.[MEMO_WORKFLOW] as string | undefined,
+      nextRun: s.info.nextActionTimes[0]?.toISOString(),
+      lastRun: s.info.recentActions.at(-1)?.takenAt.toISOString(),
+    });
+  }
+  return rows.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
+}
+
+function formatMs(ms: number): string {
+  const units: Array<[string, number]> = [
+    ['w', 604_800_000],
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
+  for (const [unit, size] of units) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+/** The subcommands that make one call on a schedule's handle; pause and unpause record a note. */
+interface HandleCall {
+  name: string;
+  description: string;
+  /** Printed with the id when it is done. */
+  done: string;
+  note?: boolean;
+  act: (handle: ScheduleHandle, note?: string) => Promise<void>;
+}
+
+const HANDLE_CALLS: HandleCall[] = [
+  {
+    name: 'pause',
+    description: 'pause a schedule (no runs start until unpaused)',
+    done: 'paused',
+    note: true,
+    act: (h, note) => h.pause(note),
+  },
+  {
+    name: 'unpause',
+    description: 'resume a paused schedule',
+    done: 'unpaused',
+    note: true,
+    act: (h, note) => h.unpause(note),
+  },
+  { name: 'trigger', description: 'start one run now', done: 'triggered', act: (h) => h.trigger() },
+  {
+    name: 'delete',
+    description: 'delete a schedule (runs already started go on)',
+    done: 'deleted',
+    act: (h) => h.delete(),
+  },
+];
+
+function handleCommand(call: HandleCall): Command {
+  const command = new Command(call.name).description(call.description).argument('<schedule-id>', 'the schedule');
+  if (call.note) command.option('--note <text>', 'why (shown with the schedule)');
   return command.action(async (id: string, o: { note?: string }, self: Command) => {
-    const schedules = await import('../schedules.js');
+    const { ScheduleNotFoundError } = await import('@temporalio/client');
     await withClient(self, async ({ client }) => {
-      await schedules[act](client, id, o.note);
-      out(`${done} ${id}`);
+      try {
+        await call.act(client.schedule.getHandle(id), o.note);
+      } catch (err) {
+        if (err instanceof ScheduleNotFoundError || /not ?found/i.test((err as Error).message)) {
+          throw new CliError(`no schedule with id ${id}`, 'list them with: arazzo-temporal schedule list');
+        }
+        throw err;
+      }
+      out(`${call.done} ${id}`);
     });
   });
 }

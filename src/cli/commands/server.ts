@@ -1,5 +1,10 @@
-import { Command } from 'commander';
-import { out, port } from './shared.js';
+// `server`: the project's dev server (src/devserver) with the Web UI and the custom search attributes,
+// and, like `npm run server`, the codec server the Web UI decodes payloads through (its key from
+// ARAZZO_CODEC_KEYS or .secrets/codec-keys.json, created when neither exists). Runs until Ctrl-C.
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import type { CodecServer } from '../../codec/codec-server.js';
+import { out } from '../output.js';
 
 interface ServerFlags {
   ip: string;
@@ -8,6 +13,7 @@ interface ServerFlags {
   ui: boolean;
   db: string;
   inMemory: boolean;
+  /** An existing codec server for the Web UI; none is started then. */
   uiCodecEndpoint?: string;
   codec: boolean;
   codecPort: number;
@@ -35,16 +41,81 @@ export function serverCommand(): Command {
       Number(env.ARAZZO_CODEC_PORT ?? 8888),
     )
     .option('--no-codec', 'start no codec server (encrypted payloads stay unreadable in the Web UI)')
-    .action(async (o: ServerFlags) => {
-      const { runServer } = await import('../run-server.js');
-      await runServer({
-        ip: o.ip,
-        port: o.port,
-        uiPort: o.ui ? o.uiPort : false,
-        dbFile: o.inMemory ? undefined : o.db,
-        uiCodecEndpoint: o.uiCodecEndpoint,
-        codecPort: o.codec && env.ARAZZO_CODEC !== 'off' ? o.codecPort : false,
-        out,
-      });
+    .action(runServer);
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('not a port (0-65535)');
+  return n;
+}
+
+async function runServer(o: ServerFlags): Promise<void> {
+  // Loaded on use, like every command's heavy dependencies (see program.ts).
+  const [{ startCodecServer }, { EncryptionCodec }, { ensureKeyRing }, { freePort, startDevServer }] =
+    await Promise.all([
+      import('../../codec/codec-server.js'),
+      import('../../codec/encryption-codec.js'),
+      import('../../codec/keys.js'),
+      import('../../devserver/dev-server.js'),
+    ]);
+  const dbFile = o.inMemory ? undefined : o.db;
+  // The codec server must know the UI's origin (CORS) before either starts: pick a free port now.
+  let uiPort: number | false = o.ui ? o.uiPort : false;
+  if (uiPort === 0) uiPort = await freePort(o.ip);
+  // None when told so (--no-codec, ARAZZO_CODEC=off), when the UI decodes elsewhere, or with no UI.
+  const wantCodec = o.codec && process.env.ARAZZO_CODEC !== 'off' && !o.uiCodecEndpoint && uiPort !== false;
+  let codec: CodecServer | undefined;
+  if (wantCodec) {
+    const { ring, created } = ensureKeyRing();
+    if (created) out(`Created codec key file ${created} (keep it: it decrypts this server's histories).`);
+    codec = await startCodecServer({
+      codec: new EncryptionCodec(ring),
+      host: '127.0.0.1',
+      port: o.codecPort,
+      token: process.env.ARAZZO_CODEC_TOKEN || undefined,
+      allowedOrigins: [
+        ...new Set([`http://${o.ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`]),
+      ],
     });
+  }
+  const server = await startDevServer({
+    ip: o.ip,
+    port: o.port,
+    uiPort,
+    dbFile: dbFile ? resolve(dbFile) : undefined,
+    uiCodecEndpoint: o.uiCodecEndpoint ?? codec?.url,
+    logLevel: 'error',
+    stdio: 'inherit',
+  }).catch(async (err) => {
+    await codec?.close();
+    throw err;
+  });
+  out(
+    `Temporal dev server ready: gRPC ${server.address}, Web UI ${server.uiUrl ?? '(headless)'}, namespace ${server.namespace}${dbFile ? `, database ${dbFile}` : ', in memory'}`,
+  );
+  const decoder = o.uiCodecEndpoint ?? codec?.url;
+  if (decoder) out(`Web UI decodes payloads with ${decoder}${codec ? ' (codec server started here)' : ''}`);
+  out('Search attributes ArazzoWorkflowId, ArazzoStep, ArazzoState are registered. Ctrl-C stops the server.');
+  out(`Other shells: export TEMPORAL_ADDRESS=${server.address}${codec ? ` TEMPORAL_CODEC_ENDPOINT=${codec.url}` : ''}`);
+
+  await new Promise<void>((done, fail) => {
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await server.stop();
+      await codec?.close();
+      out('Temporal dev server stopped.');
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    server.process.once('exit', (code) => {
+      if (!stopping) {
+        void codec?.close();
+        fail(new Error(`the Temporal dev server exited unexpectedly (code ${code})`));
+      }
+    });
+  });
 }

@@ -1,59 +1,32 @@
+// `start`: starts the interpreter workflow (`arazzoRun`) for a run prepared from the flags, with a
+// static summary and details the Web UI shows from the first second; `--wait` follows it.
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
+import { withClient } from '../connect.js';
+import { CliError } from '../errors.js';
+import { out, printJson } from '../output.js';
+import type { PreparedRun } from '../prepare-run.js';
 import { approveHint } from '../render-progress.js';
+import { addRunFlags, type RunFlags } from '../run-flags.js';
 import { webUiBase, workflowLink } from '../web-ui.js';
-import {
-  collect,
-  collectList,
-  DOCUMENT_ROOT_HELP,
-  defaultTaskQueue,
-  out,
-  printJson,
-  TASK_QUEUE_HELP,
-  prepareRunFromFlags,
-  withClient,
-} from './shared.js';
 
-interface StartFlags {
-  workflow?: string;
-  input: string[];
-  server: string[];
-  approveSteps: string[];
-  deliver: string[];
-  id?: string;
-  taskQueue: string;
-  documentRoot?: string;
+interface StartFlags extends RunFlags {
   uiUrl?: string;
   wait: boolean;
   json: boolean;
 }
 
 export function startCommand(): Command {
-  return new Command('start')
+  const command = new Command('start')
     .description('start a run of an Arazzo workflow on the Temporal worker')
-    .argument('<document>', "Arazzo document, below the worker's document root")
-    .option('--workflow <id>', 'Arazzo workflowId (default: the first workflow)')
-    .option(
-      '-i, --input <input>',
-      'name=value, @file.json or a JSON object (repeatable); secrets as name={"$secret":"env:NAME"}',
-      collect,
-      [],
-    )
-    .option(
-      '--server <source=url>',
-      'base URL for a source description (repeatable; hosts the worker allows)',
-      collect,
-      [],
-    )
-    .option('--approve-steps <stepIds>', 'more steps that wait for approval (comma list, repeatable)', collectList, [])
-    .option(
-      '--deliver <output=sink:name>',
-      'a secret output the worker delivers (e.g. to a file in its ARAZZO_SECRET_SINK_DIR) instead of recording it (repeatable)',
-      collect,
-      [],
-    )
-    .option('--id <workflow-id>', 'Temporal workflow id (default: <workflowId>-<random>)')
-    .option('--task-queue <name>', TASK_QUEUE_HELP, defaultTaskQueue())
-    .option('--document-root <dir>', DOCUMENT_ROOT_HELP)
+    .argument('<document>', "Arazzo document, below the worker's document root");
+  return addRunFlags(command, {
+    input: 'name=value, @file.json or a JSON object (repeatable); secrets as name={"$secret":"env:NAME"}',
+    server: 'base URL for a source description (repeatable; hosts the worker allows)',
+    approveSteps: 'more steps that wait for approval (comma list, repeatable)',
+    id: ['--id <workflow-id>', 'Temporal workflow id (default: <workflowId>-<random>)'],
+  })
     .option('--ui-url <url>', "Web UI base URL for the link (default: ARAZZO_TEMPORAL_UI_URL or the dev server's)")
     .option('--wait', 'follow the run until it is done or waits for approval', false)
     .option('--json', 'machine-readable output', false)
@@ -62,11 +35,12 @@ export function startCommand(): Command {
       '\nExit codes: 0 started (with --wait: completed or waiting for approval), 1 refused or the run did not complete,\n2 usage error, 3 (with --wait) the run needs an operator decision.',
     )
     .action(async (document: string, o: StartFlags, command: Command) => {
-      const prepared = await prepareRunFromFlags(document, o, "the run's history");
-      const { startRun } = await import('../start-run.js');
-      const { followAndReport } = await import('./follow.js');
+      // Loaded on use, like every command's heavy dependencies (see program.ts).
+      const { prepareRun } = await import('../prepare-run.js');
+      const prepared = await prepareRun(document, o, "the run's history");
+      const { followRun } = await import('../follow-run.js');
       await withClient(command, async ({ client, address, namespace }) => {
-        const handle = await startRun(client, { prepared, taskQueue: o.taskQueue, id: o.id });
+        const handle = await startRun(client, prepared, o);
         const link = workflowLink(
           webUiBase(address, o.uiUrl),
           namespace,
@@ -91,7 +65,30 @@ export function startCommand(): Command {
           out(`  when it waits for approval:`);
           for (const hint of approveHint(handle.workflowId)) out(`    ${hint}`);
         }
-        if (o.wait) process.exitCode = await followAndReport(handle, o.json);
+        if (o.wait) process.exitCode = await followRun(handle, o.json);
       });
     });
+}
+
+async function startRun(client: Client, prepared: PreparedRun, o: StartFlags) {
+  const { WorkflowExecutionAlreadyStartedError } = await import('@temporalio/client');
+  const { WORKFLOW_TYPE } = await import('../../workflows/contract.js');
+  const workflowId = o.id ?? `${prepared.workflowId}-${randomUUID().slice(0, 8)}`;
+  try {
+    return await client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: o.taskQueue,
+      workflowId,
+      args: [prepared.input],
+      staticSummary: prepared.summary,
+      staticDetails: prepared.details,
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new CliError(
+        `a run with workflow id ${workflowId} is already running`,
+        `see it with: arazzo-temporal status ${workflowId}`,
+      );
+    }
+    throw err;
+  }
 }

@@ -1,7 +1,25 @@
+// `status`: the run as the progress query reports it (state, steps, pending approval, outputs with
+// secrets masked), with Temporal's own view of the execution and its Web UI link.
+import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
-import { renderProgress } from '../render-progress.js';
+import { approveCommand } from '../../workflows/details.js';
+import type { RunProgress } from '../../workflows/types.js';
+import { withClient } from '../connect.js';
+import { CliError, firstLine } from '../errors.js';
+import { out, printJson } from '../output.js';
+import { approveHint, maskOutputs, stepLine } from '../render-progress.js';
 import { webUiBase, workflowLink } from '../web-ui.js';
-import { out, printJson, withClient } from './shared.js';
+
+interface RunStatus {
+  workflowId: string;
+  runId: string;
+  /** RUNNING, COMPLETED, FAILED, ... */
+  temporalStatus: string;
+  taskQueue: string;
+  progress?: RunProgress;
+  /** Why the progress is missing (a closed run whose worker is gone, say). */
+  progressError?: string;
+}
 
 export function statusCommand(): Command {
   return new Command('status')
@@ -11,16 +29,81 @@ export function statusCommand(): Command {
     .option('--json', 'machine-readable output (the progress query as it is)', false)
     .addHelpText('after', '\nExit codes: 0 shown, 1 no such run or no answer.')
     .action(async (workflowRunId: string, o: { json: boolean; uiUrl?: string }, command: Command) => {
-      const { runStatus } = await import('../run-status.js');
       await withClient(command, async ({ client, address, namespace }) => {
         const status = await runStatus(client, workflowRunId);
         if (o.json) {
           printJson(status);
           return;
         }
-        if (status.progress) out(renderProgress(status.progress, workflowRunId, status.temporalStatus));
+        if (status.progress) out(render(status.progress, workflowRunId, status.temporalStatus));
         else out(`run ${workflowRunId}: Temporal status ${status.temporalStatus} (${status.progressError})`);
         out(`Web UI: ${workflowLink(webUiBase(address, o.uiUrl), namespace, status.workflowId, status.runId)}`);
       });
     });
+}
+
+async function runStatus(client: Client, workflowRunId: string): Promise<RunStatus> {
+  // Loaded on use, like every command's heavy dependencies (see program.ts).
+  const [{ WorkflowNotFoundError }, { explainQueryError, queryProgress }] = await Promise.all([
+    import('@temporalio/client'),
+    import('../progress-query.js'),
+  ]);
+  const handle = client.workflow.getHandle(workflowRunId);
+  let description: Awaited<ReturnType<typeof handle.describe>>;
+  try {
+    description = await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw explainQueryError(err, workflowRunId);
+    throw new CliError(`cannot describe ${workflowRunId}: ${firstLine(err)}`);
+  }
+  const status: RunStatus = {
+    workflowId: description.workflowId,
+    runId: description.runId,
+    temporalStatus: description.status.name,
+    taskQueue: description.taskQueue,
+  };
+  try {
+    status.progress = await queryProgress(handle);
+  } catch (err) {
+    status.progressError = explainQueryError(err, workflowRunId).message;
+  }
+  return status;
+}
+
+function render(progress: RunProgress, workflowRunId: string, temporalStatus?: string): string {
+  const lines = [
+    `run ${workflowRunId}: ${progress.state}${temporalStatus ? ` (Temporal: ${temporalStatus})` : ''}`,
+    `  document ${progress.document}, workflow ${progress.workflowId}${progress.lockKey ? `, lock ${progress.lockKey}` : ''}`,
+  ];
+  for (const step of progress.steps) lines.push(`  ${stepLine(step)}`);
+  const pending = progress.pendingApproval;
+  if (pending) {
+    const target = Object.entries(pending.target)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    lines.push(
+      '',
+      `approval pending for ${pending.stepId}: ${pending.method} ${pending.url}${target ? ` (${target})` : ''}`,
+    );
+    lines.push(`  approval id ${pending.approvalId}, expires ${pending.expiresAt}`);
+    for (const hint of approveHint(workflowRunId)) lines.push(`  ${hint}`);
+    lines.push(`  with the temporal CLI: ${approveCommand(workflowRunId, pending.stepId, pending.approvalId)}`);
+  }
+  const attention = progress.attention;
+  if (attention) {
+    lines.push('', `needs attention at ${attention.stepId}: ${attention.reason}`);
+    lines.push(`  what is known: ${attention.known}`);
+    for (const option of attention.options) lines.push(`  - ${option}`);
+  }
+  for (const a of progress.approvals) {
+    lines.push(
+      `  ${a.decision} ${a.stepId}${a.by ? ` by ${a.by}` : ''} at ${a.at}${a.comment ? ` (${a.comment})` : ''}`,
+    );
+  }
+  const outputs = Object.entries(maskOutputs(progress.outputs));
+  if (outputs.length) {
+    lines.push('outputs:');
+    for (const [k, v] of outputs) lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  }
+  return lines.join('\n');
 }

@@ -1,12 +1,22 @@
+// `worker`: the project's worker (src/worker.ts createArazzoWorker), connected like every other
+// command. Documents are read below the document root; Ctrl-C (SIGINT/SIGTERM) stops it gracefully.
 import { Command, Option } from 'commander';
+import { cannotConnect, connectionFlags, connectionSettings } from '../connect.js';
+import { out, warn } from '../output.js';
 import { documentRootFrom } from '../project-paths.js';
-import { connectionFlags, DOCUMENT_ROOT_HELP, defaultTaskQueue, out, TASK_QUEUE_HELP } from './shared.js';
+import { documentRootOption, taskQueueOption } from '../run-flags.js';
+
+interface WorkerFlags {
+  taskQueue: string;
+  documentRoot?: string;
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
 
 export function workerCommand(): Command {
   return new Command('worker')
     .description('run the arazzo worker (interpreter workflow + step activities) until Ctrl-C')
-    .option('--task-queue <name>', TASK_QUEUE_HELP, defaultTaskQueue())
-    .option('--document-root <dir>', DOCUMENT_ROOT_HELP)
+    .addOption(taskQueueOption())
+    .addOption(documentRootOption())
     .addOption(
       new Option('--log-level <level>', 'worker log level')
         .choices(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'])
@@ -16,14 +26,47 @@ export function workerCommand(): Command {
       'after',
       "\nWhat runs may reach is the worker's policy: ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists).",
     )
-    .action(async (o: { taskQueue: string; documentRoot?: string; logLevel: 'WARN' }, command: Command) => {
-      const { runWorker } = await import('../run-worker.js');
-      await runWorker({
-        flags: connectionFlags(command),
-        taskQueue: o.taskQueue,
-        documentRoot: documentRootFrom(o.documentRoot),
-        logLevel: o.logLevel,
-        out,
-      });
+    .action(async (o: WorkerFlags, command: Command) => {
+      // Loaded on use, like every command's heavy dependencies (see program.ts).
+      const [
+        { DefaultLogger, NativeConnection, Runtime },
+        { policyFromEnv },
+        { encryptionEnabled },
+        { createArazzoWorker },
+      ] = await Promise.all([
+        import('@temporalio/worker'),
+        import('../../activities/config.js'),
+        import('../../codec/data-converter.js'),
+        import('../../worker.js'),
+      ]);
+      const documentRoot = documentRootFrom(o.documentRoot);
+      Runtime.install({ logger: new DefaultLogger(o.logLevel) });
+      const settings = connectionSettings(connectionFlags(command));
+      let connection: Awaited<ReturnType<typeof NativeConnection.connect>>;
+      try {
+        connection = await NativeConnection.connect(settings.connectionOptions);
+      } catch (err) {
+        throw cannotConnect(settings.address, err);
+      }
+      try {
+        const worker = await createArazzoWorker({
+          connection,
+          namespace: settings.namespace,
+          taskQueue: o.taskQueue,
+          policy: { ...policyFromEnv(), documentRoot },
+        });
+        if (!encryptionEnabled()) {
+          warn(
+            'warning: no codec key (ARAZZO_CODEC_KEYS or .secrets/codec-keys.json): payloads are recorded in history UNENCRYPTED',
+          );
+        }
+        out(
+          `arazzo worker polling task queue "${o.taskQueue}" on ${settings.address} (namespace ${settings.namespace}), documents from ${documentRoot}; Ctrl-C stops it`,
+        );
+        await worker.run();
+        out('arazzo worker stopped');
+      } finally {
+        await connection.close();
+      }
     });
 }

@@ -8,7 +8,7 @@ import { UsageError } from '../../../src/cli/errors.js';
 import { parseDeliveries, parseInputs, parseServers } from '../../../src/cli/parse-inputs.js';
 import { maskOutputs } from '../../../src/cli/render-progress.js';
 import { shown, staticSummary } from '../../../src/cli/run-summary.js';
-import { describeInputs } from '../../../src/cli/secret-inputs.js';
+import { describeInputs } from '../../../src/cli/commands/list.js';
 import { webUiBase, workflowLink } from '../../../src/cli/web-ui.js';
 
 const SCHEMA = {

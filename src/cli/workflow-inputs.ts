@@ -1,17 +1,9 @@
-// Which workflow inputs are secrets: by schema (`format: password`, `writeOnly`, `x-secret`) or by
-// name (isSecretSchema, src/arazzo/secrets/mask.ts). The CLI never prints their values.
+// A workflow's declared inputs as the CLI reads them: their schemas (`$ref` followed), which are
+// required, and which are secrets, by schema (`format: password`, `writeOnly`, `x-secret`) or by name
+// (src/arazzo/secrets/mask.ts). The CLI never prints a secret input's value.
 import type { ArazzoDocument, Workflow } from '../arazzo/model.js';
-import { isSecretSchema } from '../arazzo/secrets/mask.js';
 
 export type InputSchema = Record<string, unknown>;
-
-export interface InputDescription {
-  name: string;
-  type: string;
-  required: boolean;
-  secret: boolean;
-  description?: string;
-}
 
 /** The workflow's input properties, with `$ref: '#/components/inputs/x'` followed. */
 export function inputProperties(workflow: Workflow, document: ArazzoDocument): Record<string, InputSchema> {
@@ -28,27 +20,6 @@ export function inputProperties(workflow: Workflow, document: ArazzoDocument): R
 export function requiredInputs(workflow: Workflow, document: ArazzoDocument): string[] {
   const schema = resolveRef(workflow.inputs as InputSchema | undefined, document);
   return Array.isArray(schema?.required) ? (schema.required as string[]) : [];
-}
-
-export function describeInputs(workflow: Workflow, document: ArazzoDocument): InputDescription[] {
-  const required = new Set(requiredInputs(workflow, document));
-  return Object.entries(inputProperties(workflow, document)).map(([name, schema]) => ({
-    name,
-    type: typeOf(schema),
-    required: required.has(name),
-    secret: isSecretSchema(name, schema),
-    description: typeof schema.description === 'string' ? schema.description.replace(/\s+/g, ' ').trim() : undefined,
-  }));
-}
-
-function typeOf(schema: InputSchema): string {
-  const type = Array.isArray(schema.type) ? schema.type.join('|') : (schema.type as string | undefined);
-  if (type === 'array') {
-    const items = schema.items as InputSchema | undefined;
-    return `array<${items ? typeOf(items) : 'any'}>`;
-  }
-  if (schema.enum && Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join('|');
-  return type ?? 'any';
 }
 
 function resolveRef(schema: InputSchema | undefined, document: ArazzoDocument): InputSchema | undefined {
