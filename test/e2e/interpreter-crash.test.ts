@@ -133,7 +133,38 @@ describe('interpreter: crashes of the worker process', () => {
     expectInvariants(sim, seeded.connectionId, true);
   });
 
-  it('(c) killed while the create POST is in flight: needs-attention, then the operator supplies the id', async () => {
+  /**
+   * The operator's recovery after an ambiguous create: they find the connection by the run's unique name
+   * and supply its id. Its one-time connection string is lost with the dead worker, so the id alone is
+   * refused with what that means; said explicitly (`secretLost`), the run goes on but does not offer the
+   * revocation while the new secret is held by nobody: the operator aborts, and compensation deletes the
+   * connection nobody can use. The old one was never touched.
+   */
+  async function recoverWithoutTheSecret(
+    handle: WorkflowHandle,
+    sim: PrismaSimulator,
+    databaseId: string,
+    name: string,
+  ) {
+    const created = sim.state.connections(databaseId).filter((c) => c.name === name);
+    expect(created).toHaveLength(1);
+    const idOnly = { stepId: 'createConnection', by: 'operator', outputs: { newConnectionId: created[0].id } };
+    await expect(handle.executeUpdate('supplyOutputs', { args: [idOnly] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/^newConnectionString of createConnection holds the one-time secret/) },
+    });
+    await handle.executeUpdate('supplyOutputs', { args: [{ ...idOnly, secretLost: true }] });
+    const parked = await waitForState(handle, 'needs-attention', 90_000);
+    expect(parked.pendingApproval).toBeUndefined();
+    expect(parked.attention?.reason).toMatch(/^revokeOldConnection is not offered for approval/);
+    await handle.executeUpdate('abort', {
+      args: [{ by: 'operator', reason: 'the new secret is lost', compensate: true }],
+    });
+    const result = await handle.result();
+    expect(result.status).toBe('compensated');
+    expect(requestsWith(sim, 'DELETE').map((r) => r.path)).toEqual([`/v1/connections/${created[0].id}`]);
+  }
+
+  it('(c) killed while the create POST is in flight: needs-attention; the id without its secret revokes nothing', async () => {
     const { sim, seeded, taskQueue, input } = await setUp();
     const hold = sim.faults.hold('POST /v1/databases/:databaseId/connections');
     const first = await startWorkerProcess(taskQueue);
@@ -147,18 +178,10 @@ describe('interpreter: crashes of the worker process', () => {
     expect(parked.attention?.known).toBe(
       'the request may have been sent and acted on; its response was never recorded',
     );
-    // The operator looks the connection up by the run's unique name, and continues with its id.
-    const created = sim.state.connections(seeded.databaseId).filter((c) => c.name === input.inputs!.newName);
-    expect(created).toHaveLength(1);
-    await handle.executeUpdate('supplyOutputs', {
-      args: [{ stepId: 'createConnection', by: 'operator', outputs: { newConnectionId: created[0].id } }],
-    });
-    await approveRevocation(handle);
-    const result = await handle.result();
-    expect(result.status).toBe('completed');
-    expect(result.outputs.newConnectionId).toBe(created[0].id);
+    await recoverWithoutTheSecret(handle, sim, seeded.databaseId, input.inputs!.newName as string);
     expect(requestsWith(sim, 'POST')).toHaveLength(1);
-    expectInvariants(sim, seeded.connectionId, true);
+    expectInvariants(sim, seeded.connectionId, false);
+    expect(sim.credentialWorks(seeded.connectionString)).toBe(true);
   });
 
   it('(d) killed after the create response arrived, before its completion was recorded', async () => {
@@ -180,15 +203,10 @@ describe('interpreter: crashes of the worker process', () => {
         args: [{ stepId: 'createConnection', by: 'operator', outputs: { newConnectionString: 'postgres://x' } }],
       }),
     ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/^output "newConnectionString" is a secret/) } });
-    const created = sim.state.connections(seeded.databaseId).find((c) => c.name === input.inputs!.newName)!;
-    await handle.executeUpdate('supplyOutputs', {
-      args: [{ stepId: 'createConnection', by: 'operator', outputs: { newConnectionId: created.id } }],
-    });
-    await approveRevocation(handle);
-    const result = await handle.result();
-    expect(result.status).toBe('completed');
+    await recoverWithoutTheSecret(handle, sim, seeded.databaseId, input.inputs!.newName as string);
     expect(requestsWith(sim, 'POST')).toHaveLength(1);
-    expectInvariants(sim, seeded.connectionId, true);
+    expectInvariants(sim, seeded.connectionId, false);
+    expect(sim.credentialWorks(seeded.connectionString)).toBe(true);
   });
 
   it('(e) killed during the revoke DELETE: it is repeated, finds nothing, and counts as done', async () => {
