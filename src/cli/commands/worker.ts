@@ -24,7 +24,7 @@ export function workerCommand(): Command {
     )
     .addHelpText(
       'after',
-      "\nWhat runs may reach is the worker's policy: ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists).",
+      "\nWhat runs may reach is the worker's policy: ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists);\nARAZZO_ALLOW_LOCK_KEY_OVERRIDE=1 lets a run's lock.key replace its document's x-lock-key (refused by default).",
     )
     .action(async (o: WorkerFlags, command: Command) => {
       // Loaded on use, like every command's heavy dependencies (see program.ts).
