@@ -1,7 +1,7 @@
 // `worker`: the project's worker (src/worker.ts createArazzoWorker), connected like every other
 // command. Documents are read below the document root; Ctrl-C (SIGINT/SIGTERM) stops it gracefully.
 import { Command, Option } from 'commander';
-import { cannotConnect, connectionFlags, connectionSettings } from '../connect.js';
+import { connectFailure, connectionFlags, connectionSettings } from '../connect.js';
 import { out, warn } from '../output.js';
 import { documentRootFrom } from '../project-paths.js';
 import { documentRootOption, taskQueueOption } from '../run-flags.js';
@@ -46,7 +46,7 @@ export function workerCommand(): Command {
       try {
         connection = await NativeConnection.connect(settings.connectionOptions);
       } catch (err) {
-        throw cannotConnect(settings.address, err);
+        throw await connectFailure(settings.address, err);
       }
       try {
         const worker = await createArazzoWorker({
