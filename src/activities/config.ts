@@ -15,6 +15,12 @@ export interface WorkerPolicy {
    * secret-to-host bindings (src/secrets/policy.ts). None when absent.
    */
   secrets?: SecretPolicy;
+  /**
+   * Whether a run's `lock.key` may replace its document's `x-lock-key` (ARAZZO_ALLOW_LOCK_KEY_OVERRIDE).
+   * Off by default: another key is another lock, so two runs on one credential could run at once. A
+   * document without `x-lock-key` may always be given one (that only adds exclusion).
+   */
+  allowLockKeyOverride?: boolean;
   /** Test-only: pause a step's activity after its response arrived (see ARAZZO_TEST_PAUSE_AFTER_RESPONSE). */
   pauseAfterResponse?: { stepId: string; markerDir: string };
 }
@@ -31,8 +37,17 @@ function list(value: string | undefined, fallback: string[]): string[] {
     .filter(Boolean);
 }
 
+/** A yes/no setting: unset, empty, `0`, `false`, `no` are no; `1`, `true`, `yes` are yes; anything else is a mistake. */
+function flag(name: string, value: string | undefined): boolean {
+  const text = (value ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no'].includes(text)) return false;
+  if (['1', 'true', 'yes'].includes(text)) return true;
+  throw new Error(`${name}: expected 1 (allow) or 0 (refuse), got "${value}"`);
+}
+
 /**
- * ARAZZO_DOCUMENT_ROOT, ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists), and
+ * ARAZZO_DOCUMENT_ROOT, ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists),
+ * ARAZZO_ALLOW_LOCK_KEY_OVERRIDE (1: a run's lock.key may replace the document's x-lock-key), and
  * the secret settings ARAZZO_SECRET_ENV_ALLOW, ARAZZO_SECRETS_DIR, ARAZZO_SECRET_SINK_DIR, ARAZZO_SECRET_HOSTS.
  * The test hook is read only when both of its variables are set.
  */
@@ -44,6 +59,7 @@ export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerPolic
     allowedDocumentHosts: list(env.ARAZZO_ALLOWED_DOCUMENT_HOSTS, []),
     allowedServerHosts: list(env.ARAZZO_ALLOWED_SERVER_HOSTS, LOOPBACK),
     secrets: secretPolicyFromEnv(env),
+    allowLockKeyOverride: flag('ARAZZO_ALLOW_LOCK_KEY_OVERRIDE', env.ARAZZO_ALLOW_LOCK_KEY_OVERRIDE),
     pauseAfterResponse: pauseStep && markerDir ? { stepId: pauseStep, markerDir } : undefined,
   };
 }

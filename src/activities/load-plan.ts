@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ApplicationFailure, getClient } from '@temporalio/activity';
 import { loadDocumentSet } from '../arazzo/document/index.js';
-import { evaluateTemplate, parseValueTemplate } from '../arazzo/expressions/index.js';
+import { evaluateTemplate, parseValueTemplate, stringifyEmbedded } from '../arazzo/expressions/index.js';
 import { formatFindings } from '../arazzo/format-finding.js';
 import { buildPlan, PlanError } from '../arazzo/plan/build-plan.js';
 import type { Plan } from '../arazzo/plan/types.js';
@@ -14,7 +14,9 @@ import { validateInputs } from '../arazzo/validate/validate-inputs.js';
 import { checkDeliveries, checkSecretHosts, inputSchemas, prepareInputs } from '../secrets/plan-checks.js';
 import { noSecretPolicy } from '../secrets/policy.js';
 import { SecretRefError } from '../secrets/resolver.js';
-import { isSecretRef } from '../arazzo/secrets/refs.js';
+import { isSecretSchema } from '../arazzo/secrets/mask.js';
+import { collectRefs, isSecretRef, SECRET_KEY } from '../arazzo/secrets/refs.js';
+import { secretInputReads } from '../arazzo/secrets/secret-reads.js';
 import { readRunInputs } from '../secrets/run-input.js';
 import { Scrubber } from '../secrets/scrub.js';
 import { sealPlan } from '../secrets/seal.js';
@@ -35,7 +37,10 @@ export interface LoadPlanInput {
   servers?: Record<string, string>;
   strict?: boolean;
   preflight?: 'enforce' | 'run-anyway';
-  /** A lock key given by the run; overrides the workflow's `x-lock-key`. */
+  /**
+   * The run's `lock.key`. For a workflow without `x-lock-key` it is the lock key; one that differs from
+   * the workflow's `x-lock-key` is refused unless the worker allows overrides (see lockKeyFor).
+   */
   lockKey?: string;
 }
 
@@ -134,9 +139,10 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     const components = set.entry.document!.components;
     const secretPolicy = policy.secrets ?? noSecretPolicy;
     const given = input.inputs ?? (input.inputsFromRun ? ((await readRunInputs()) ?? {}) : {});
+    const properties = inputSchemas(workflow.inputs, components as never);
     let prepared: Awaited<ReturnType<typeof prepareInputs>>;
     try {
-      prepared = await prepareInputs(given, inputSchemas(workflow.inputs, components as never), secretPolicy);
+      prepared = await prepareInputs(given, properties, secretPolicy);
     } catch (err) {
       if (err instanceof SecretRefError) refuse(err.type, `${err.message}; no request was sent`);
       throw err;
@@ -171,7 +177,9 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       refuse('InvalidDelivery', `${deliveryProblems.join('\n')}\nno request was sent`);
     }
 
-    const lockKey = input.lockKey ?? evaluateLockKey(plan, checked.value);
+    const secretInputs = new Map(prepared.secretNames.map((name) => [name, prepared.resolved[name]]));
+    const isSecretInput = (name: string) => secretInputs.has(name) || isSecretSchema(name, properties[name]);
+    const lockKey = lockKeyFor(plan, input.lockKey, checked.value, { isSecretInput, secretInputs }, policy);
     const sealed = sealPlan(plan);
     return {
       plan: sealed,
@@ -188,16 +196,92 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   };
 }
 
-function evaluateLockKey(plan: Plan, inputs: Record<string, unknown>): string | undefined {
+/** What the refusals of a lock key made of a secret say: the key's text is never in them. */
+const SECRET_KEY_WHY =
+  'a lock key becomes a workflow id (arazzo-lock:<key>), stored and shown in clear; no request was sent';
+const SECRET_KEY_HINT =
+  'hint: build the key from what identifies the credential (ids), never from the credential itself';
+
+interface LockKeySecrets {
+  /** Which inputs are secret (the schema says so, or the name is a credential's). */
+  isSecretInput: (name: string) => boolean;
+  /** The values of the secret inputs as given or read from their references (never returned or shown). */
+  secretInputs: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * The run's lock key. A lock key is the id of the lock workflow, which Temporal stores and shows in clear
+ * (database, `workflow list`, Web UI), and it is what keeps two runs off one resource. So:
+ * - `x-lock-key` may not read a secret input (pre-flight says so too, but a run may skip pre-flight), and
+ *   no key, from the document or the run, may contain a secret input's value or a secret reference;
+ * - a run's `lock.key` may not replace the workflow's `x-lock-key` (another key is another lock, and the
+ *   two runs would no longer exclude each other) unless the worker allows it; the same key is no change;
+ * - a workflow without `x-lock-key` takes the run's `lock.key` as it is: that only adds exclusion.
+ * `lock.onBusy` and `lock.pollInterval` need no check: they change how a run waits, never who excludes whom.
+ */
+function lockKeyFor(
+  plan: Plan,
+  given: unknown,
+  inputs: Record<string, unknown>,
+  secrets: LockKeySecrets,
+  policy: WorkerPolicy,
+): string | undefined {
+  const documentKey = evaluateLockKey(plan, inputs, secrets);
+  if (given === undefined) return documentKey;
+  if (typeof given !== 'string' || given === '') {
+    refuse(
+      'InvalidLockKey',
+      `lock.key must be a non-empty string, not ${given === '' ? 'an empty one' : typeof given}; no request was sent\nhint: leave lock.key out to use the document's x-lock-key`,
+    );
+  }
+  refuseSecretIn('lock.key', given, secrets);
+  if (documentKey === undefined || given === documentKey || policy.allowLockKeyOverride) return given;
+  refuse(
+    'LockKeyOverride',
+    `lock.key "${given}" would replace the document's x-lock-key ("${documentKey}"), so two runs on one resource could run at once; no request was sent\n` +
+      'hint: start the run without lock.key, or have the worker allow overrides (ARAZZO_ALLOW_LOCK_KEY_OVERRIDE=1)',
+  );
+}
+
+function evaluateLockKey(plan: Plan, inputs: Record<string, unknown>, secrets: LockKeySecrets): string | undefined {
   const template = plan.workflows[plan.workflowId].lockKey;
   if (!template) return undefined;
+  const reads = secretInputReads(template, secrets.isSecretInput);
+  if (reads.length) {
+    const which = reads.map((read) => `\`${read}\``).join(' and ');
+    refuse(
+      'SecretLockKey',
+      `x-lock-key of workflow "${plan.workflowId}" reads the secret ${which}: ${SECRET_KEY_WHY}\n${SECRET_KEY_HINT}`,
+    );
+  }
   const parsed = parseValueTemplate(template, { strict: plan.strict });
   if (!parsed.ok) refuse('InvalidDocument', `x-lock-key: ${parsed.error.message}`);
   const value = evaluateTemplate(parsed.value, { inputs, steps: {} });
   if (value === undefined || value === null || value === '') {
     refuse('InvalidInputs', `x-lock-key "${template}" resolved to nothing for these inputs`);
   }
-  return String(value);
+  if (collectRefs(value).length)
+    refuse('SecretLockKey', `x-lock-key resolved to a secret reference: ${SECRET_KEY_WHY}\n${SECRET_KEY_HINT}`);
+  const key = String(value);
+  refuseSecretIn('x-lock-key', key, secrets);
+  return key;
+}
+
+/** Refuses a key holding a secret input's value (as sent: strings as they are, other values as JSON) or a reference. */
+function refuseSecretIn(what: string, key: string, secrets: LockKeySecrets): void {
+  for (const [name, value] of secrets.secretInputs) {
+    if (value === undefined || value === null) continue;
+    const text = stringifyEmbedded(value);
+    if (text !== '' && key.includes(text)) {
+      refuse(
+        'SecretLockKey',
+        `${what} contains the value of the secret input "${name}": ${SECRET_KEY_WHY}\n${SECRET_KEY_HINT}`,
+      );
+    }
+  }
+  if (key.includes(SECRET_KEY)) {
+    refuse('SecretLockKey', `${what} contains a secret reference: ${SECRET_KEY_WHY}\n${SECRET_KEY_HINT}`);
+  }
 }
 
 async function availableSearchAttributes(): Promise<string[]> {

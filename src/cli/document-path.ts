@@ -1,6 +1,7 @@
 // `start` sends the document as a path relative to the WORKER's document root (the worker reads it;
 // the run's input must not depend on where the CLI was started). The user's path is resolved from the
-// current directory first, then from the root, and must lie below the root.
+// current directory first, then from the root, and must lie below the root. Paths in the commands the
+// CLI prints (hints) are made valid where the user is (commandPath).
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { CliError } from './errors.js';
@@ -30,4 +31,22 @@ export function resolveRunDocument(given: string, documentRoot: string, cwd = pr
     );
   }
   return { sent: rel.split(sep).join('/'), local: found };
+}
+
+/**
+ * A document path for a command the CLI prints, valid from the directory the user runs commands in:
+ * relative to it when the file is below it (as given, usually), else absolute; quoted for the shell
+ * when it needs it. URLs stay as they are (quoted if needed).
+ */
+export function commandPath(path: string, cwd = process.cwd()): string {
+  if (/^https?:\/\//i.test(path)) return shellQuote(path);
+  const absolute = resolve(cwd, path);
+  const rel = relative(cwd, absolute);
+  const below = rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  return shellQuote(below ? rel : absolute);
+}
+
+/** Single quotes around anything but plain path characters (POSIX shells; `'` written as `'\''`). */
+export function shellQuote(text: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }

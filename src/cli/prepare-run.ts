@@ -7,7 +7,7 @@ import { isSecretSchema } from '../arazzo/secrets/mask.js';
 import { isSecretRef } from '../arazzo/secrets/refs.js';
 import { hasErrors, validateDocumentSet, validateInputs } from '../arazzo/validate/index.js';
 import type { ArazzoRunInput } from '../workflows/types.js';
-import { resolveRunDocument } from './document-path.js';
+import { commandPath, resolveRunDocument } from './document-path.js';
 import { CliError, UsageError } from './errors.js';
 import { warn } from './output.js';
 import { parseDeliveries, parseInputs, parseServers } from './parse-inputs.js';
@@ -34,12 +34,15 @@ export async function prepareRun(document: string, flags: RunFlags, storedIn: st
   const set = await loadFromDisk(location.local);
   const doc = set.entry.document;
   if (!doc || hasErrors(validateDocumentSet(set))) {
-    throw new CliError(`${document} is not a valid Arazzo document`, `run: arazzo-temporal check ${document}`);
+    throw new CliError(
+      `${document} is not a valid Arazzo document`,
+      `run: arazzo-temporal check ${commandPath(location.local)}`,
+    );
   }
   const workflow = chooseWorkflow(doc, flags.workflow);
   const properties = inputProperties(workflow, doc);
   const inputs = parseInputs(flags.input, properties);
-  checkInputs(workflow, doc, inputs);
+  checkInputs(workflow, doc, inputs, location.local);
   const stepIds = new Set(workflow.steps.map((s) => s.stepId));
   for (const step of flags.approveSteps) {
     if (!stepIds.has(step))
@@ -87,7 +90,7 @@ function chooseWorkflow(doc: ArazzoDocument, workflowId: string | undefined): Wo
 }
 
 /** The worker validates again (after resolving secret references); here only what the CLI can see. */
-function checkInputs(workflow: Workflow, doc: ArazzoDocument, inputs: Record<string, unknown>) {
+function checkInputs(workflow: Workflow, doc: ArazzoDocument, inputs: Record<string, unknown>, path: string) {
   const references = new Set(Object.keys(inputs).filter((n) => isSecretRef(inputs[n])));
   const checked = validateInputs(workflow, inputs, doc.components);
   if (checked.ok) return;
@@ -95,7 +98,7 @@ function checkInputs(workflow: Workflow, doc: ArazzoDocument, inputs: Record<str
   if (errors.length) {
     throw new UsageError(
       `inputs for workflow ${workflow.workflowId} are not valid: ${errors.map((e) => e.message).join('; ')}`,
-      `see the inputs with: arazzo-temporal list <document>`,
+      `see the inputs with: arazzo-temporal list ${commandPath(path)}`,
     );
   }
 }

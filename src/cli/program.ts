@@ -21,6 +21,10 @@ export function createProgram(version: string): Command {
     .option('--address <host:port>', 'Temporal frontend (default: TEMPORAL_ADDRESS, the profile, localhost:7233)')
     .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE, the profile, "default")')
     .option('--profile <name>', 'temporal.toml profile (default: TEMPORAL_PROFILE, "default")')
+    .option(
+      '--connect-timeout <duration>',
+      'how long to wait for the Temporal frontend to answer, e.g. 30s (default: ARAZZO_CONNECT_TIMEOUT, 5s)',
+    )
     .option('--debug', 'print stack traces with errors', false)
     .addHelpText(
       'after',

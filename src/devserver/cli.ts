@@ -1,5 +1,6 @@
 // `npm run server`: the project's dev server with the Web UI, a persistent database and the custom
-// search attributes, ready only once those are usable. Ctrl-C stops it cleanly.
+// search attributes, ready only once those are usable. Ctrl-C (or SIGTERM) stops it cleanly, during
+// start-up too.
 //
 // Environment: ARAZZO_TEMPORAL_IP (127.0.0.1), ARAZZO_TEMPORAL_PORT (7233), ARAZZO_TEMPORAL_UI_PORT
 // (8233), ARAZZO_TEMPORAL_DB (.temporal/dev.db), ARAZZO_UI_CODEC_ENDPOINT (default: the codec server
@@ -18,42 +19,65 @@ import { startDevServer } from './dev-server.js';
 const env = process.env;
 const ip = env.ARAZZO_TEMPORAL_IP ?? '127.0.0.1';
 const uiPort = Number(env.ARAZZO_TEMPORAL_UI_PORT ?? 8233);
-let codec: Awaited<ReturnType<typeof startCodecServer>> | undefined;
-if (env.ARAZZO_CODEC !== 'off' && !env.ARAZZO_UI_CODEC_ENDPOINT) {
-  const { ring, created } = ensureKeyRing();
-  if (created) console.log(`Created codec key file ${created} (keep it: it decrypts this server's histories).`);
-  codec = await startCodecServer({
-    codec: new EncryptionCodec(ring),
-    host: env.ARAZZO_CODEC_HOST ?? '127.0.0.1',
-    port: Number(env.ARAZZO_CODEC_PORT ?? 8888),
-    token: env.ARAZZO_CODEC_TOKEN || undefined,
-    allowedOrigins: [`http://${ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+
+// Ctrl-C and SIGTERM are handled from the start: during start-up they stop the `temporal` process
+// (startDevServer aborts), after it they stop the server. Later signals wait for that.
+const interrupt = new AbortController();
+let stopRunning: (() => Promise<void>) | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupt.signal.aborted) return;
+    interrupt.abort(new Error(`interrupted by ${signal}`));
+    void stopRunning?.();
   });
-  console.log(`Codec server on ${codec.url} (keys: ${ring.map((k) => k.id).join(', ')}).`);
 }
-const server = await startDevServer({
-  ip,
-  port: Number(env.ARAZZO_TEMPORAL_PORT ?? 7233),
-  uiPort,
-  dbFile: resolve(env.ARAZZO_TEMPORAL_DB ?? '.temporal/dev.db'),
-  uiCodecEndpoint: env.ARAZZO_UI_CODEC_ENDPOINT || codec?.url,
-  logLevel: 'error',
-  stdio: 'inherit',
-});
+
+let codec: Awaited<ReturnType<typeof startCodecServer>> | undefined;
+let server: Awaited<ReturnType<typeof startDevServer>>;
+try {
+  if (env.ARAZZO_CODEC !== 'off' && !env.ARAZZO_UI_CODEC_ENDPOINT) {
+    const { ring, created } = ensureKeyRing();
+    if (created) console.log(`Created codec key file ${created} (keep it: it decrypts this server's histories).`);
+    codec = await startCodecServer({
+      codec: new EncryptionCodec(ring),
+      host: env.ARAZZO_CODEC_HOST ?? '127.0.0.1',
+      port: Number(env.ARAZZO_CODEC_PORT ?? 8888),
+      token: env.ARAZZO_CODEC_TOKEN || undefined,
+      allowedOrigins: [`http://${ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+    });
+    console.log(`Codec server on ${codec.url} (keys: ${ring.map((k) => k.id).join(', ')}).`);
+  }
+  server = await startDevServer({
+    ip,
+    port: Number(env.ARAZZO_TEMPORAL_PORT ?? 7233),
+    uiPort,
+    dbFile: resolve(env.ARAZZO_TEMPORAL_DB ?? '.temporal/dev.db'),
+    uiCodecEndpoint: env.ARAZZO_UI_CODEC_ENDPOINT || codec?.url,
+    logLevel: 'error',
+    stdio: 'inherit',
+    signal: interrupt.signal,
+  });
+} catch (err) {
+  await codec?.close();
+  if (interrupt.signal.aborted) {
+    console.log('Temporal dev server start-up interrupted; stopped.');
+    process.exit(0);
+  }
+  throw err;
+}
 console.log(`Temporal dev server ready: gRPC ${server.address}, Web UI ${server.uiUrl}, namespace ${server.namespace}`);
 console.log('Search attributes ArazzoWorkflowId, ArazzoStep, ArazzoState are registered. Ctrl-C stops the server.');
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    await server.stop();
-    await codec?.close();
-    console.log('Temporal dev server stopped.');
-    process.exit(0);
-  });
-}
+stopRunning = async () => {
+  if (stopping) return;
+  stopping = true;
+  await server.stop();
+  await codec?.close();
+  console.log('Temporal dev server stopped.');
+  process.exit(0);
+};
+if (interrupt.signal.aborted) await stopRunning();
 server.process.once('exit', (code) => {
   if (!stopping) {
     console.error(`Temporal dev server exited unexpectedly (code ${code}).`);

@@ -31,6 +31,12 @@ export interface DevServerOptions {
   stdio?: 'inherit' | 'ignore';
   extraArgs?: string[];
   readyTimeoutMs?: number;
+  /**
+   * Aborts the start-up (SIGINT/SIGTERM of the process that asked for the server): the `temporal`
+   * process is stopped (SIGTERM, SIGKILL after a grace period) and startDevServer rejects with the
+   * signal's reason once it has exited. Once the server is ready it is the caller's to stop.
+   */
+  signal?: AbortSignal;
 }
 
 export interface DevServer {
@@ -66,6 +72,8 @@ const SEARCH_ATTRIBUTE_TYPE_NAMES: Record<string, string> = {
 };
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const { signal } = options;
+  signal?.throwIfAborted();
   const cli = options.cliPath ?? ensureTemporalCli();
   const ip = options.ip ?? '127.0.0.1';
   const port = options.port === 0 || options.port === undefined ? await freePort(ip) : options.port;
@@ -87,6 +95,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   args.push(...(options.extraArgs ?? []));
 
+  signal?.throwIfAborted();
   const child = spawn(cli, args, { stdio: ['ignore', options.stdio ?? 'ignore', options.stdio ?? 'ignore'] });
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exitPromise = new Promise<void>((resolve) => {
@@ -99,28 +108,45 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
-  const stop = async () => {
-    process.removeListener('exit', killOnExit);
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exitPromise;
-    clearTimeout(timer);
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      process.removeListener('exit', killOnExit);
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exitPromise;
+      clearTimeout(timer);
+    })();
+    return stopping;
   };
+  // An abort during start-up stops the child at once; the readiness checks below then end too.
+  const onAbort = () => void stop();
+  signal?.addEventListener('abort', onAbort, { once: true });
 
   const address = `${ip}:${port}`;
+  const givenUp = (): string | undefined => {
+    if (signal?.aborted) return 'start-up aborted';
+    if (exited) return `temporal server exited during start-up (code ${exited.code}, signal ${exited.signal})`;
+    return undefined;
+  };
   try {
     await waitUntilReady({
       address,
       namespace,
       searchAttributeNames: searchAttributes.map((k) => k.name),
       timeoutMs: options.readyTimeoutMs ?? 90_000,
-      hasExited: () => exited,
+      givenUp,
     });
-    if (uiPort !== undefined) await waitForHttp(`http://${ip}:${uiPort}/`, options.readyTimeoutMs ?? 90_000);
+    if (uiPort !== undefined) {
+      await waitForHttp(`http://${ip}:${uiPort}/`, options.readyTimeoutMs ?? 90_000, givenUp);
+    }
+    signal?.throwIfAborted();
   } catch (err) {
     await stop();
-    throw err;
+    throw signal?.aborted ? signal.reason : err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
   return {
     address,
@@ -136,7 +162,8 @@ interface ReadinessCheck {
   namespace: string;
   searchAttributeNames: string[];
   timeoutMs: number;
-  hasExited: () => { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** Why waiting is pointless now (the process exited, the start-up was aborted), if it is. */
+  givenUp: () => string | undefined;
 }
 
 /**
@@ -151,8 +178,8 @@ async function waitUntilReady(check: ReadinessCheck): Promise<void> {
   let connection: Connection | undefined;
   try {
     while (Date.now() < deadline) {
-      const gone = check.hasExited();
-      if (gone) throw new Error(`temporal server exited during start-up (code ${gone.code}, signal ${gone.signal})`);
+      const why = check.givenUp();
+      if (why) throw new Error(why);
       try {
         connection ??= await Connection.connect({ address: check.address, connectTimeout: 2_000 });
         const listed = await connection.operatorService.listSearchAttributes({ namespace: check.namespace });
@@ -174,10 +201,12 @@ async function waitUntilReady(check: ReadinessCheck): Promise<void> {
   }
 }
 
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+async function waitForHttp(url: string, timeoutMs: number, givenUp: () => string | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
+    const why = givenUp();
+    if (why) throw new Error(why);
     try {
       const res = await fetch(url);
       await res.arrayBuffer();

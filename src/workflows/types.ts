@@ -55,7 +55,7 @@ export interface ApprovalOptions {
 }
 
 export interface LockOptions {
-  /** Overrides the workflow's `x-lock-key`. */
+  /** The lock key for a workflow without `x-lock-key`; a key other than the document's is refused by loadPlan unless the worker allows it (ARAZZO_ALLOW_LOCK_KEY_OVERRIDE). */
   key?: string;
   /** When another run holds the lock: `wait` for it (default) or `fail` at once. */
   onBusy?: 'wait' | 'fail';

@@ -1,6 +1,10 @@
 // `check` and `list` as processes: human output with file:line:column, --json, exit codes 0/1/2.
-import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliEnv, cliPath, projectRoot, runCli } from '../support/cli.js';
 
 const PRISMA = 'arazzo/rotations/prisma-rotate-connection.arazzo.yaml';
 const DEEPGRAM = 'arazzo/rotations/deepgram-rotate-key.arazzo.yaml';
@@ -92,5 +96,67 @@ describe.concurrent('arazzo-temporal list', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^error: test\/fixtures\/syntax-error\.arazzo\.yaml is not a valid Arazzo document/);
     expect(stderr).toContain('hint: run: arazzo-temporal check test/fixtures/syntax-error.arazzo.yaml');
+  });
+});
+
+// A command printed in a hint is one the user can paste: its path is valid from the directory the user ran
+// the CLI in (relative to it, or absolute) and quoted for the shell. Each hint is run here with `sh -c`,
+// from that directory, with `arazzo-temporal` standing for this checkout's bin.
+describe('hinted commands run as printed, from where they were printed', () => {
+  const base = mkdtempSync(join(tmpdir(), 'arazzo-hints-'));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  const root = join(base, 'doc root'); // a space: the path in a hint must be quoted
+  const elsewhere = join(base, 'elsewhere');
+  mkdirSync(join(root, 'rotations'), { recursive: true });
+  mkdirSync(elsewhere);
+  cpSync(join(projectRoot, 'arazzo', 'openapi'), join(root, 'openapi'), { recursive: true });
+  cpSync(join(projectRoot, PRISMA), join(root, 'rotations', 'prisma.arazzo.yaml'));
+  const BROKEN = 'arazzo: 1.0.1\ninfo: { title: broken, version: 1.0.0 }\nsourceDescriptions: []\nworkflows: []\n';
+  writeFileSync(join(root, 'rotations', 'broken.arazzo.yaml'), BROKEN);
+
+  function runHint(stderr: string, prefix: string, cwd: string) {
+    const command = new RegExp(`^hint: ${prefix}(arazzo-temporal .+)$`, 'm').exec(stderr)?.[1];
+    expect(command, stderr).toBeDefined();
+    const bin = `'${process.execPath}' '${cliPath}'`;
+    return spawnSync('sh', ['-c', command!.replace(/^arazzo-temporal /, `${bin} `)], {
+      cwd,
+      env: cliEnv(),
+      encoding: 'utf8',
+    });
+  }
+
+  it('start, given a path from the document root, refuses an invalid document: the hinted check checks it', async () => {
+    const started = await runCli(['start', 'rotations/broken.arazzo.yaml', '--document-root', root], {
+      cwd: elsewhere,
+    });
+    expect(started.code).toBe(1);
+    expect(started.stderr).toMatch(/^error: rotations\/broken\.arazzo\.yaml is not a valid Arazzo document\n/);
+    const checked = runHint(started.stderr, 'run: ', elsewhere);
+    expect(checked.stdout).not.toContain('document-unreadable');
+    expect(checked.stdout).toMatch(/ error \[schema\] "workflows" must NOT have fewer than 1 items/);
+    expect(checked.stdout).toMatch(/✘ .*broken\.arazzo\.yaml: [1-9]\d* errors?, /);
+    expect(checked.status).toBe(1);
+  });
+
+  it("start with inputs that do not fit: the hinted list shows the workflow's inputs", async () => {
+    const started = await runCli(
+      ['start', 'rotations/prisma.arazzo.yaml', '--document-root', root, '--input', 'databaseId=db1'],
+      { cwd: elsewhere },
+    );
+    expect(started.code).toBe(2);
+    const listed = runHint(started.stderr, 'see the inputs with: ', elsewhere);
+    expect(listed.stderr).toBe('');
+    expect(listed.stdout).toContain('apiToken: string (required, secret)');
+    expect(listed.status).toBe(0);
+  });
+
+  it('list, given a path relative to the current directory (with a space in it): the hinted check checks it', async () => {
+    const listed = await runCli(['list', 'doc root/rotations/broken.arazzo.yaml'], { cwd: base });
+    expect(listed.code).toBe(1);
+    const checked = runHint(listed.stderr, 'run: ', base);
+    expect(checked.stdout).not.toContain('document-unreadable');
+    expect(checked.stdout).toMatch(/✘ .*broken\.arazzo\.yaml: [1-9]\d* errors?, /);
+    expect(checked.status).toBe(1);
+    expect(readFileSync(join(root, 'rotations', 'broken.arazzo.yaml'), 'utf8')).toBe(BROKEN);
   });
 });

@@ -125,6 +125,34 @@ describe('interpreter: one run per credential', () => {
     expect(await lockStatuses(lockKey(seeded), 2)).toEqual(['TERMINATED', 'TERMINATED']);
   });
 
+  it("a run cannot trade the document's lock for its own: a different lock.key is refused before any request", async () => {
+    const { prisma, seeded, taskQueue, worker, input } = await setUp();
+    await worker.runUntil(async () => {
+      const first = await startRun(env, taskQueue, input('rotation-first', 'wait'), `${taskQueue}-first`);
+      await waitForState(first, 'awaiting-approval');
+      const requestsBefore = prisma.audit.entries.length;
+      // Same connection, its own lock key: before, it took a lock of its own and rotated alongside the first.
+      const sneaky = { ...input('rotation-second', 'wait'), lock: { key: `prisma:${seeded.databaseId}:other` } };
+      const second = startWithTemporalCli(taskQueue, `${taskQueue}-second`, sneaky);
+      const outcome = await Promise.race([
+        second.result().catch((e) => e),
+        waitForState(second, ['awaiting-approval', 'needs-attention']).then((p) => `ran: ${p.state}`),
+      ]);
+      expect(outcome).toBeInstanceOf(WorkflowFailedError);
+      const failure = (outcome as WorkflowFailedError).cause?.cause as { type?: string; message: string };
+      expect(failure.type).toBe('LockKeyOverride');
+      expect(failure.message).toBe(
+        `lock.key "prisma:${seeded.databaseId}:other" would replace the document's x-lock-key ("prisma:${seeded.databaseId}:${seeded.connectionId}"), so two runs on one resource could run at once; no request was sent\n` +
+          'hint: start the run without lock.key, or have the worker allow overrides (ARAZZO_ALLOW_LOCK_KEY_OVERRIDE=1)',
+      );
+      expect(prisma.audit.entries.length).toBe(requestsBefore);
+      expect(requestsWith(prisma, 'POST')).toHaveLength(1);
+      await first.cancel();
+    });
+    expect(requestsWith(prisma, 'POST')).toHaveLength(1);
+    expect(requestsWith(prisma, 'DELETE')).toHaveLength(0);
+  });
+
   const lockKey = (seeded: { databaseId: string; connectionId: string }) =>
     `prisma:${seeded.databaseId}:${seeded.connectionId}`;
 

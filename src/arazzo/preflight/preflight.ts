@@ -18,6 +18,7 @@
 //   create-without-cleanup    preflight-create-without-cleanup         warning
 //   status-only-verification  preflight-status-only-verification       warning
 //   one-time-value-lost       preflight-one-time-value-lost            error
+//   secret-lock-key           preflight-secret-lock-key                error   (once per workflow)
 //   (this file)               preflight-internal-error                 error   a rule failed on a step:
 //                             that step is unchecked, so the run must not be trusted as checked
 //                             preflight-unknown-workflow               error   options.workflowId names none
@@ -38,6 +39,7 @@ import { checkOneTimeValueLost } from './rules/one-time-value-lost.js';
 import { checkRequestBody } from './rules/request-body.js';
 import { checkRequestParameters } from './rules/request-parameters.js';
 import { checkResponsePointers } from './rules/response-pointers.js';
+import { checkSecretLockKey } from './rules/secret-lock-key.js';
 import { checkStatusCodes } from './rules/status-codes.js';
 import { checkStatusOnlyVerification } from './rules/status-only-verification.js';
 
@@ -56,6 +58,7 @@ export const PREFLIGHT_RULES: readonly PreflightRule[] = [
   checkCreateWithoutCleanup,
   checkStatusOnlyVerification,
   checkOneTimeValueLost,
+  checkSecretLockKey,
 ];
 
 function operationOf(set: DocumentSet, step: StepNode): ResolvedOperation | undefined {

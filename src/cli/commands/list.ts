@@ -2,6 +2,7 @@
 // secret) and their steps.
 import { Command } from 'commander';
 import type { ArazzoDocument, Workflow } from '../../arazzo/model.js';
+import { commandPath } from '../document-path.js';
 import { CliError } from '../errors.js';
 import { out, printJson } from '../output.js';
 import { isSecretSchema } from '../../arazzo/secrets/mask.js';
@@ -45,7 +46,7 @@ async function describeDocument(document: string): Promise<DocumentDescription> 
     const errors = findings.filter((f) => f.severity === 'error');
     throw new CliError(
       `${document} is not a valid Arazzo document (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${formatFindings(errors.slice(0, 5))}`,
-      `run: arazzo-temporal check ${document}`,
+      `run: arazzo-temporal check ${commandPath(document)}`,
     );
   }
   return {

@@ -1,9 +1,11 @@
 // `server`: the project's dev server (src/devserver) with the Web UI and the custom search attributes,
 // and, like `npm run server`, the codec server the Web UI decodes payloads through (its key from
-// ARAZZO_CODEC_KEYS or .secrets/codec-keys.json, created when neither exists). Runs until Ctrl-C.
+// ARAZZO_CODEC_KEYS or .secrets/codec-keys.json, created when neither exists). Runs until Ctrl-C
+// (SIGINT) or SIGTERM, which stop the `temporal` process at any point, start-up included.
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { CodecServer } from '../../codec/codec-server.js';
+import type { DevServer } from '../../devserver/dev-server.js';
 import { out } from '../output.js';
 
 interface ServerFlags {
@@ -51,6 +53,24 @@ function port(value: string): number {
 }
 
 async function runServer(o: ServerFlags): Promise<void> {
+  // SIGINT/SIGTERM are ours from here on, start-up included: the default (die at once) would leave the
+  // `temporal` process behind, holding the port and the database. The first signal stops everything;
+  // later ones are ignored while that happens (the child gets SIGKILL if it takes longer than 10 s).
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!interrupt.signal.aborted) interrupt.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await serve(o, interrupt.signal);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+async function serve(o: ServerFlags, interrupted: AbortSignal): Promise<void> {
   // Loaded on use, like every command's heavy dependencies (see program.ts).
   const [{ startCodecServer }, { EncryptionCodec }, { ensureKeyRing }, { freePort, startDevServer }] =
     await Promise.all([
@@ -60,37 +80,47 @@ async function runServer(o: ServerFlags): Promise<void> {
       import('../../devserver/dev-server.js'),
     ]);
   const dbFile = o.inMemory ? undefined : o.db;
-  // The codec server must know the UI's origin (CORS) before either starts: pick a free port now.
-  let uiPort: number | false = o.ui ? o.uiPort : false;
-  if (uiPort === 0) uiPort = await freePort(o.ip);
-  // None when told so (--no-codec, ARAZZO_CODEC=off), when the UI decodes elsewhere, or with no UI.
-  const wantCodec = o.codec && process.env.ARAZZO_CODEC !== 'off' && !o.uiCodecEndpoint && uiPort !== false;
   let codec: CodecServer | undefined;
-  if (wantCodec) {
-    const { ring, created } = ensureKeyRing();
-    if (created) out(`Created codec key file ${created} (keep it: it decrypts this server's histories).`);
-    codec = await startCodecServer({
-      codec: new EncryptionCodec(ring),
-      host: '127.0.0.1',
-      port: o.codecPort,
-      token: process.env.ARAZZO_CODEC_TOKEN || undefined,
-      allowedOrigins: [
-        ...new Set([`http://${o.ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`]),
-      ],
+  let server: DevServer;
+  try {
+    // The codec server must know the UI's origin (CORS) before either starts: pick a free port now.
+    let uiPort: number | false = o.ui ? o.uiPort : false;
+    if (uiPort === 0) uiPort = await freePort(o.ip);
+    // None when told so (--no-codec, ARAZZO_CODEC=off), when the UI decodes elsewhere, or with no UI.
+    const wantCodec = o.codec && process.env.ARAZZO_CODEC !== 'off' && !o.uiCodecEndpoint && uiPort !== false;
+    if (wantCodec) {
+      interrupted.throwIfAborted();
+      const { ring, created } = ensureKeyRing();
+      if (created) out(`Created codec key file ${created} (keep it: it decrypts this server's histories).`);
+      codec = await startCodecServer({
+        codec: new EncryptionCodec(ring),
+        host: '127.0.0.1',
+        port: o.codecPort,
+        token: process.env.ARAZZO_CODEC_TOKEN || undefined,
+        allowedOrigins: [
+          ...new Set([`http://${o.ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`]),
+        ],
+      });
+    }
+    server = await startDevServer({
+      ip: o.ip,
+      port: o.port,
+      uiPort,
+      dbFile: dbFile ? resolve(dbFile) : undefined,
+      uiCodecEndpoint: o.uiCodecEndpoint ?? codec?.url,
+      logLevel: 'error',
+      stdio: 'inherit',
+      signal: interrupted,
     });
-  }
-  const server = await startDevServer({
-    ip: o.ip,
-    port: o.port,
-    uiPort,
-    dbFile: dbFile ? resolve(dbFile) : undefined,
-    uiCodecEndpoint: o.uiCodecEndpoint ?? codec?.url,
-    logLevel: 'error',
-    stdio: 'inherit',
-  }).catch(async (err) => {
+  } catch (err) {
     await codec?.close();
+    // startDevServer has stopped its `temporal` process before it rejected.
+    if (interrupted.aborted) {
+      out('Temporal dev server start-up interrupted; stopped.');
+      return;
+    }
     throw err;
-  });
+  }
   out(
     `Temporal dev server ready: gRPC ${server.address}, Web UI ${server.uiUrl ?? '(headless)'}, namespace ${server.namespace}${dbFile ? `, database ${dbFile}` : ', in memory'}`,
   );
@@ -109,8 +139,8 @@ async function runServer(o: ServerFlags): Promise<void> {
       out('Temporal dev server stopped.');
       done();
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (interrupted.aborted) void stop();
+    else interrupted.addEventListener('abort', () => void stop(), { once: true });
     server.process.once('exit', (code) => {
       if (!stopping) {
         void codec?.close();

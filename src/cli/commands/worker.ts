@@ -1,7 +1,7 @@
 // `worker`: the project's worker (src/worker.ts createArazzoWorker), connected like every other
 // command. Documents are read below the document root; Ctrl-C (SIGINT/SIGTERM) stops it gracefully.
 import { Command, Option } from 'commander';
-import { cannotConnect, connectionFlags, connectionSettings } from '../connect.js';
+import { connectFailure, connectionFlags, connectionSettings } from '../connect.js';
 import { out, warn } from '../output.js';
 import { documentRootFrom } from '../project-paths.js';
 import { documentRootOption, taskQueueOption } from '../run-flags.js';
@@ -24,7 +24,7 @@ export function workerCommand(): Command {
     )
     .addHelpText(
       'after',
-      "\nWhat runs may reach is the worker's policy: ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists).",
+      "\nWhat runs may reach is the worker's policy: ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists);\nARAZZO_ALLOW_LOCK_KEY_OVERRIDE=1 lets a run's lock.key replace its document's x-lock-key (refused by default).",
     )
     .action(async (o: WorkerFlags, command: Command) => {
       // Loaded on use, like every command's heavy dependencies (see program.ts).
@@ -46,7 +46,7 @@ export function workerCommand(): Command {
       try {
         connection = await NativeConnection.connect(settings.connectionOptions);
       } catch (err) {
-        throw cannotConnect(settings.address, err);
+        throw await connectFailure(settings.address, err);
       }
       try {
         const worker = await createArazzoWorker({

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveRunDocument } from '../../../src/cli/document-path.js';
+import { commandPath, resolveRunDocument } from '../../../src/cli/document-path.js';
 import { UsageError } from '../../../src/cli/errors.js';
 import { parseDeliveries, parseInputs, parseServers } from '../../../src/cli/parse-inputs.js';
 import { maskOutputs } from '../../../src/cli/render-progress.js';
@@ -132,5 +132,17 @@ describe('resolveRunDocument', () => {
     writeFileSync(outside, '');
     expect(() => resolveRunDocument(outside, root)).toThrow(/outside the worker's document root/);
     expect(() => resolveRunDocument('nope.yaml', root)).toThrow(/document not found/);
+  });
+});
+
+describe('commandPath (document paths in printed commands)', () => {
+  it('relative to the current directory when below it, else absolute; quoted for a POSIX shell when needed', () => {
+    expect(commandPath('/work/p/arazzo/rotations/x.yaml', '/work/p')).toBe('arazzo/rotations/x.yaml');
+    expect(commandPath('rotations/x.yaml', '/work/p/arazzo')).toBe('rotations/x.yaml');
+    expect(commandPath('/srv/docs/x.yaml', '/work/p')).toBe('/srv/docs/x.yaml');
+    expect(commandPath('../docs/x.yaml', '/work/p')).toBe('/work/docs/x.yaml');
+    expect(commandPath('/srv/doc root/x.yaml', '/work')).toBe("'/srv/doc root/x.yaml'");
+    expect(commandPath("/srv/it's/x.yaml", '/work')).toBe("'/srv/it'\\''s/x.yaml'");
+    expect(commandPath('https://docs.example/x.yaml', '/work')).toBe('https://docs.example/x.yaml');
   });
 });

@@ -125,6 +125,17 @@ const MUTATIONS: Mutation[] = [
     expected: [['preflight-one-time-value-lost', '/workflows/0/steps/2/outputs/newConnectionString']],
   },
   {
+    name: 'Prisma: the lock key built from the service token (the lock id would hold it in clear)',
+    path: PRISMA,
+    edit: (text) =>
+      replaceOnce(
+        text,
+        "x-lock-key: 'prisma:{$inputs.databaseId}:{$inputs.oldConnectionId}'",
+        "x-lock-key: 'prisma:{$inputs.databaseId}:{$inputs.apiToken}'",
+      ),
+    expected: [['preflight-secret-lock-key', '/workflows/0/x-lock-key']],
+  },
+  {
     name: 'Deepgram: delete expects 204 (it answers 200)',
     path: DEEPGRAM,
     edit: (text) =>

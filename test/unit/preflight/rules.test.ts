@@ -11,6 +11,7 @@ import {
   checkRequestBody,
   checkRequestParameters,
   checkResponsePointers,
+  checkSecretLockKey,
   checkStatusCodes,
   checkStatusOnlyVerification,
 } from '../../../src/arazzo/preflight/index.js';
@@ -427,6 +428,54 @@ describe('preflight-one-time-value-lost (one-time-value-lost.ts)', () => {
         'issue',
         'output `headerToken` captures a one-time value (`$response.header.X-Auth-Token`) that is neither a workflow output nor read by another step: it is lost when the run ends',
         "return it in the workflow's outputs (e.g. `headerToken: $steps.issue.outputs.headerToken`) or deliver it in a later step",
+      ],
+    ]);
+  });
+});
+
+describe('preflight-secret-lock-key (secret-lock-key.ts)', () => {
+  it('an x-lock-key reading a secret input (credential name, format: password, x-secret through $ref and allOf, a credential-named member), once per workflow; identifiers and workflows without a key are fine', async () => {
+    const findings = runRule(await loadFixture('secret-lock-key.arazzo.yaml'), checkSecretLockKey);
+    const hint =
+      'build the key from what identifies the credential, not from the credential itself (e.g. `prisma:{$inputs.databaseId}:{$inputs.connectionId}`)';
+    const message = (reads: string) =>
+      `\`x-lock-key\` reads the secret ${reads}: the lock's workflow id (\`arazzo-lock:<key>\`) would hold the secret in clear, in the server's database, \`temporal workflow list\` and the Web UI`;
+    expect(withHints(findings)).toEqual([
+      [
+        'error',
+        'preflight-secret-lock-key',
+        '19:17',
+        '/workflows/0/x-lock-key',
+        undefined,
+        message('`$inputs.apiToken`'),
+        hint,
+      ],
+      [
+        'error',
+        'preflight-secret-lock-key',
+        '31:17',
+        '/workflows/1/x-lock-key',
+        undefined,
+        message('`$inputs.pin`'),
+        hint,
+      ],
+      [
+        'error',
+        'preflight-secret-lock-key',
+        '40:17',
+        '/workflows/2/x-lock-key',
+        undefined,
+        message('`$inputs.tenant`'),
+        hint,
+      ],
+      [
+        'error',
+        'preflight-secret-lock-key',
+        '47:17',
+        '/workflows/3/x-lock-key',
+        undefined,
+        message('`$inputs.config#/apiKey`'),
+        hint,
       ],
     ]);
   });
