@@ -3,6 +3,9 @@ import type { Finding } from '../model.js';
 import { toPointer } from './json-pointer.js';
 import { emptySourceMap, type Position, type SourceMap } from './source-map.js';
 
+/** The most alias expansions a document may need (the yaml library's count). */
+const MAX_ALIAS_COUNT = 1000;
+
 export interface ParsedText {
   /** The plain JSON-compatible value; `undefined` when the text had syntax errors. */
   value: unknown;
@@ -50,7 +53,9 @@ export function parseDocumentText(text: string, file: string): ParsedText {
   // Anchors seen so far, in document order (an alias always follows its anchor). The library's own
   // Alias.resolve(document) re-walks the whole document per alias: quadratic on alias-heavy files.
   const anchors = new Map<string, Node>();
+  let firstAlias: number | undefined;
   const walk = (node: unknown, segments: Array<string | number>): void => {
+    if (isAlias(node) && firstAlias === undefined) firstAlias = node.range?.[0];
     const resolved = isAlias(node) ? anchors.get(node.source) : node;
     const anchor = (resolved as { anchor?: string } | undefined)?.anchor;
     if (!isAlias(node) && anchor) anchors.set(anchor, resolved as Node);
@@ -83,7 +88,26 @@ export function parseDocumentText(text: string, file: string): ParsedText {
   };
   walk(document.contents, []);
 
-  const value = document.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The library refuses to expand too many aliases (exponential "billion laughs" documents) by
+    // throwing; that is a property of the text, so it is reported like a syntax error.
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    const at = position(firstAlias ?? 0);
+    findings.push({
+      severity: 'error',
+      code: 'yaml-alias-limit',
+      message: `more than ${MAX_ALIAS_COUNT} aliases to expand (an alias bomb, "billion laughs"?): not loaded`,
+      hint: 'use fewer aliases (*name) or write the repeated values out',
+      file,
+      line: at.line,
+      column: at.column,
+      pointer: '',
+    });
+    return { value: undefined, sourceMap, findings };
+  }
   return { value, sourceMap, findings };
 }
 

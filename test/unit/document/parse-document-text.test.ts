@@ -81,3 +81,30 @@ describe('parseDocumentText with anchors and aliases', () => {
     expect(parsed.sourceMap.values['/c/y']).toEqual({ line: 5, column: 6 });
   });
 });
+
+describe('parseDocumentText refuses an alias bomb', () => {
+  // Each level repeats the one before nine times: 9^6 ≈ 531,441 strings once expanded ("billion laughs").
+  const bomb = [
+    'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]',
+    ...['b', 'c', 'd', 'e', 'f'].map((k, i) => {
+      const prev = 'abcde'[i];
+      return `${k}: &${k} [${new Array(9).fill(`*${prev}`).join(', ')}]`;
+    }),
+    '',
+  ].join('\n');
+
+  it('as a finding (nothing thrown, no value), at the first alias', () => {
+    const parsed = parseDocumentText(bomb, 'bomb.yaml');
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'yaml-alias-limit',
+        file: 'bomb.yaml',
+        line: 2,
+        column: 8,
+        message: expect.stringMatching(/more than 1000 aliases/),
+      }),
+    ]);
+  });
+});
