@@ -1,0 +1,110 @@
+// The real load activity outside a workflow (MockActivityEnvironment): documents too large, alias bombs.
+// Real files in a temporary document root.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApplicationFailure, type Logger } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { WorkerPolicy } from '../../../src/activities/config.js';
+import { createActivities, type LoadPlanInput, type LoadPlanResult } from '../../../src/activities/index.js';
+import { testPolicy } from '../../support/rotation.js';
+
+// Plans are sealed by loadPlan; without codec keys the seal key comes from here (no key file written).
+process.env.ARAZZO_PLAN_SEAL_KEY ??= Buffer.alloc(32, 7).toString('base64');
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const ROTATION = readFileSync(join(repo, 'arazzo/rotations/prisma-rotate-connection.arazzo.yaml'), 'utf8');
+const API = readFileSync(join(repo, 'arazzo/openapi/prisma-postgres-management-openapi.yml'), 'utf8');
+const INPUTS = { apiToken: 'tok', databaseId: 'db_abc123', oldConnectionId: 'con_abc123', newName: 'replacement' };
+const LIMIT = 64 * 1024;
+
+// root/rotations/*.arazzo.yaml name their source as ../openapi/…, as in the project's own root.
+const work = mkdtempSync(join(tmpdir(), 'arazzo-load-plan-'));
+const root = join(work, 'root');
+const outside = join(work, 'outside');
+for (const d of [join(root, 'rotations'), join(root, 'openapi'), outside]) mkdirSync(d, { recursive: true });
+writeFileSync(join(root, 'rotations/rotation.arazzo.yaml'), ROTATION);
+writeFileSync(join(root, 'openapi/prisma-postgres-management-openapi.yml'), API);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** `text` grown past `bytes` with YAML comment lines (still the same document). */
+const padded = (text: string, bytes: number) =>
+  `${text}\n${'# padding padding padding padding padding\n'.repeat(Math.ceil(bytes / 41))}`;
+
+const quiet: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+function load(
+  document: string,
+  policy: Partial<WorkerPolicy> = {},
+  env = new MockActivityEnvironment({}, { logger: quiet }),
+): Promise<LoadPlanResult> {
+  const activities = createActivities(testPolicy({ documentRoot: root, maxDocumentBytes: LIMIT, ...policy }));
+  const input: LoadPlanInput = { document, inputs: INPUTS };
+  return env.run(activities.loadPlan, input) as Promise<LoadPlanResult>;
+}
+
+/** The failure `load` throws (the test fails if it returns). */
+async function refusal(document: string, policy: Partial<WorkerPolicy> = {}): Promise<ApplicationFailure> {
+  const outcome = await load(document, policy).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(outcome, `${document} was loaded`).toBeInstanceOf(ApplicationFailure);
+  return outcome as ApplicationFailure;
+}
+
+describe('loadPlan: resource limits', () => {
+  it('loads the rotation within the limit', async () => {
+    const loaded = await load('rotations/rotation.arazzo.yaml');
+    expect(loaded.plan.workflowId).toBe('rotate-connection');
+  });
+
+  it('refuses a document over the limit: non-retryable InvalidDocument naming the file, its size and the limit', async () => {
+    const text = padded(ROTATION, LIMIT);
+    writeFileSync(join(root, 'rotations/big.arazzo.yaml'), text);
+    const failure = await refusal('rotations/big.arazzo.yaml');
+    expect(failure).toMatchObject({ type: 'InvalidDocument', nonRetryable: true });
+    expect(failure.message).toContain('rotations/big.arazzo.yaml');
+    expect(failure.message).toContain(`(${Buffer.byteLength(text)} bytes)`);
+    expect(failure.message).toContain(`(${LIMIT} bytes)`);
+    expect(failure.message).toContain('ARAZZO_MAX_DOCUMENT_BYTES');
+    // The same document under a larger limit loads.
+    expect((await load('rotations/big.arazzo.yaml', { maxDocumentBytes: 4 * LIMIT })).plan.workflowId).toBe(
+      'rotate-connection',
+    );
+  });
+
+  it('refuses a source description over the limit the same way', async () => {
+    mkdirSync(join(root, 'big-source/rotations'), { recursive: true });
+    mkdirSync(join(root, 'big-source/openapi'), { recursive: true });
+    writeFileSync(join(root, 'big-source/rotations/rotation.arazzo.yaml'), ROTATION);
+    writeFileSync(join(root, 'big-source/openapi/prisma-postgres-management-openapi.yml'), padded(API, LIMIT));
+    const failure = await refusal('big-source/rotations/rotation.arazzo.yaml');
+    expect(failure).toMatchObject({ type: 'InvalidDocument', nonRetryable: true });
+    expect(failure.message).toContain('big-source/openapi/prisma-postgres-management-openapi.yml');
+    expect(failure.message).toContain(`(${LIMIT} bytes)`);
+  });
+
+  it('refuses an alias bomb, in the document or in a source description, as non-retryable InvalidDocument', async () => {
+    const bomb = [
+      'x-laughs:',
+      '  a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]',
+      ...['b', 'c', 'd', 'e', 'f'].map((k, i) => `  ${k}: &${k} [${new Array(9).fill(`*${'abcde'[i]}`).join(', ')}]`),
+      '',
+    ].join('\n');
+    writeFileSync(join(root, 'rotations/bomb.arazzo.yaml'), `${ROTATION}\n${bomb}`);
+    const failure = await refusal('rotations/bomb.arazzo.yaml');
+    expect(failure).toMatchObject({ type: 'InvalidDocument', nonRetryable: true });
+    expect(failure.message).toMatch(/bomb\.arazzo\.yaml:\d+:\d+ error \[yaml-alias-limit\]/);
+
+    mkdirSync(join(root, 'bomb-source/rotations'), { recursive: true });
+    mkdirSync(join(root, 'bomb-source/openapi'), { recursive: true });
+    writeFileSync(join(root, 'bomb-source/rotations/rotation.arazzo.yaml'), ROTATION);
+    writeFileSync(join(root, 'bomb-source/openapi/prisma-postgres-management-openapi.yml'), `${API}\n${bomb}`);
+    const inSource = await refusal('bomb-source/rotations/rotation.arazzo.yaml');
+    expect(inSource).toMatchObject({ type: 'InvalidDocument', nonRetryable: true });
+    expect(inSource.message).toMatch(/prisma-postgres-management-openapi\.yml:\d+:\d+ error \[yaml-alias-limit\]/);
+  });
+});
