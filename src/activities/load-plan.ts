@@ -1,6 +1,7 @@
 // The run's first activity: read the document and its sources (the only file/URL I/O of a run),
 // validate everything, check the inputs, and return the compact plan the workflow executes.
 // Every refusal here is non-retryable and happens before a single API request.
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ApplicationFailure, getClient } from '@temporalio/activity';
 import { loadDocumentSet } from '../arazzo/document/index.js';
@@ -69,7 +70,24 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   const root = resolve(policy.documentRoot);
   const maxBytes = policy.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
 
-  function locate(document: string): string {
+  /**
+   * Where `path` really is when it exists: undefined when it, or a symbolic link on the way, leads
+   * outside the root (compared with the root's own real path). A missing file passes (reading it fails).
+   */
+  async function realInsideRoot(path: string): Promise<{ real: string } | undefined> {
+    if (!below(root, path)) return undefined;
+    const realRoot = await realpath(root).catch(() => root);
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { real: path };
+      throw err;
+    }
+    return below(realRoot, real) ? { real } : undefined;
+  }
+
+  async function locate(document: string): Promise<string> {
     if (isUrl(document)) {
       if (!urlHostAllowed(document, policy.allowedDocumentHosts)) {
         refuse('DocumentNotAllowed', `document URL ${document} is not on a host this worker allows`);
@@ -78,12 +96,18 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     }
     const path = resolve(root, document);
     if (!below(root, path)) refuse('DocumentNotAllowed', `document ${document} is outside the worker's document root`);
+    if (!(await realInsideRoot(path))) {
+      refuse(
+        'DocumentNotAllowed',
+        `document ${document} leads outside the worker's document root (a symbolic link points out of it)`,
+      );
+    }
     return path;
   }
 
   /**
-   * Files only below the root; URLs only from allowed hosts; nothing over the size limit. Everything
-   * else fails like a missing file.
+   * Files only below the root (symbolic links followed, and only while they stay inside); URLs only
+   * from allowed hosts; nothing over the size limit. Everything else fails like a missing file.
    */
   async function read(url: string): Promise<string> {
     if (isUrl(url)) {
@@ -91,8 +115,9 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       return fetchLimited(url, maxBytes);
     }
     const path = url.startsWith('file:') ? new URL(url).pathname : url;
-    if (!below(root, resolve(path))) throw new Error(`outside the worker's document root: ${path}`);
-    return readFileLimited(path, maxBytes, shown(path));
+    const inside = await realInsideRoot(resolve(path));
+    if (!inside) throw new Error(`outside the worker's document root: ${path}`);
+    return readFileLimited(inside.real, maxBytes, shown(path));
   }
 
   /** A file as the run named it: relative to the root. */
@@ -105,7 +130,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   };
 
   async function load(input: LoadPlanInput): Promise<LoadPlanResult> {
-    const location = locate(input.document);
+    const location = await locate(input.document);
     const strict = input.strict ?? false;
     // A text over the limit is refused as such (not reported as one unreadable file among findings).
     let tooLarge: DocumentTooLargeError | undefined;

@@ -1,6 +1,6 @@
-// The real load activity outside a workflow (MockActivityEnvironment): documents too large, alias bombs.
-// Real files in a temporary document root.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The real load activity outside a workflow (MockActivityEnvironment): documents too large, alias bombs,
+// symbolic links leading out of the document root. Real files in a temporary document root.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,5 +106,45 @@ describe('loadPlan: resource limits', () => {
     const inSource = await refusal('bomb-source/rotations/rotation.arazzo.yaml');
     expect(inSource).toMatchObject({ type: 'InvalidDocument', nonRetryable: true });
     expect(inSource.message).toMatch(/prisma-postgres-management-openapi\.yml:\d+:\d+ error \[yaml-alias-limit\]/);
+  });
+});
+
+describe('loadPlan: symbolic links and the document root', () => {
+  it('refuses a document that is a symbolic link to a file outside the root (DocumentNotAllowed)', async () => {
+    writeFileSync(join(outside, 'rotation.arazzo.yaml'), ROTATION.replace('../openapi/', `${join(root, 'openapi')}/`));
+    symlinkSync(join(outside, 'rotation.arazzo.yaml'), join(root, 'rotations/escape.arazzo.yaml'));
+    const failure = await refusal('rotations/escape.arazzo.yaml');
+    expect(failure).toMatchObject({ type: 'DocumentNotAllowed', nonRetryable: true });
+    expect(failure.message).toMatch(/^document rotations\/escape\.arazzo\.yaml .*outside the worker's document root/);
+    expect(failure.message).not.toContain(outside);
+  });
+
+  it('refuses a document below a directory that is a symbolic link out of the root', async () => {
+    mkdirSync(join(outside, 'rotations'));
+    writeFileSync(join(outside, 'rotations/rotation.arazzo.yaml'), ROTATION);
+    symlinkSync(join(outside, 'rotations'), join(root, 'linked-dir'));
+    const failure = await refusal('linked-dir/rotation.arazzo.yaml');
+    expect(failure).toMatchObject({ type: 'DocumentNotAllowed', nonRetryable: true });
+  });
+
+  it('refuses a source description that is a symbolic link out of the root', async () => {
+    mkdirSync(join(root, 'source-link/rotations'), { recursive: true });
+    mkdirSync(join(root, 'source-link/openapi'), { recursive: true });
+    writeFileSync(join(root, 'source-link/rotations/rotation.arazzo.yaml'), ROTATION);
+    writeFileSync(join(outside, 'api.yml'), API);
+    symlinkSync(join(outside, 'api.yml'), join(root, 'source-link/openapi/prisma-postgres-management-openapi.yml'));
+    const failure = await refusal('source-link/rotations/rotation.arazzo.yaml');
+    expect(failure).toMatchObject({ type: 'InvalidDocument', nonRetryable: true });
+    expect(failure.message).toMatch(/cannot read source description .*outside the worker's document root/);
+  });
+
+  it('follows a symbolic link that stays inside the root, and a root that is itself a link', async () => {
+    symlinkSync(join(root, 'rotations/rotation.arazzo.yaml'), join(root, 'rotations/inside.arazzo.yaml'));
+    expect((await load('rotations/inside.arazzo.yaml')).plan.workflowId).toBe('rotate-connection');
+    const linkedRoot = join(work, 'root-link');
+    symlinkSync(root, linkedRoot);
+    expect((await load('rotations/rotation.arazzo.yaml', { documentRoot: linkedRoot })).plan.workflowId).toBe(
+      'rotate-connection',
+    );
   });
 });
