@@ -1,9 +1,11 @@
 // The run's first activity: read the document and its sources (the only file/URL I/O of a run),
 // validate everything, check the inputs, and return the compact plan the workflow executes.
-// Every refusal here is non-retryable and happens before a single API request.
+// Every refusal here is non-retryable and happens before a single API request. It heartbeats between
+// its phases and every second while it waits, so a worker that dies during a load is noticed within
+// the activity's heartbeat timeout rather than its start-to-close timeout.
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { ApplicationFailure, getClient } from '@temporalio/activity';
+import { ApplicationFailure, getClient, heartbeat } from '@temporalio/activity';
 import { loadDocumentSet } from '../arazzo/document/index.js';
 import { evaluateTemplate, parseValueTemplate } from '../arazzo/expressions/index.js';
 import { formatFindings } from '../arazzo/format-finding.js';
@@ -58,6 +60,18 @@ function refuse(type: string, message: string, details?: unknown): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
 }
 
+/** How often loadPlan heartbeats while it waits (it also heartbeats between phases). */
+export const LOAD_HEARTBEAT_INTERVAL_MS = 1000;
+
+/** A heartbeat when running as an activity (tests also call loadPlan directly, outside any). */
+function beat(phase: string) {
+  try {
+    heartbeat(phase);
+  } catch {
+    // not in an activity context
+  }
+}
+
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 /** `path` is `root` or below it. */
@@ -110,6 +124,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
    * from allowed hosts; nothing over the size limit. Everything else fails like a missing file.
    */
   async function read(url: string): Promise<string> {
+    beat('reading');
     if (isUrl(url)) {
       if (!urlHostAllowed(url, policy.allowedDocumentHosts)) throw new Error(`host not allowed by this worker: ${url}`);
       return fetchLimited(url, maxBytes);
@@ -126,7 +141,13 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   const documents = new DocumentCache({ maxBytes: policy.documentCacheBytes });
 
   return async function loadPlan(input: LoadPlanInput): Promise<LoadPlanResult> {
-    return load(input);
+    beat('starting');
+    const ticker = setInterval(() => beat('working'), LOAD_HEARTBEAT_INTERVAL_MS);
+    try {
+      return await load(input);
+    } finally {
+      clearInterval(ticker);
+    }
   };
 
   async function load(input: LoadPlanInput): Promise<LoadPlanResult> {
@@ -147,6 +168,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       analysis = await documents.get(location, strict, limitedRead, async (recordingRead) => {
         const loaded = await loadDocumentSet(location, { read: recordingRead });
         if (tooLarge) throw tooLarge;
+        beat('validating');
         return { set: loaded, findings: validateDocumentSet(loaded, { strict }) };
       });
     } catch (err) {
@@ -155,6 +177,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       if (err instanceof DocumentTooLargeError) refuse('InvalidDocument', err.message);
       refuse('InvalidDocument', `${input.document} could not be analysed: ${errorText(err)}`);
     }
+    beat('validated');
     const { set, findings } = analysis;
     const errors = findings.filter((f) => f.severity === 'error');
     if (errors.length) {
@@ -169,6 +192,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     if (!planned) {
       try {
         const built = buildPlan(set, { workflowId: input.workflowId, strict });
+        beat('planned');
         planned = { plan: built, preflight: runPreflight(set, built.workflowId) };
       } catch (err) {
         if (err instanceof PlanError) refuse('InvalidDocument', `${err.message} (at ${err.pointer})`);
@@ -188,6 +212,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       );
     }
 
+    beat('checking inputs');
     const workflow = set.entry.document!.workflows.find((w) => w.workflowId === plan.workflowId)!;
     const components = set.entry.document!.components;
     const secretPolicy = policy.secrets ?? noSecretPolicy;
@@ -230,6 +255,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     }
 
     const lockKey = input.lockKey ?? evaluateLockKey(plan, checked.value);
+    beat('sealing');
     const sealed = sealPlan(plan);
     return {
       plan: sealed,

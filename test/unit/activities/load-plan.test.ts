@@ -1,6 +1,8 @@
 // The real load activity outside a workflow (MockActivityEnvironment): documents too large, alias bombs,
-// symbolic links leading out of the document root. Real files in a temporary document root.
+// symbolic links leading out of the document root, and the heartbeats a load sends. Real files in a
+// temporary document root, real HTTP over loopback for documents given as URLs.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,5 +148,54 @@ describe('loadPlan: symbolic links and the document root', () => {
     expect((await load('rotations/rotation.arazzo.yaml', { documentRoot: linkedRoot })).plan.workflowId).toBe(
       'rotate-connection',
     );
+  });
+});
+
+describe('loadPlan: heartbeats', () => {
+  it('heartbeats between its phases, and while it waits for a slow source description', async () => {
+    // The document by URL from a loopback server that answers the source description after 2.5 s.
+    let sourceAsked = 0;
+    let sourceAnswered = 0;
+    const server: Server = createServer((req, res) => {
+      if (req.url === '/rotations/rotation.arazzo.yaml') return void res.end(ROTATION);
+      if (req.url === '/openapi/prisma-postgres-management-openapi.yml') {
+        sourceAsked = Date.now();
+        setTimeout(() => {
+          sourceAnswered = Date.now();
+          res.end(API);
+        }, 2500);
+        return;
+      }
+      res.statusCode = 404;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const env = new MockActivityEnvironment({}, { logger: quiet });
+      const beats: number[] = [];
+      env.on('heartbeat', () => beats.push(Date.now()));
+      const loaded = await load(
+        `http://127.0.0.1:${port}/rotations/rotation.arazzo.yaml`,
+        { allowedDocumentHosts: ['127.0.0.1'] },
+        env,
+      );
+      const finished = Date.now();
+      expect(loaded.plan.workflowId).toBe('rotate-connection');
+      expect(sourceAnswered).toBeGreaterThan(0);
+      // While it waited, at least once a second; after the source came, again for the phases after.
+      expect(beats.filter((t) => t > sourceAsked && t <= sourceAnswered).length).toBeGreaterThanOrEqual(2);
+      expect(beats.filter((t) => t >= sourceAnswered && t <= finished).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('heartbeats during a load from files too', async () => {
+    const env = new MockActivityEnvironment({}, { logger: quiet });
+    let beats = 0;
+    env.on('heartbeat', () => beats++);
+    await load('rotations/rotation.arazzo.yaml', {}, env);
+    expect(beats).toBeGreaterThanOrEqual(3);
   });
 });
