@@ -20,7 +20,9 @@ export interface ParsedText {
  */
 export function parseDocumentText(text: string, file: string): ParsedText {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found in the walk below: the library's own check compares each key with every
+  // earlier key of its map (quadratic: a map of 40,000 keys took minutes).
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const sourceMap = emptySourceMap(file);
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -67,11 +69,14 @@ export function parseDocumentText(text: string, file: string): ParsedText {
     if (visited.has(resolved as Node)) return;
     visited.add(resolved as Node);
     if (isMap(resolved)) {
+      const seen = new Set<string>();
       for (const pair of resolved.items) {
         if (!isPair(pair)) continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const childSegments = [...segments, key];
         const keyRange = (pair.key as Node | null)?.range;
+        if (seen.has(key)) duplicateKeyAt(keyRange?.[0] ?? range?.[0] ?? 0);
+        seen.add(key);
         if (keyRange) sourceMap.keys[toPointer(childSegments)] = position(keyRange[0]);
         if (pair.value === null || pair.value === undefined) {
           // `key:` with nothing after it is null; locate it at the key.
@@ -86,7 +91,21 @@ export function parseDocumentText(text: string, file: string): ParsedText {
       });
     }
   };
+  const duplicateKeyAt = (offset: number) => {
+    const at = position(offset);
+    findings.push({
+      severity: 'error',
+      code: 'yaml-syntax',
+      message: 'Map keys must be unique',
+      hint: 'fix the YAML/JSON syntax at this position',
+      file,
+      line: at.line,
+      column: at.column,
+      pointer: '',
+    });
+  };
   walk(document.contents, []);
+  if (findings.some((f) => f.severity === 'error')) return { value: undefined, sourceMap, findings };
 
   let value: unknown;
   try {

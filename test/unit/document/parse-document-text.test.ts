@@ -108,3 +108,29 @@ describe('parseDocumentText refuses an alias bomb', () => {
     ]);
   });
 });
+
+describe('parseDocumentText on wide maps', () => {
+  // The yaml library's own duplicate-key check compares each key with every earlier one: 40,000 keys
+  // took over a minute. Ours is one set per map.
+  it('parses a map of 40,000 keys in linear time, and still reports a duplicate among them', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `  k${i}: v`);
+    const started = Date.now();
+    const parsed = parseDocumentText(`x:\n${keys.join('\n')}\n`, 'wide.yaml');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(parsed.findings).toEqual([]);
+    expect(Object.keys((parsed.value as { x: object }).x)).toHaveLength(40_000);
+    const duplicated = parseDocumentText(`x:\n${keys.join('\n')}\n  k17: again\n`, 'wide.yaml');
+    expect(duplicated.value).toBeUndefined();
+    expect(duplicated.findings).toMatchObject([
+      { severity: 'error', code: 'yaml-syntax', message: 'Map keys must be unique', line: 40_002, column: 3 },
+    ]);
+  }, 60_000);
+
+  it('reports duplicates in nested and flow maps, and keys that read the same as text', () => {
+    const parsed = parseDocumentText('a:\n  b: {c: 1, c: 2}\n  d: 1\n  d: 2\n', 'nested.yaml');
+    expect(parsed.findings).toMatchObject([
+      { code: 'yaml-syntax', message: 'Map keys must be unique', line: 2, column: 13 },
+      { code: 'yaml-syntax', message: 'Map keys must be unique', line: 4, column: 3 },
+    ]);
+  });
+});
