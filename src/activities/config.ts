@@ -2,6 +2,8 @@
 // the worker operator's, and no input can widen them.
 import { fileURLToPath } from 'node:url';
 import { type SecretPolicy, secretPolicyFromEnv } from '../secrets/policy.js';
+import { DEFAULT_DOCUMENT_CACHE_BYTES } from './document-cache.js';
+import { bytesFromEnv, maxDocumentBytesFromEnv } from './document-read.js';
 
 export interface WorkerPolicy {
   /** Documents given as paths are read only below this folder. */
@@ -10,6 +12,13 @@ export interface WorkerPolicy {
   allowedDocumentHosts: string[];
   /** Hosts a run's `servers` override may point at. Loopback is allowed by default (development). */
   allowedServerHosts: string[];
+  /**
+   * The largest document or source description (bytes) the worker reads; larger ones are refused
+   * (InvalidDocument). Default 5 MiB (document-read.ts).
+   */
+  maxDocumentBytes?: number;
+  /** Bound of the document cache: bytes of the texts behind the analyses it keeps. Default 16 MiB. */
+  documentCacheBytes?: number;
   /**
    * Which secret references runs may use, where minted secrets may be delivered, and explicit
    * secret-to-host bindings (src/secrets/policy.ts). None when absent.
@@ -47,8 +56,9 @@ function flag(name: string, value: string | undefined): boolean {
 
 /**
  * ARAZZO_DOCUMENT_ROOT, ARAZZO_ALLOWED_DOCUMENT_HOSTS, ARAZZO_ALLOWED_SERVER_HOSTS (comma lists),
- * ARAZZO_ALLOW_LOCK_KEY_OVERRIDE (1: a run's lock.key may replace the document's x-lock-key), and
- * the secret settings ARAZZO_SECRET_ENV_ALLOW, ARAZZO_SECRETS_DIR, ARAZZO_SECRET_SINK_DIR, ARAZZO_SECRET_HOSTS.
+ * ARAZZO_ALLOW_LOCK_KEY_OVERRIDE (1: a run's lock.key may replace the document's x-lock-key),
+ * ARAZZO_MAX_DOCUMENT_BYTES and ARAZZO_DOCUMENT_CACHE_BYTES (whole numbers of bytes), and the secret
+ * settings ARAZZO_SECRET_ENV_ALLOW, ARAZZO_SECRETS_DIR, ARAZZO_SECRET_SINK_DIR, ARAZZO_SECRET_HOSTS.
  * The test hook is read only when both of its variables are set.
  */
 export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerPolicy {
@@ -58,6 +68,8 @@ export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerPolic
     documentRoot: env.ARAZZO_DOCUMENT_ROOT ?? defaultDocumentRoot,
     allowedDocumentHosts: list(env.ARAZZO_ALLOWED_DOCUMENT_HOSTS, []),
     allowedServerHosts: list(env.ARAZZO_ALLOWED_SERVER_HOSTS, LOOPBACK),
+    maxDocumentBytes: maxDocumentBytesFromEnv(env),
+    documentCacheBytes: bytesFromEnv(env, 'ARAZZO_DOCUMENT_CACHE_BYTES', DEFAULT_DOCUMENT_CACHE_BYTES),
     secrets: secretPolicyFromEnv(env),
     allowLockKeyOverride: flag('ARAZZO_ALLOW_LOCK_KEY_OVERRIDE', env.ARAZZO_ALLOW_LOCK_KEY_OVERRIDE),
     pauseAfterResponse: pauseStep && markerDir ? { stepId: pauseStep, markerDir } : undefined,

@@ -1,7 +1,9 @@
 // Parsing, dereferencing, validating and pre-flighting a document costs tens of milliseconds and is
 // the same for every run of that document; the bench showed it as a large share of a run's worker
 // CPU. This keeps the analysis per document, reused while every file it was built from still has the
-// same content (checked by hash on each use, so an edited document is never served stale).
+// same content (checked by hash on each use, so an edited document is never served stale). It is
+// bounded by the bytes of the texts the kept analyses were built from (an analysis takes many times
+// its text in memory) and by a count; the least recently used analyses go first.
 import { createHash } from 'node:crypto';
 import type { DocumentSet } from '../arazzo/document/index.js';
 import type { Finding } from '../arazzo/model.js';
@@ -17,15 +19,39 @@ export interface DocumentAnalysis {
 interface Entry {
   /** File/URL → content hash, for every text the analysis read. */
   texts: Map<string, string>;
+  /** UTF-8 bytes of those texts. */
+  bytes: number;
   analysis: DocumentAnalysis;
 }
+
+export interface DocumentCacheLimits {
+  maxEntries: number;
+  /** Sum of the (UTF-8) sizes of the texts behind the kept analyses. */
+  maxBytes: number;
+}
+
+export const DEFAULT_DOCUMENT_CACHE_BYTES = 16 * 1024 * 1024;
 
 const hash = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 export class DocumentCache {
+  /** In order of use, least recent first. */
   private readonly entries = new Map<string, Entry>();
+  private total = 0;
+  private readonly limits: DocumentCacheLimits;
 
-  constructor(private readonly maxEntries = 64) {}
+  constructor(limits: Partial<DocumentCacheLimits> = {}) {
+    this.limits = { maxEntries: 64, maxBytes: DEFAULT_DOCUMENT_CACHE_BYTES, ...limits };
+  }
+
+  /** Bytes of the texts behind the kept analyses. */
+  get bytes(): number {
+    return this.total;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   /**
    * The analysis of `location` (with `strict`), reusing the cached one when every text it was built
@@ -39,17 +65,44 @@ export class DocumentCache {
   ): Promise<DocumentAnalysis> {
     const key = `${strict ? 'strict' : 'lenient'} ${location}`;
     const cached = this.entries.get(key);
-    if (cached && (await this.unchanged(cached, read))) return cached.analysis;
+    if (cached && (await this.unchanged(cached, read))) {
+      // Most recently used now (the entry may have gone while it was checked).
+      if (this.entries.get(key) === cached) {
+        this.entries.delete(key);
+        this.entries.set(key, cached);
+      }
+      return cached.analysis;
+    }
     const texts = new Map<string, string>();
+    const sizes = new Map<string, number>();
     const recording = async (url: string) => {
       const text = await read(url);
       texts.set(url, hash(text));
+      sizes.set(url, Buffer.byteLength(text, 'utf8'));
       return text;
     };
     const analysis = { ...(await analyse(recording)), plans: new Map() };
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { texts, analysis });
+    let bytes = 0;
+    for (const size of sizes.values()) bytes += size;
+    this.remove(key);
+    // One analysis over the whole budget is returned, never kept (and evicts nothing).
+    if (bytes > this.limits.maxBytes) return analysis;
+    while (
+      this.entries.size > 0 &&
+      (this.entries.size >= this.limits.maxEntries || this.total + bytes > this.limits.maxBytes)
+    ) {
+      this.remove(this.entries.keys().next().value!);
+    }
+    this.entries.set(key, { texts, bytes, analysis });
+    this.total += bytes;
     return analysis;
+  }
+
+  private remove(key: string) {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.total -= entry.bytes;
   }
 
   private async unchanged(entry: Entry, read: (url: string) => Promise<string>): Promise<boolean> {

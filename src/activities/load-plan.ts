@@ -1,9 +1,11 @@
 // The run's first activity: read the document and its sources (the only file/URL I/O of a run),
 // validate everything, check the inputs, and return the compact plan the workflow executes.
-// Every refusal here is non-retryable and happens before a single API request.
-import { readFile } from 'node:fs/promises';
+// Every refusal here is non-retryable and happens before a single API request. It heartbeats between
+// its phases and every second while it waits, so a worker that dies during a load is noticed within
+// the activity's heartbeat timeout rather than its start-to-close timeout.
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { ApplicationFailure, getClient } from '@temporalio/activity';
+import { ApplicationFailure, getClient, heartbeat } from '@temporalio/activity';
 import { loadDocumentSet } from '../arazzo/document/index.js';
 import { evaluateTemplate, parseValueTemplate, stringifyEmbedded } from '../arazzo/expressions/index.js';
 import { formatFindings } from '../arazzo/format-finding.js';
@@ -23,6 +25,7 @@ import { sealPlan } from '../secrets/seal.js';
 import type { WorkerPolicy } from './config.js';
 import { urlHostAllowed } from '../arazzo/request/hosts.js';
 import { DocumentCache } from './document-cache.js';
+import { DEFAULT_MAX_DOCUMENT_BYTES, DocumentTooLargeError, fetchLimited, readFileLimited } from './document-read.js';
 import { PlanStore } from './plan-store.js';
 import { runPreflight } from './preflight-hook.js';
 
@@ -62,47 +65,124 @@ function refuse(type: string, message: string, details?: unknown): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
 }
 
+/** How often loadPlan heartbeats while it waits (it also heartbeats between phases). */
+export const LOAD_HEARTBEAT_INTERVAL_MS = 1000;
+
+/** A heartbeat when running as an activity (tests also call loadPlan directly, outside any). */
+function beat(phase: string) {
+  try {
+    heartbeat(phase);
+  } catch {
+    // not in an activity context
+  }
+}
+
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
+
+/** `path` is `root` or below it. */
+function below(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   const root = resolve(policy.documentRoot);
+  const maxBytes = policy.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
 
-  function locate(document: string): string {
-    if (/^https?:\/\//i.test(document)) {
+  /**
+   * Where `path` really is when it exists: undefined when it, or a symbolic link on the way, leads
+   * outside the root (compared with the root's own real path). A missing file passes (reading it fails).
+   */
+  async function realInsideRoot(path: string): Promise<{ real: string } | undefined> {
+    if (!below(root, path)) return undefined;
+    const realRoot = await realpath(root).catch(() => root);
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { real: path };
+      throw err;
+    }
+    return below(realRoot, real) ? { real } : undefined;
+  }
+
+  async function locate(document: string): Promise<string> {
+    if (isUrl(document)) {
       if (!urlHostAllowed(document, policy.allowedDocumentHosts)) {
         refuse('DocumentNotAllowed', `document URL ${document} is not on a host this worker allows`);
       }
       return document;
     }
     const path = resolve(root, document);
-    const rel = relative(root, path);
-    if (rel.startsWith('..') || isAbsolute(rel)) {
-      refuse('DocumentNotAllowed', `document ${document} is outside the worker's document root`);
+    if (!below(root, path)) refuse('DocumentNotAllowed', `document ${document} is outside the worker's document root`);
+    if (!(await realInsideRoot(path))) {
+      refuse(
+        'DocumentNotAllowed',
+        `document ${document} leads outside the worker's document root (a symbolic link points out of it)`,
+      );
     }
     return path;
   }
 
-  /** Files only below the root; URLs only from allowed hosts. Everything else fails like a missing file. */
+  /**
+   * Files only below the root (symbolic links followed, and only while they stay inside); URLs only
+   * from allowed hosts; nothing over the size limit. Everything else fails like a missing file.
+   */
   async function read(url: string): Promise<string> {
-    if (/^https?:\/\//i.test(url)) {
+    beat('reading');
+    if (isUrl(url)) {
       if (!urlHostAllowed(url, policy.allowedDocumentHosts)) throw new Error(`host not allowed by this worker: ${url}`);
-      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-      if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
-      return res.text();
+      return fetchLimited(url, maxBytes);
     }
     const path = url.startsWith('file:') ? new URL(url).pathname : url;
-    const rel = relative(root, resolve(path));
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`outside the worker's document root: ${path}`);
-    return readFile(path, 'utf8');
+    const inside = await realInsideRoot(resolve(path));
+    if (!inside) throw new Error(`outside the worker's document root: ${path}`);
+    return readFileLimited(inside.real, maxBytes, shown(path));
   }
 
-  const documents = new DocumentCache();
+  /** A file as the run named it: relative to the root. */
+  const shown = (path: string) => (below(root, resolve(path)) ? relative(root, resolve(path)) : path);
+
+  const documents = new DocumentCache({ maxBytes: policy.documentCacheBytes });
 
   return async function loadPlan(input: LoadPlanInput): Promise<LoadPlanResult> {
-    const location = locate(input.document);
+    beat('starting');
+    const ticker = setInterval(() => beat('working'), LOAD_HEARTBEAT_INTERVAL_MS);
+    try {
+      return await load(input);
+    } finally {
+      clearInterval(ticker);
+    }
+  };
+
+  async function load(input: LoadPlanInput): Promise<LoadPlanResult> {
+    const location = await locate(input.document);
     const strict = input.strict ?? false;
-    const analysis = await documents.get(location, strict, read, async (recordingRead) => {
-      const loaded = await loadDocumentSet(location, { read: recordingRead });
-      return { set: loaded, findings: validateDocumentSet(loaded, { strict }) };
-    });
+    // A text over the limit is refused as such (not reported as one unreadable file among findings).
+    let tooLarge: DocumentTooLargeError | undefined;
+    const limitedRead = async (url: string) => {
+      try {
+        return await read(url);
+      } catch (err) {
+        if (err instanceof DocumentTooLargeError) tooLarge ??= err;
+        throw err;
+      }
+    };
+    let analysis: Awaited<ReturnType<DocumentCache['get']>>;
+    try {
+      analysis = await documents.get(location, strict, limitedRead, async (recordingRead) => {
+        const loaded = await loadDocumentSet(location, { read: recordingRead });
+        if (tooLarge) throw tooLarge;
+        beat('validating');
+        return { set: loaded, findings: validateDocumentSet(loaded, { strict }) };
+      });
+    } catch (err) {
+      // Reading problems are findings; what is thrown comes from analysing the texts read, and would
+      // be thrown again on a retry.
+      if (err instanceof DocumentTooLargeError) refuse('InvalidDocument', err.message);
+      refuse('InvalidDocument', `${input.document} could not be analysed: ${errorText(err)}`);
+    }
+    beat('validated');
     const { set, findings } = analysis;
     const errors = findings.filter((f) => f.severity === 'error');
     if (errors.length) {
@@ -117,10 +197,12 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     if (!planned) {
       try {
         const built = buildPlan(set, { workflowId: input.workflowId, strict });
+        beat('planned');
         planned = { plan: built, preflight: runPreflight(set, built.workflowId) };
       } catch (err) {
         if (err instanceof PlanError) refuse('InvalidDocument', `${err.message} (at ${err.pointer})`);
-        throw err;
+        // Planning is a function of the document: retrying would fail the same way.
+        refuse('InvalidDocument', `${input.document} could not be planned: ${errorText(err)}`);
       }
       analysis.plans.set(planKey, planned);
     }
@@ -135,6 +217,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       );
     }
 
+    beat('checking inputs');
     const workflow = set.entry.document!.workflows.find((w) => w.workflowId === plan.workflowId)!;
     const components = set.entry.document!.components;
     const secretPolicy = policy.secrets ?? noSecretPolicy;
@@ -180,6 +263,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     const secretInputs = new Map(prepared.secretNames.map((name) => [name, prepared.resolved[name]]));
     const isSecretInput = (name: string) => secretInputs.has(name) || isSecretSchema(name, properties[name]);
     const lockKey = lockKeyFor(plan, input.lockKey, checked.value, { isSecretInput, secretInputs }, policy);
+    beat('sealing');
     const sealed = sealPlan(plan);
     return {
       plan: sealed,
@@ -193,7 +277,11 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       warnings: [...findings, ...preflight].filter((f) => f.severity === 'warning').map((f) => formatFindings([f])),
       searchAttributes: await availableSearchAttributes(),
     };
-  };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 /** What the refusals of a lock key made of a secret say: the key's text is never in them. */

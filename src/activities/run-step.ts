@@ -67,6 +67,15 @@ export interface StepResult {
    * its one-time secrets (delivered to the worker's sink, or kept encrypted; always shown masked).
    */
   created?: { ids: Record<string, string>; secrets: Record<string, unknown> };
+  /**
+   * Secrets the run asked to deliver (`deliver`) that no sink took: the requested name and the name
+   * derived from it for this run were both taken, the sink failed, or this worker has no such sink.
+   * Never lost: each stays the value of its output (or of `created.secrets`), so it lives only in the
+   * run's encrypted history, as when no sink is configured. `output` is the output's name (for a failed
+   * create's secret, its pointer in the response), `to` the requested `sink:name`, `reason` why (no
+   * secret in it). The run should stop and show this to an operator before going on.
+   */
+  undelivered?: Array<{ output: string; to: string; reason: string }>;
   durationMs: number;
   attempt: number;
 }
@@ -137,6 +146,7 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
       allowedServerHosts: policy.allowedServerHosts,
       stepId: input.stepId,
       deliver: input.deliver,
+      deliveryTag: deliveryTag(info),
     });
     // Every request, secret or not, goes only where this worker agreed: the server of a description it
     // loaded itself (the plan's seal), or an override on a host it allows. A plan forged in a run's
@@ -254,6 +264,7 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
         unresolvedOutputs: judged.unresolvedOutputs,
         matched: { success: judge.actions.success.map(() => false), failure: [] },
         alreadyGone: true,
+        ...undeliveredOf(secrets),
       };
     }
 
@@ -294,8 +305,26 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
       outputs,
       unresolvedOutputs: judged.unresolvedOutputs,
       matched: judged.matched,
+      ...undeliveredOf(secrets),
     };
   };
+}
+
+function undeliveredOf(secrets: StepSecrets): Pick<StepResult, 'undelivered'> {
+  return secrets.undelivered.length ? { undelivered: [...secrets.undelivered] } : {};
+}
+
+/**
+ * This execution's tag for delivery names: workflow id, the run id's last 8 characters (random in v4
+ * and v7 UUIDs), the activity id (`stepId`, `stepId#n`), and the attempt after the first, so no two
+ * executions derive the same name.
+ */
+function deliveryTag(info: ReturnType<typeof activityInfo>): string {
+  const safe = (t: string) => t.replace(/[^A-Za-z0-9_-]/g, '_');
+  const run = info.workflowExecution;
+  const parts = [safe(run?.workflowId ?? 'run'), safe((run?.runId ?? '').slice(-8)), safe(info.activityId)];
+  if (info.attempt > 1) parts.push(`a${info.attempt}`);
+  return parts.filter(Boolean).join('.');
 }
 
 /** The failed criterion evaluated again on the redacted context (same criterion), when it still fails there. */

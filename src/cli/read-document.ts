@@ -1,21 +1,25 @@
 // The CLI is an edge: it reads documents (and the OpenAPI descriptions they name) from disk, or over
-// HTTP when given a URL, and hands the text to the pure loader.
-import { readFile } from 'node:fs/promises';
+// HTTP when given a URL, and hands the text to the pure loader. Texts over the size limit the worker
+// applies (ARAZZO_MAX_DOCUMENT_BYTES, default 5 MiB) are not read: each is a finding.
 import { resolve } from 'node:path';
 import { type DocumentSet, loadDocumentSet } from '../arazzo/document/index.js';
+import {
+  DocumentTooLargeError,
+  fetchLimited,
+  maxDocumentBytesFromEnv,
+  readFileLimited,
+} from '../activities/document-read.js';
+import { UsageError } from './errors.js';
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
-async function read(location: string): Promise<string> {
-  if (isUrl(location)) {
-    const res = await fetch(location, { signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return res.text();
-  }
-  const path = location.startsWith('file:') ? new URL(location).pathname : location;
+async function read(location: string, maxBytes: number): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    if (isUrl(location)) return await fetchLimited(location, maxBytes);
+    const path = location.startsWith('file:') ? new URL(location).pathname : location;
+    return await readFileLimited(path, maxBytes);
   } catch (err) {
+    if (err instanceof DocumentTooLargeError) throw new Error(`it is ${err.detail}`);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new Error('no such file');
     if (code === 'EISDIR') throw new Error('is a directory');
@@ -25,5 +29,11 @@ async function read(location: string): Promise<string> {
 
 /** Loads a document set; a path is made absolute first so source descriptions resolve next to it. */
 export function loadFromDisk(document: string): Promise<DocumentSet> {
-  return loadDocumentSet(isUrl(document) ? document : resolve(document), { read });
+  let maxBytes: number;
+  try {
+    maxBytes = maxDocumentBytesFromEnv();
+  } catch (err) {
+    return Promise.reject(new UsageError((err as Error).message));
+  }
+  return loadDocumentSet(isUrl(document) ? document : resolve(document), { read: (url) => read(url, maxBytes) });
 }

@@ -1,7 +1,7 @@
 // Secrets inside one step activity: find which references the request uses, check the worker allows
 // each one and the host it would go to, read them, build the real request; afterwards, deliver
 // minted secrets to sinks and scrub every secret from what the activity returns or throws.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { CriterionResult } from '../arazzo/criteria/index.js';
 import type { ExpressionContext } from '../arazzo/expressions/index.js';
 import { fingerprint, isSecretName, maskValue } from '../arazzo/secrets/mask.js';
@@ -22,6 +22,11 @@ export interface StepSecretsOptions {
   stepId: string;
   /** The run's `deliver` map: output name (or `stepId.output`) → `sink:name`. */
   deliver?: Record<string, string>;
+  /**
+   * Names this execution (run and activity): a delivery whose name is taken goes to a name derived from
+   * the requested one and this tag (see sinks.ts `taggedName`).
+   */
+  deliveryTag?: string;
   readRunInput?: (name: string) => Promise<unknown>;
 }
 
@@ -30,6 +35,8 @@ export class StepSecrets {
   readonly strict = new Scrubber();
   /** Also secrets seen in the response and secret-named outputs: for messages and explanations. */
   readonly all = new Scrubber();
+  /** Secrets the run asked to deliver that no sink took: kept as values (see StepResult.undelivered). */
+  readonly undelivered: Undelivered[] = [];
 
   constructor(private readonly options: StepSecretsOptions) {}
 
@@ -115,32 +122,18 @@ export class StepSecrets {
 
   /**
    * Outputs as the activity returns them: each output the run asked to deliver goes to its sink and
-   * is replaced by a reference; referenced and delivered secrets never appear in any output.
+   * is replaced by a reference naming where it really went; referenced and delivered secrets never
+   * appear in any output. A value no sink took is never dropped: it stays the output's value (so only
+   * the run's encrypted history holds it, as without a sink) and is listed in `undelivered`.
    */
   async finishOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
-    const sinks = sinksFor(this.options.policy.sinkDir);
     for (const [name, value] of Object.entries(outputs)) {
       const spec = this.options.deliver?.[`${this.options.stepId}.${name}`] ?? this.options.deliver?.[name];
       if (spec !== undefined && value !== undefined && value !== null && !isSecretRef(value)) {
-        const parsed = parseDeliverySpec(spec);
-        const sink = parsed && sinks.get(parsed.kind);
-        if (!parsed || !sink) throw new SecretRefError('SecretNotAllowed', `deliver.${name}: no such sink "${spec}"`);
         const text = typeof value === 'string' ? value : JSON.stringify(value);
-        await sink.deliver(parsed.name, text);
-        this.remember(text, true);
-        const ref: SecretRef = {
-          $secret: `delivered:${parsed.kind}:${parsed.name}`,
-          delivered: {
-            to: parsed.kind,
-            name: parsed.name,
-            fingerprint: fingerprint(text),
-            step: this.options.stepId,
-            output: name,
-            at: new Date().toISOString(),
-          },
-        };
-        out[name] = ref;
+        const delivered = await this.deliver(spec, text, name);
+        out[name] = delivered ?? value;
         continue;
       }
       if (isSecretName(name) && typeof value === 'string') this.all.add(value);
@@ -149,35 +142,55 @@ export class StepSecrets {
     return this.strict.deep(out, { whole: true });
   }
 
+  /** `text` to the sink `spec` names: the reference to where it went, or undefined (then listed in `undelivered`). */
+  private async deliver(spec: string, text: string, output: string): Promise<SecretRef | undefined> {
+    const parsed = parseDeliverySpec(spec);
+    const sink = parsed && sinksFor(this.options.policy.sinkDir).get(parsed.kind);
+    let where: { name: string };
+    try {
+      if (!parsed || !sink) {
+        throw new Error(parsed ? `this worker has no "${parsed.kind}" secret sink` : `"${spec}" is not <sink>:<name>`);
+      }
+      where = await sink.deliver(parsed.name, text, { tag: this.options.deliveryTag });
+    } catch (err) {
+      this.all.add(text);
+      const reason = this.all.text(err instanceof Error ? err.message : String(err));
+      this.undelivered.push({ output, to: spec, reason });
+      return undefined;
+    }
+    this.remember(text, true);
+    return {
+      $secret: `delivered:${parsed.kind}:${where.name}`,
+      delivered: {
+        to: parsed.kind,
+        name: where.name,
+        fingerprint: fingerprint(text),
+        step: this.options.stepId,
+        output,
+        at: new Date().toISOString(),
+      },
+    };
+  }
+
   /**
    * One-time secrets found in the response of a create that the step then judged failed: delivered to
    * the worker's file sink when it has one (named after the run and step), otherwise kept as values
-   * (history is encrypted by the codec) — in both cases masked in every message and view.
+   * (history is encrypted by the codec) — in both cases masked in every message and view. A secret the
+   * sink does not take is kept as a value too, and listed in `undelivered`.
    */
   async keepCreatedSecrets(found: Record<string, string>, runTag: string): Promise<Record<string, unknown>> {
-    const sink = sinksFor(this.options.policy.sinkDir).get('file');
+    const hasSink = sinksFor(this.options.policy.sinkDir).has('file');
     const out: Record<string, unknown> = {};
     let n = 0;
     for (const [pointer, value] of Object.entries(found)) {
       this.remember(value, true);
-      if (!sink) {
+      if (!hasSink) {
         out[pointer] = value;
         continue;
       }
       n += 1;
-      const name = `recovered-${runTag}-${this.options.stepId}-${n}.txt`;
-      await sink.deliver(name, value);
-      out[pointer] = {
-        $secret: `delivered:file:${name}`,
-        delivered: {
-          to: 'file',
-          name,
-          fingerprint: fingerprint(value),
-          step: this.options.stepId,
-          output: pointer,
-          at: new Date().toISOString(),
-        },
-      } satisfies SecretRef;
+      const name = recoveredName(runTag, this.options.stepId, n);
+      out[pointer] = (await this.deliver(`file:${name}`, value, pointer)) ?? value;
     }
     return out;
   }
@@ -218,6 +231,26 @@ export class StepSecrets {
       explanation: result.explanation === undefined ? undefined : this.all.text(result.explanation),
     };
   }
+}
+
+/** A secret the run asked to deliver that stayed the output's value (StepResult.undelivered). */
+export interface Undelivered {
+  /** The output's name (for a failed create's one-time secret: its pointer in the response). */
+  output: string;
+  /** Where it was to go (`file:name`). */
+  to: string;
+  /** Why it is not there (no secret in it). */
+  reason: string;
+}
+
+/** `recovered-<run>-<step>-<n>.txt`, the run's part cut (and a hash added) when that is not a plain file name. */
+function recoveredName(runTag: string, stepId: string, n: number): string {
+  const safe = (t: string) => t.replace(/[^A-Za-z0-9_.-]/g, '_');
+  const whole = `recovered-${safe(runTag)}-${safe(stepId)}-${n}.txt`;
+  if (whole.length <= 128) return whole;
+  const hash = createHash('sha256').update(`${runTag}\n${stepId}`).digest('hex').slice(0, 10);
+  const short = `recovered-${safe(runTag).slice(0, 32)}-${hash}-${safe(stepId)}-${n}.txt`;
+  return short.length <= 128 ? short : `recovered-${safe(runTag).slice(0, 32)}-${hash}-${n}.txt`;
 }
 
 function uniqueRefs(refs: SecretRef[]): SecretRef[] {

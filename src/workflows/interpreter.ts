@@ -44,6 +44,9 @@ import type { ArazzoRunInput, ArazzoRunResult, RunState as RunStateName } from '
 
 const { loadPlan } = proxyActivities<ArazzoActivities>({
   startToCloseTimeout: '2 minutes',
+  // It heartbeats between phases and every second while it waits: a worker that dies mid-load is noticed in
+  // seconds. Parsing one large file blocks its event loop (about 2.5 s a MB under load; 5 MiB is the limit).
+  heartbeatTimeout: '30s',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: nonRetryableTypes('loadPlan') },
 });
 
@@ -299,7 +302,13 @@ class Walk {
         ? note
         : `${result.failedCriterion?.condition}: ${result.failedCriterion?.explanation ?? ''}`;
     const http = result.statusCode === 0 ? undefined : result.statusCode;
-    this.state.finishStep(step.stepId, result.successful ? 'succeeded' : 'failed', http, message);
+    // A secret no sink took stays the output's value (encrypted history); the approval prompt says so.
+    const undelivered = (result.undelivered ?? []).map((u) => {
+      this.state.addSecretName(u.output);
+      return `${u.output} not delivered to ${u.to} (${u.reason}): kept in this run's encrypted history`;
+    });
+    const text = [message, ...undelivered].filter(Boolean).join('; ') || undefined;
+    this.state.finishStep(step.stepId, result.successful ? 'succeeded' : 'failed', http, text);
     if (result.successful) this.state.markCompleted(step.stepId);
   }
 

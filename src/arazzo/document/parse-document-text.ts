@@ -3,6 +3,9 @@ import type { Finding } from '../model.js';
 import { toPointer } from './json-pointer.js';
 import { emptySourceMap, type Position, type SourceMap } from './source-map.js';
 
+/** The most alias expansions a document may need (the yaml library's count). */
+const MAX_ALIAS_COUNT = 1000;
+
 export interface ParsedText {
   /** The plain JSON-compatible value; `undefined` when the text had syntax errors. */
   value: unknown;
@@ -17,7 +20,9 @@ export interface ParsedText {
  */
 export function parseDocumentText(text: string, file: string): ParsedText {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found in the walk below: the library's own check compares each key with every
+  // earlier key of its map (quadratic: a map of 40,000 keys took minutes).
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const sourceMap = emptySourceMap(file);
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -50,7 +55,9 @@ export function parseDocumentText(text: string, file: string): ParsedText {
   // Anchors seen so far, in document order (an alias always follows its anchor). The library's own
   // Alias.resolve(document) re-walks the whole document per alias: quadratic on alias-heavy files.
   const anchors = new Map<string, Node>();
+  let firstAlias: number | undefined;
   const walk = (node: unknown, segments: Array<string | number>): void => {
+    if (isAlias(node) && firstAlias === undefined) firstAlias = node.range?.[0];
     const resolved = isAlias(node) ? anchors.get(node.source) : node;
     const anchor = (resolved as { anchor?: string } | undefined)?.anchor;
     if (!isAlias(node) && anchor) anchors.set(anchor, resolved as Node);
@@ -62,11 +69,14 @@ export function parseDocumentText(text: string, file: string): ParsedText {
     if (visited.has(resolved as Node)) return;
     visited.add(resolved as Node);
     if (isMap(resolved)) {
+      const seen = new Set<string>();
       for (const pair of resolved.items) {
         if (!isPair(pair)) continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const childSegments = [...segments, key];
         const keyRange = (pair.key as Node | null)?.range;
+        if (seen.has(key)) duplicateKeyAt(keyRange?.[0] ?? range?.[0] ?? 0);
+        seen.add(key);
         if (keyRange) sourceMap.keys[toPointer(childSegments)] = position(keyRange[0]);
         if (pair.value === null || pair.value === undefined) {
           // `key:` with nothing after it is null; locate it at the key.
@@ -81,9 +91,42 @@ export function parseDocumentText(text: string, file: string): ParsedText {
       });
     }
   };
+  const duplicateKeyAt = (offset: number) => {
+    const at = position(offset);
+    findings.push({
+      severity: 'error',
+      code: 'yaml-syntax',
+      message: 'Map keys must be unique',
+      hint: 'fix the YAML/JSON syntax at this position',
+      file,
+      line: at.line,
+      column: at.column,
+      pointer: '',
+    });
+  };
   walk(document.contents, []);
+  if (findings.some((f) => f.severity === 'error')) return { value: undefined, sourceMap, findings };
 
-  const value = document.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The library refuses to expand too many aliases (exponential "billion laughs" documents) by
+    // throwing; that is a property of the text, so it is reported like a syntax error.
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    const at = position(firstAlias ?? 0);
+    findings.push({
+      severity: 'error',
+      code: 'yaml-alias-limit',
+      message: `more than ${MAX_ALIAS_COUNT} aliases to expand (an alias bomb, "billion laughs"?): not loaded`,
+      hint: 'use fewer aliases (*name) or write the repeated values out',
+      file,
+      line: at.line,
+      column: at.column,
+      pointer: '',
+    });
+    return { value: undefined, sourceMap, findings };
+  }
   return { value, sourceMap, findings };
 }
 

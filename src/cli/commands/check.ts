@@ -36,7 +36,10 @@ export function checkCommand(): Command {
     });
 }
 
-async function checkDocument(document: string, o: CheckFlags): Promise<Finding[]> {
+export async function checkDocument(
+  document: string,
+  o: Pick<CheckFlags, 'workflow' | 'strict'> = { strict: false },
+): Promise<Finding[]> {
   // Loaded on use, like every command's heavy dependencies (see program.ts).
   const [{ loadFromDisk }, { validateDocumentSet }, { preflight }] = await Promise.all([
     import('../read-document.js'),

@@ -32,4 +32,59 @@ describe('DocumentCache', () => {
     delete files['/api.yaml'];
     await expect(cache.get('/doc.yaml', false, read, analyse)).rejects.toThrow('missing /api.yaml');
   });
+
+  it('is bounded by the bytes of the texts it keeps: the least recently used analyses go first', async () => {
+    const texts: Record<string, string> = {
+      '/a.yaml': 'a'.repeat(400),
+      '/b.yaml': 'b'.repeat(400),
+      '/c.yaml': 'c'.repeat(400),
+      '/big.yaml': 'é'.repeat(600), // 1200 bytes in UTF-8: more than the whole budget
+    };
+    const readText = async (url: string) => texts[url];
+    const analysed: string[] = [];
+    const analyseOne = (location: string) => async (recordingRead: (url: string) => Promise<string>) => {
+      analysed.push(location);
+      return { set: { text: await recordingRead(location) } as never, findings: [] };
+    };
+    const get = (location: string) => cache.get(location, false, readText, analyseOne(location));
+    const cache = new DocumentCache({ maxEntries: 64, maxBytes: 1000 });
+    await get('/a.yaml');
+    await get('/b.yaml');
+    expect(cache.bytes).toBe(800);
+    await get('/a.yaml'); // used again: now b is the least recently used
+    await get('/c.yaml'); // 1200 bytes would be over: b goes
+    expect(cache.bytes).toBe(800);
+    expect(analysed).toEqual(['/a.yaml', '/b.yaml', '/c.yaml']);
+    await get('/a.yaml');
+    await get('/c.yaml');
+    expect(analysed).toHaveLength(3); // a and c were kept
+    await get('/b.yaml'); // analysed again; a (least recently used) goes
+    expect(analysed).toEqual(['/a.yaml', '/b.yaml', '/c.yaml', '/b.yaml']);
+    expect(cache.bytes).toBe(800);
+    // An analysis bigger than the whole budget is returned but not kept, and evicts nothing.
+    await get('/big.yaml');
+    await get('/big.yaml');
+    expect(analysed.filter((l) => l === '/big.yaml')).toHaveLength(2);
+    expect(cache.bytes).toBe(800);
+    await get('/c.yaml');
+    await get('/b.yaml');
+    expect(analysed).toHaveLength(6);
+  });
+
+  it('still keeps at most maxEntries analyses', async () => {
+    const readText = async (url: string) => url;
+    let count = 0;
+    const cache = new DocumentCache({ maxEntries: 2, maxBytes: 1_000_000 });
+    const get = (location: string) =>
+      cache.get(location, false, readText, async (r) => {
+        count++;
+        return { set: { text: await r(location) } as never, findings: [] };
+      });
+    await get('/1');
+    await get('/2');
+    await get('/3');
+    await get('/1');
+    expect(count).toBe(4);
+    expect(cache.size).toBe(2);
+  });
 });

@@ -2,7 +2,10 @@
 // the plan in the activities' plan store) and then `runStep` with a reference to a step of that plan,
 // the way the interpreter schedules it, and every request is real HTTP over loopback to the Prisma
 // simulator. What the activity returns or throws is what the workflow decides on.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -39,19 +42,23 @@ interface StepCall {
   serverUrl?: string;
   afterAmbiguous?: boolean;
   attempt?: number;
+  deliver?: Record<string, string>;
 }
 
 /**
  * A seeded simulator and the worker's activities with the plan loaded, the service token given as an
  * `env:` secret reference (as an operator would); `run` executes one step of the plan by reference.
  */
-async function setUp() {
+async function setUp(options: { sinkDir?: string } = {}) {
   const exchanges: Exchange[] = [];
   const prisma = await sims.prisma({ onExchange: (x) => exchanges.push(x) });
   const seeded = prisma.seed({ databaseName: 'orders' });
   process.env[TOKEN_VARIABLE] = seeded.serviceToken;
   const activities = createActivities(
-    testPolicy({ documentRoot: repoRoot, secrets: { envAllow: [TOKEN_VARIABLE], hostBindings: [] } }),
+    testPolicy({
+      documentRoot: repoRoot,
+      secrets: { envAllow: [TOKEN_VARIABLE], hostBindings: [], sinkDir: options.sinkDir },
+    }),
   );
   const loaded: LoadPlanResult = await activityEnvironment().run(activities.loadPlan, {
     document: DOCUMENT,
@@ -71,6 +78,7 @@ async function setUp() {
       serverUrl: call.serverUrl ?? prisma.baseUrl,
       timeoutMs: 5_000,
       afterAmbiguous: call.afterAmbiguous ?? false,
+      deliver: call.deliver,
     };
     return activityEnvironment(call.attempt).run(activities.runStep, input);
   }
@@ -206,6 +214,21 @@ describe('runStep activity against the Prisma simulator', () => {
     expect(failure.message).toMatch(
       /^step readDatabase: GET http:\/\/127\.0\.0\.1:\d+\/v1\/databases\/\S+ was never sent/,
     );
+  });
+});
+
+describe('runStep: deliveries no sink takes', () => {
+  it('the value stays the output (encrypted history only) and the result lists it as undelivered', async () => {
+    // A file where the sink directory should be: the sink cannot create it, so nothing is delivered.
+    const blocked = join(mkdtempSync(join(tmpdir(), 'arazzo-run-step-')), 'sink');
+    writeFileSync(blocked, 'not a directory');
+    const { run } = await setUp({ sinkDir: blocked });
+    const result = await run('readDatabase', { deliver: { databaseName: 'file:database-name.txt' } });
+    expect(result).toMatchObject({ statusCode: 200, successful: true, outputs: { databaseName: 'orders' } });
+    expect(result.undelivered).toEqual([
+      { output: 'databaseName', to: 'file:database-name.txt', reason: expect.stringContaining('EEXIST') },
+    ]);
+    rmSync(dirname(blocked), { recursive: true, force: true });
   });
 });
 

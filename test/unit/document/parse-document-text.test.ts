@@ -81,3 +81,56 @@ describe('parseDocumentText with anchors and aliases', () => {
     expect(parsed.sourceMap.values['/c/y']).toEqual({ line: 5, column: 6 });
   });
 });
+
+describe('parseDocumentText refuses an alias bomb', () => {
+  // Each level repeats the one before nine times: 9^6 ≈ 531,441 strings once expanded ("billion laughs").
+  const bomb = [
+    'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]',
+    ...['b', 'c', 'd', 'e', 'f'].map((k, i) => {
+      const prev = 'abcde'[i];
+      return `${k}: &${k} [${new Array(9).fill(`*${prev}`).join(', ')}]`;
+    }),
+    '',
+  ].join('\n');
+
+  it('as a finding (nothing thrown, no value), at the first alias', () => {
+    const parsed = parseDocumentText(bomb, 'bomb.yaml');
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'yaml-alias-limit',
+        file: 'bomb.yaml',
+        line: 2,
+        column: 8,
+        message: expect.stringMatching(/more than 1000 aliases/),
+      }),
+    ]);
+  });
+});
+
+describe('parseDocumentText on wide maps', () => {
+  // The yaml library's own duplicate-key check compares each key with every earlier one: 40,000 keys
+  // took over a minute. Ours is one set per map.
+  it('parses a map of 40,000 keys in linear time, and still reports a duplicate among them', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `  k${i}: v`);
+    const started = Date.now();
+    const parsed = parseDocumentText(`x:\n${keys.join('\n')}\n`, 'wide.yaml');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(parsed.findings).toEqual([]);
+    expect(Object.keys((parsed.value as { x: object }).x)).toHaveLength(40_000);
+    const duplicated = parseDocumentText(`x:\n${keys.join('\n')}\n  k17: again\n`, 'wide.yaml');
+    expect(duplicated.value).toBeUndefined();
+    expect(duplicated.findings).toMatchObject([
+      { severity: 'error', code: 'yaml-syntax', message: 'Map keys must be unique', line: 40_002, column: 3 },
+    ]);
+  }, 60_000);
+
+  it('reports duplicates in nested and flow maps, and keys that read the same as text', () => {
+    const parsed = parseDocumentText('a:\n  b: {c: 1, c: 2}\n  d: 1\n  d: 2\n', 'nested.yaml');
+    expect(parsed.findings).toMatchObject([
+      { code: 'yaml-syntax', message: 'Map keys must be unique', line: 2, column: 13 },
+      { code: 'yaml-syntax', message: 'Map keys must be unique', line: 4, column: 3 },
+    ]);
+  });
+});

@@ -131,13 +131,15 @@ describe('resolver and sinks', () => {
     await expect(resolveRef({ $secret: 'env:PRISMA_TOKEN' }, { policy, env: {} })).rejects.toThrow(/not set/);
   });
 
-  it('the file sink writes 0600 files atomically and reads them back', async () => {
+  it('the file sink writes 0600 files atomically, never replaces one, and reads them back', async () => {
     const sink = new FileSink(sinkDir);
     const { location } = await sink.deliver('new.txt', 'minted-secret');
     expect(statSync(location).mode & 0o777).toBe(0o600);
-    await sink.deliver('new.txt', 'replaced');
-    expect(await sink.read('new.txt')).toBe('replaced');
-    expect(await resolveRef({ $secret: 'delivered:file:new.txt' }, { policy })).toBe('replaced');
+    const again = await sink.deliver('new.txt', 'second', { tag: 'run-2' });
+    expect(again.name).toBe('new.run-2.txt');
+    expect(await sink.read('new.txt')).toBe('minted-secret');
+    expect(await resolveRef({ $secret: 'delivered:file:new.txt' }, { policy })).toBe('minted-secret');
+    expect(await resolveRef({ $secret: 'delivered:file:new.run-2.txt' }, { policy })).toBe('second');
     await expect(sink.deliver('../x', 'v')).rejects.toThrow();
   });
 
