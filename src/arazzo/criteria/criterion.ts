@@ -10,6 +10,7 @@ import {
 } from '../expressions/index.js';
 import { closest } from '../expressions/hints.js';
 import type { Criterion } from '../model.js';
+import { BUDGET_HINT, BudgetExceeded, EvaluationBudget } from './budget.js';
 import { GOESSNER_VERSION, compileJsonPath, evaluateJsonPath } from './jsonpath.js';
 import { compileRegex, evaluateRegex } from './regex.js';
 import { evaluateSimple, parseSimpleCondition } from './simple.js';
@@ -105,30 +106,44 @@ export function compileCriterion(criterion: Criterion): ParseResult<CompiledCrit
       const parsed = compileRegex(condition);
       if (!parsed.ok) return parsed;
       const re = parsed.value;
-      return { ok: true, value: { ...base, run: (v) => evaluateRegex(re, v, ctx) }, warnings: [] };
+      return { ok: true, value: { ...base, run: (v, _c, budget) => evaluateRegex(re, v, ctx, budget) }, warnings: [] };
     }
     case 'jsonpath': {
       const parsed = compileJsonPath(condition, version === GOESSNER_VERSION ? 'goessner' : 'rfc9535');
       if (!parsed.ok) return parsed;
       const q = parsed.value;
-      return { ok: true, value: { ...base, run: (v) => evaluateJsonPath(q, v, ctx) }, warnings: [] };
+      return {
+        ok: true,
+        value: { ...base, run: (v, _c, budget) => evaluateJsonPath(q, v, ctx, budget) },
+        warnings: [],
+      };
     }
     case 'xpath': {
       const parsed = compileXPath(condition);
       if (!parsed.ok) return parsed;
       const x = parsed.value;
-      return { ok: true, value: { ...base, run: (v) => evaluateXPath(x, v, ctx) }, warnings: [] };
+      return { ok: true, value: { ...base, run: (v, _c, budget) => evaluateXPath(x, v, ctx, budget) }, warnings: [] };
     }
   }
 }
 
-/** Evaluates a compiled criterion. Never throws: an unexpected failure is a failed criterion that says why. */
-export function evaluateCriterion(compiled: CompiledCriterion, context: ExpressionContext): CriterionResult {
+/**
+ * Evaluates a compiled criterion within `budget` (budget.ts; share one across the criteria of a step).
+ * Never throws: an unexpected failure, or a budget run out, is a failed criterion that says why.
+ */
+export function evaluateCriterion(
+  compiled: CompiledCriterion,
+  context: ExpressionContext,
+  budget: EvaluationBudget = new EvaluationBudget(),
+): CriterionResult {
   try {
     const value = compiled.context ? evaluateExpression(compiled.context, context) : undefined;
-    return compiled.run(value, context);
+    return compiled.run(value, context, budget);
   } catch (e) {
     const condition = compiled.criterion.condition;
+    if (e instanceof BudgetExceeded) {
+      return { passed: false, condition, explanation: `${condition}: ${e.message}; ${BUDGET_HINT}` };
+    }
     return {
       passed: false,
       condition,

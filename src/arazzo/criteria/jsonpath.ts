@@ -12,17 +12,16 @@
 // with the literal using the same comparison rules as `simple` conditions; zero or several results
 // make it false, with an explanation.
 //
-// RFC 9535 uses jsonpath-rfc9535; Goessner's draft (`draft-goessner-dispatch-jsonpath-00`) uses
-// jsonpath-plus with `eval: 'safe'` (its own interpreter, never `eval`/`Function`); function calls in
-// Goessner filters are refused at compile time. RFC `match()`/`search()` run on the JavaScript regex
-// engine inside the library, so their patterns must be string literals that RE2 accepts and that have
-// no quantified group containing a quantifier or an alternation (the shapes that backtrack
-// exponentially) — a conservative guard so that nothing can hang.
-import { query as rfcQuery } from 'jsonpath-rfc9535';
-import parseRfcJsonPath from 'jsonpath-rfc9535/parser';
+// RFC 9535 parses with jsonpath-rfc9535 and evaluates in jsonpath-rfc9535.ts (our evaluator over
+// the library's syntax tree: `match()`/`search()` on RE2, work charged to the evaluation budget; the
+// reasons are there). Goessner's draft (`draft-goessner-dispatch-jsonpath-00`) uses jsonpath-plus with
+// `eval: 'safe'` (its own interpreter, never `eval`/`Function`); function calls in Goessner filters are
+// refused at compile time, so no regular expression runs there, and the library reads the value
+// through a counting view (`countedView`) so that its work is bounded too.
 import { JSONPath } from 'jsonpath-plus';
 import type { ExpressionError, ParseResult } from '../expressions/index.js';
-import { compileRegex } from './regex.js';
+import { BUDGET_HINT, BudgetExceeded, EvaluationBudget, PROXY_READ_UNITS } from './budget.js';
+import { checkFunctions, evaluateRfc9535, parseRfc9535, type Query } from './jsonpath-rfc9535.js';
 import type { CriterionResult } from './types.js';
 import { type ComparisonOperator, compareValues, describeExpected, missingContext, preview } from './values.js';
 
@@ -39,6 +38,8 @@ export interface CompiledJsonPath {
   comparison?: { op: ComparisonOperator; literal: unknown };
   /** Whether the query begins with a filter selector on the root (see the compatibility rule). */
   rootFilter: boolean;
+  /** RFC 9535: the parsed query. */
+  ast?: Query;
 }
 
 function fail(message: string, offset: number, hint?: string): { ok: false; error: ExpressionError } {
@@ -153,82 +154,15 @@ export function parseLiteral(text: string): LiteralParse {
 
 // ---- RFC 9535 -----------------------------------------------------------------------------------
 
-type RfcParse = { ok: true; ast: unknown } | { ok: false; message: string; offset: number };
+type RfcParse = { ok: true; ast: Query } | { ok: false; message: string; offset: number };
 
 function parseRfc(text: string): RfcParse {
   try {
-    return { ok: true, ast: parseRfcJsonPath(text) };
+    return { ok: true, ast: parseRfc9535(text) };
   } catch (e) {
     const err = e as { message?: string; location?: { start?: { offset?: number } } };
     return { ok: false, message: err.message ?? String(e), offset: err.location?.start?.offset ?? 0 };
   }
-}
-
-/** True when a quantified group contains a quantifier or an alternation (exponential backtracking). */
-export function hasNestedQuantifier(pattern: string): boolean {
-  const stack: Array<{ quantified: boolean; alternation: boolean }> = [{ quantified: false, alternation: false }];
-  const isQuantifier = (c: string | undefined) => c === '*' || c === '+' || c === '{';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    const top = stack[stack.length - 1];
-    if (c === '\\') {
-      i++;
-    } else if (c === '[') {
-      i++;
-      if (pattern[i] === '^') i++;
-      if (pattern[i] === ']') i++;
-      while (i < pattern.length && pattern[i] !== ']') {
-        if (pattern[i] === '\\') i++;
-        i++;
-      }
-    } else if (c === '(') {
-      stack.push({ quantified: false, alternation: false });
-    } else if (c === ')') {
-      const group = stack.length > 1 ? stack.pop()! : top;
-      const parent = stack[stack.length - 1];
-      if (isQuantifier(pattern[i + 1]) && (group.quantified || group.alternation)) return true;
-      if (group.quantified || isQuantifier(pattern[i + 1])) parent.quantified = true;
-    } else if (c === '|') {
-      top.alternation = true;
-    } else if (isQuantifier(c)) {
-      top.quantified = true;
-    }
-  }
-  return false;
-}
-
-function checkRegexFunctions(tree: unknown, condition: string, depth = 0): ExpressionError | undefined {
-  const node = tree;
-  if (node === null || typeof node !== 'object' || depth > 200) return undefined;
-  const n = node as { type?: string; name?: string; arguments?: unknown[] };
-  if (n.type === 'FunctionExpr' && (n.name === 'match' || n.name === 'search')) {
-    const pattern = n.arguments?.[1] as { type?: string; value?: unknown } | undefined;
-    const at = Math.max(0, condition.indexOf(`${n.name}(`));
-    if (pattern?.type !== 'Literal' || typeof pattern.value !== 'string') {
-      return {
-        message: `\`${n.name}()\` needs a string literal pattern here`,
-        offset: at,
-        hint: 'patterns taken from the data could make the evaluation hang; write the pattern literally',
-        code: 'jsonpath-syntax',
-        field: 'condition',
-      };
-    }
-    const re2 = compileRegex(pattern.value);
-    if (!re2.ok || hasNestedQuantifier(pattern.value)) {
-      return {
-        message: `\`${n.name}()\` pattern \`${pattern.value}\` is refused: ${re2.ok ? 'a repeated group containing a repetition or alternation can take exponential time' : re2.error.message}`,
-        offset: at,
-        hint: 'simplify the pattern, or use a `regex` criterion (linear-time RE2)',
-        code: 'jsonpath-syntax',
-        field: 'condition',
-      };
-    }
-  }
-  for (const value of Object.values(node)) {
-    const found = checkRegexFunctions(value, condition, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 function rfcRootFilter(ast: unknown): boolean {
@@ -331,7 +265,7 @@ function parseGoessner(text: string): GoessnerParse {
 function parseQuery(
   dialect: Dialect,
   text: string,
-): { ok: true; rootFilter: boolean; ast?: unknown } | { ok: false; message: string; offset: number; hint?: string } {
+): { ok: true; rootFilter: boolean; ast?: Query } | { ok: false; message: string; offset: number; hint?: string } {
   if (dialect === 'goessner') return parseGoessner(text);
   const r = parseRfc(text);
   return r.ok ? { ok: true, rootFilter: rfcRootFilter(r.ast), ast: r.ast } : r;
@@ -352,10 +286,14 @@ export function compileJsonPath(condition: string, dialect: Dialect): ParseResul
       : parseQuery(dialect, condition);
   if (whole.ok) {
     if (whole.ast !== undefined) {
-      const unsafe = checkRegexFunctions(whole.ast, condition);
-      if (unsafe) return { ok: false, error: unsafe };
+      const illTyped = checkFunctions(whole.ast, condition);
+      if (illTyped) return { ok: false, error: illTyped };
     }
-    return { ok: true, value: { dialect, condition, query: condition, rootFilter: whole.rootFilter }, warnings: [] };
+    return {
+      ok: true,
+      value: { dialect, condition, query: condition, rootFilter: whole.rootFilter, ast: whole.ast },
+      warnings: [],
+    };
   }
   const split = findTopLevelComparison(condition);
   if (!split) {
@@ -369,8 +307,8 @@ export function compileJsonPath(condition: string, dialect: Dialect): ParseResul
     return fail(`JSONPath does not parse: ${left_.message}`, leftStart + left_.offset, left_.hint);
   }
   if (left_.ast !== undefined) {
-    const unsafe = checkRegexFunctions(left_.ast, condition);
-    if (unsafe) return { ok: false, error: unsafe };
+    const illTyped = checkFunctions(left_.ast, condition);
+    if (illTyped) return { ok: false, error: illTyped };
   }
   const rightFrom = split.index + split.op.length;
   const rightRaw = condition.slice(rightFrom);
@@ -391,26 +329,76 @@ export function compileJsonPath(condition: string, dialect: Dialect): ParseResul
       query: left,
       comparison: { op: split.op, literal: literal.value },
       rootFilter: left_.rootFilter,
+      ast: left_.ast,
     },
     warnings: [],
   };
 }
 
-function runQuery(compiled: CompiledJsonPath, root: unknown): unknown[] {
-  const input =
-    compiled.rootFilter && root !== null && typeof root === 'object' && !Array.isArray(root) ? [root] : root;
-  if (compiled.dialect === 'rfc9535') return rfcQuery(input as Parameters<typeof rfcQuery>[0], compiled.query);
-  const result = JSONPath({ path: compiled.query, json: input as object, eval: 'safe', wrap: true });
-  return Array.isArray(result) ? result : [];
+/**
+ * The value as jsonpath-plus sees it: every object and array behind a Proxy that charges the budget
+ * for each property read and each key listed. jsonpath-plus has no hook of its own; this bounds
+ * its walk (`$..*..*` over a deep value) without changing what it selects. `unwrap` maps a selected
+ * proxy back to the plain value.
+ */
+function countedView(root: unknown, budget: EvaluationBudget): { root: unknown; unwrap(v: unknown): unknown } {
+  const proxies = new WeakMap<object, object>();
+  const targets = new WeakMap<object, object>();
+  const what = 'evaluating the JSONPath query';
+  const wrap = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    const known = proxies.get(value);
+    if (known) return known;
+    const proxy = new Proxy(value, {
+      get(target, key) {
+        budget.spend(PROXY_READ_UNITS, what);
+        const v = Reflect.get(target, key);
+        // A frozen property must read as itself (a Proxy invariant); JSON values are never frozen.
+        const d = Reflect.getOwnPropertyDescriptor(target, key);
+        return d && !d.configurable && !d.writable ? v : wrap(v);
+      },
+      ownKeys(target) {
+        const keys = Reflect.ownKeys(target);
+        budget.spend(keys.length * PROXY_READ_UNITS, what);
+        return keys;
+      },
+    });
+    proxies.set(value, proxy);
+    targets.set(proxy, value);
+    return proxy;
+  };
+  return {
+    root: wrap(root),
+    unwrap: (v) => (v !== null && typeof v === 'object' ? (targets.get(v) ?? v) : v),
+  };
 }
 
-export function evaluateJsonPath(compiled: CompiledJsonPath, value: unknown, contextText: string): CriterionResult {
+function runQuery(compiled: CompiledJsonPath, root: unknown, budget: EvaluationBudget): unknown[] {
+  const input =
+    compiled.rootFilter && root !== null && typeof root === 'object' && !Array.isArray(root) ? [root] : root;
+  if (compiled.dialect === 'rfc9535') {
+    return evaluateRfc9535(compiled.ast ?? parseRfc9535(compiled.query), input, budget);
+  }
+  const view = countedView(input, budget);
+  const result = JSONPath({ path: compiled.query, json: view.root as object, eval: 'safe', wrap: true });
+  return Array.isArray(result) ? result.map(view.unwrap) : [];
+}
+
+export function evaluateJsonPath(
+  compiled: CompiledJsonPath,
+  value: unknown,
+  contextText: string,
+  budget: EvaluationBudget = new EvaluationBudget(),
+): CriterionResult {
   const condition = compiled.condition;
   if (value === undefined) return missingContext(condition, contextText);
   let nodes: unknown[];
   try {
-    nodes = runQuery(compiled, value);
+    nodes = runQuery(compiled, value, budget);
   } catch (e) {
+    if (e instanceof BudgetExceeded) {
+      return { passed: false, condition, explanation: `${condition}: ${e.message}; ${BUDGET_HINT}` };
+    }
     return {
       passed: false,
       condition,

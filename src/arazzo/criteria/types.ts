@@ -1,5 +1,6 @@
 import type { ExpressionContext, RuntimeExpression } from '../expressions/index.js';
 import type { Criterion } from '../model.js';
+import type { EvaluationBudget } from './budget.js';
 
 /** Why a criterion held or did not: the condition, the value found, the value expected. */
 export interface CriterionResult {
@@ -23,6 +24,6 @@ export interface CompiledCriterion {
   version?: string;
   /** Parsed `context`, when the criterion has one. */
   context?: RuntimeExpression;
-  /** Evaluates the condition against the (already evaluated) context value. */
-  run: (contextValue: unknown, context: ExpressionContext) => CriterionResult;
+  /** Evaluates the condition against the (already evaluated) context value, within the budget. */
+  run: (contextValue: unknown, context: ExpressionContext, budget: EvaluationBudget) => CriterionResult;
 }

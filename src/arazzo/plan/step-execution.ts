@@ -1,7 +1,7 @@
 // The pure halves of running one step: build its request from the plan and the context, and judge
 // the response (success criteria, outputs, which actions' criteria hold). The step activity does the
 // HTTP call between the two; only it ever sees the whole response body.
-import { compileCriterion, type CriterionResult, evaluateCriterion } from '../criteria/index.js';
+import { compileCriterion, type CriterionResult, EvaluationBudget, evaluateCriterion } from '../criteria/index.js';
 import type { ExpressionContext } from '../expressions/index.js';
 import { defaultSuccess, type ResolvedAction, type StepActions } from '../flow/index.js';
 import type { Criterion } from '../model.js';
@@ -43,11 +43,15 @@ export interface CriteriaVerdict {
   failed?: CriterionResult;
 }
 
-/** All criteria must hold. Without criteria the verdict is the given default. */
+/**
+ * All criteria must hold. Without criteria the verdict is the given default. They share `budget`
+ * (criteria/budget.ts): a criterion that finds it spent fails with "evaluation budget exceeded".
+ */
 export function judgeCriteria(
   criteria: readonly Criterion[],
   context: ExpressionContext,
   empty: boolean,
+  budget: EvaluationBudget = new EvaluationBudget(),
 ): CriteriaVerdict {
   if (criteria.length === 0) return { passed: empty };
   for (const criterion of criteria) {
@@ -59,7 +63,7 @@ export function judgeCriteria(
         failed: { passed: false, condition: criterion.condition, explanation: compiled.error.message },
       };
     }
-    const result = evaluateCriterion(compiled.value, context);
+    const result = evaluateCriterion(compiled.value, context, budget);
     if (!result.passed) return { passed: false, failed: result };
   }
   return { passed: true };
@@ -77,18 +81,21 @@ export interface StepJudgement {
 /**
  * Absent `successCriteria` means any 2xx status (the spec leaves it open; this is what a caller of
  * an HTTP API expects). Outputs are evaluated whether or not the step succeeded, so a failure report
- * can still name what was created. Only the action list for the actual outcome is judged.
+ * can still name what was created. Only the action list for the actual outcome is judged. All the
+ * criteria of one judgement share one evaluation budget, so no number of criteria multiplies it.
  */
 export function judgeStep(
   step: { successCriteria: Criterion[]; outputs: Record<string, string>; actions: StepActions },
   context: ExpressionContext,
 ): StepJudgement {
+  const budget = new EvaluationBudget();
   const verdict =
     step.successCriteria.length === 0
       ? { passed: defaultSuccess(context.statusCode ?? 0) }
-      : judgeCriteria(step.successCriteria, context, true);
+      : judgeCriteria(step.successCriteria, context, true, budget);
   const outputs = evaluateOutputsDetailed(step.outputs, context);
-  const judge = (actions: ResolvedAction[]) => actions.map((a) => judgeCriteria(a.criteria, context, true).passed);
+  const judge = (actions: ResolvedAction[]) =>
+    actions.map((a) => judgeCriteria(a.criteria, context, true, budget).passed);
   return {
     successful: verdict.passed,
     failedCriterion: 'failed' in verdict ? verdict.failed : undefined,

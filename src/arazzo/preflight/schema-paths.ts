@@ -6,6 +6,7 @@
 // the descriptions we check against never rely on undeclared fields. Where a schema says nothing about
 // its shape (no schema, `{}`, `true`, a free-form `type: object`, a circular `$ref` left unresolved),
 // the walk is "open": the pointer cannot be disproved and is not reported.
+import { schemaPatternMatches } from '../criteria/regex.js';
 import { toPointer } from '../document/json-pointer.js';
 import { editDistance } from '../text/edit-distance.js';
 import { closestName } from '../validate/did-you-mean.js';
@@ -85,12 +86,9 @@ export function reachSchemas(root: unknown, segments: readonly string[]): Reach 
   return reach;
 }
 
+/** On RE2; a pattern RE2 cannot express counts as matching (no finding is made from it). */
 function matches(pattern: string, text: string): boolean {
-  try {
-    return new RegExp(pattern, 'u').test(text);
-  } catch {
-    return false;
-  }
+  return schemaPatternMatches(pattern, text) ?? true;
 }
 
 /** True when some schema reached along `segments` exists (or the walk is open). */

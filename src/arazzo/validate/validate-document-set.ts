@@ -24,6 +24,7 @@ import { checkCriteria } from './rules/criteria.js';
 import { checkDependsOn } from './rules/depends-on.js';
 import { checkOperationReferences } from './rules/operation-references.js';
 import { checkRuntimeExpressions } from './rules/runtime-expressions.js';
+import { checkSchemaPatterns } from './rules/schema-patterns.js';
 import { checkStepKinds } from './rules/step-kind.js';
 import { checkUniqueNames } from './rules/unique-names.js';
 import { validateAgainstArazzoSchema } from './schema-validation.js';
@@ -45,6 +46,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   checkOperationReferences,
   checkRuntimeExpressions,
   checkCriteria,
+  checkSchemaPatterns,
 ];
 
 export function validateDocumentSet(set: DocumentSet, options: ValidateOptions = {}): Finding[] {

@@ -50,4 +50,27 @@ describe('validateInputs', () => {
   it('accepts anything when the workflow declares no inputs', () => {
     expect(validateInputs({}, { x: 1 })).toEqual({ ok: true, value: { x: 1 } });
   });
+
+  it('patterns run on RE2: a backtracking pattern answers at once; \\u escapes and patternProperties work', {
+    timeout: 10_000,
+  }, () => {
+    const schema: Pick<Workflow, 'inputs'> = {
+      inputs: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', pattern: '^(a*)*b$' },
+          accent: { type: 'string', pattern: '^\\u00e9+$' },
+        },
+        patternProperties: { '^x-(a|a)*$': { type: 'number' } },
+      },
+    };
+    const result = validateInputs(schema, { name: 'a'.repeat(50_000), accent: 'éé', 'x-aaaa': 'no' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => [e.input, e.rule])).toEqual([
+      ['name', 'pattern'],
+      ['x-aaaa', 'type'],
+    ]);
+    expect(validateInputs(schema, { name: 'aab', accent: 'é', 'x-a': 1 }).ok).toBe(true);
+  });
 });

@@ -14,6 +14,7 @@
 // merge); `anyOf`/`oneOf` branches add the properties they declare but their `required` and closedness
 // are not enforced (which branch applies is not known statically). A payload that is one whole
 // expression (`payload: $inputs.body`) cannot be checked.
+import { schemaPatternMatches } from '../../criteria/regex.js';
 import { escapePointerToken, parsePointer } from '../../document/json-pointer.js';
 import { parseValueTemplate } from '../../expressions/index.js';
 import { didYouMean } from '../../validate/did-you-mean.js';
@@ -66,14 +67,9 @@ function shapeOf(schema: unknown): Shape {
   return shape;
 }
 
+/** On RE2; a pattern RE2 cannot express counts as matching (no finding is made from it). */
 const matchesPattern = (patterns: string[], name: string) =>
-  patterns.some((pattern) => {
-    try {
-      return new RegExp(pattern, 'u').test(name);
-    } catch {
-      return false;
-    }
-  });
+  patterns.some((pattern) => schemaPatternMatches(pattern, name) ?? true);
 
 interface Replacement {
   target: string[];
