@@ -106,7 +106,10 @@ try {
     rows.push(row);
     const v = marks(row);
     console.log(
-      `  #${row.spec.index} ${row.spec.rotation.name.padEnd(8)} ${row.spec.fault.label.padEnd(58)} rep ${row.spec.repetition}  ${v}  ${row.finalState} (${row.seconds.toFixed(0)} s)${row.error ? `  harness: ${row.error}` : ''}`,
+      `  #${row.spec.index} ${row.spec.rotation.name.padEnd(8)} ${row.spec.fault.label.padEnd(58)} rep ${row.spec.repetition}  ${v}  ${row.finalState} (${row.seconds.toFixed(0)} s)${row.error ? `  harness: ${row.error}` : ''}${row.notes
+        .filter((n) => n.includes('⚠'))
+        .map((n) => `  ${n}`)
+        .join('')}`,
     );
   };
 

@@ -28,6 +28,11 @@ export interface CaseContext {
   completeFrozen(activityId: string): Promise<void>;
   /** Lets the frozen worker go on. */
   releaseFrozen(activityId: string): void;
+  /**
+   * The first workflow task completed after `activityId`'s completion (from the run's history, polled until there is
+   * one): which worker completed it, and when (ms since the epoch). Shows that a boundary fault hit the boundary.
+   */
+  firstTaskAfter(activityId: string): Promise<{ identity: string; at: number }>;
   /** Calls `fn` (once) right after the simulator answered a request on `route` with a 2xx. */
   afterResponse(route: string, fn: () => void): void;
   /** A line for the report: what the harness did and when. */
@@ -138,6 +143,13 @@ export function faultsFor(spec: RotationSpec): Fault[] {
         await ctx.completeFrozen(step);
         ctx.note(`${step} completed in history; its worker frozen before the next step`);
         await restartWorker(ctx, `after ${step} completed`);
+        const task = await ctx.firstTaskAfter(step);
+        const pid = ctx.worker().pid;
+        ctx.note(
+          task.identity.startsWith(`${pid}@`)
+            ? `boundary confirmed: the first workflow task after ${step} was completed by the new worker ${pid}`
+            : `⚠ boundary missed: the first workflow task after ${step} was completed by ${task.identity}`,
+        );
       },
     });
   }
@@ -171,7 +183,14 @@ export function faultsFor(spec: RotationSpec): Fault[] {
       await ctx.waitForFrozen(step);
       await ctx.completeFrozen(step);
       ctx.note(`${step} completed in history; the worker frozen before the next step`);
+      const down = Date.now();
       await serverOutage(ctx, `after ${step} completed`, () => ctx.releaseFrozen(step));
+      const task = await ctx.firstTaskAfter(step);
+      ctx.note(
+        task.at > down + ctx.outageSeconds * 1000
+          ? `boundary confirmed: the first workflow task after ${step} was completed after the restart`
+          : `⚠ boundary missed: the first workflow task after ${step} was completed before the server went down`,
+      );
     },
   });
   faults.push({

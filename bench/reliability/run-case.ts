@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import {
   abortUpdate,
   approveSignal,
@@ -173,6 +174,27 @@ export async function runCase(env: ReliabilityEnv, c: CaseSpec, settings: CaseSe
             ],
           },
         });
+      },
+      async firstTaskAfter(activityId) {
+        let found: { identity: string; at: number } | undefined;
+        await until(async () => {
+          if (!handle) return false;
+          const events = await handle
+            .fetchHistory()
+            .then((h) => h.events ?? [])
+            .catch(() => []);
+          const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityId === activityId);
+          if (!scheduled) return false;
+          const done = events.findIndex(
+            (e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === Number(scheduled.eventId),
+          );
+          const task =
+            done < 0 ? undefined : events.slice(done + 1).find((e) => e.workflowTaskCompletedEventAttributes);
+          if (!task) return false;
+          found = { identity: task.workflowTaskCompletedEventAttributes?.identity ?? '', at: tsToMs(task.eventTime) };
+          return true;
+        }, `the first workflow task after ${activityId}`);
+        return found!;
       },
       releaseFrozen(activityId) {
         writeFileSync(join(markerDir, `${activityId}.release`), '');
