@@ -345,13 +345,28 @@ async function decide(
   };
   try {
     if (times > 2) return await abort('needed attention again after a retry');
+    // The run will not offer the revocation while the new secret is held by nobody: undo what was created.
+    if (/held by nobody/.test(attention.reason) && choices.includes('abort')) {
+      return await abort('the new secret is lost; nothing may be revoked');
+    }
     if (step === r.spec.createStep && choices.includes('supplyOutputs')) {
       const ids = await r.lookupByName();
       if (ids.length === 1) {
-        await h.executeUpdate(supplyOutputsUpdate, {
-          args: [{ stepId: step, by, outputs: { [r.spec.idOutput]: ids[0] }, comment: `found by name ${r.newName}` }],
-        });
-        return `supplyOutputs {${r.spec.idOutput}} (found by name)`;
+        const supply = {
+          stepId: step,
+          by,
+          outputs: { [r.spec.idOutput]: ids[0] },
+          comment: `found by name ${r.newName}`,
+        };
+        try {
+          await h.executeUpdate(supplyOutputsUpdate, { args: [supply] });
+          return `supplyOutputs {${r.spec.idOutput}} (found by name)`;
+        } catch (err) {
+          // Refused: the id alone loses the one-time secret. As the refusal says: continue knowing it is lost.
+          if (!/secretLost/.test(String((err as { cause?: Error }).cause?.message ?? err))) throw err;
+          await h.executeUpdate(supplyOutputsUpdate, { args: [{ ...supply, secretLost: true }] });
+          return `supplyOutputs {${r.spec.idOutput}} refused (the secret is lost); repeated with secretLost`;
+        }
       }
       if (ids.length === 0 && choices.includes('retryStep')) {
         await h.executeUpdate(retryStepUpdate, { args: [{ stepId: step, by, comment: 'nothing by that name' }] });

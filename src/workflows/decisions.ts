@@ -215,9 +215,9 @@ export class Decisions {
     if (!missing.length) return undefined;
     return (
       `${missing.join(', ')} of ${args.stepId} ${missing.length > 1 ? 'hold' : 'holds'} the one-time secret of what it created: ` +
-      'without it nobody can use the new credential, and nothing destructive will be offered until it is held. ' +
-      'Supply it as {"$secret": "env:NAME"} or {"$secret": "file:NAME"}, or abort with {"compensate": true}, ' +
-      'or repeat with "secretLost": true to continue knowing it is lost'
+      'without it nobody can use the new credential. Supply it as {"$secret": "env:NAME"} or {"$secret": "file:NAME"}, ' +
+      'or repeat with "secretLost": true: the run then goes on but offers nothing destructive until the secret is held, ' +
+      'and abort with {"compensate": true} deletes what it created'
     );
   }
 
