@@ -3,11 +3,10 @@
 // old one is revoked at most once (exactly once where the run completes), and at every instant at
 // least one credential is valid. Ambiguous create failures park in needs-attention and the operator
 // finishes them without a second credential.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaSimulator } from '../../src/simulators/index.js';
@@ -15,8 +14,7 @@ import type { RunProgress } from '../../src/workflows/types.js';
 import { requestsWith, startRun, waitForState, prismaRotationInput } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
-
-const workerScript = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
+import { spawnWorkerProcess } from '../support/worker-processes.js';
 
 describe('interpreter: crashes of the worker process', () => {
   let env: TemporalTestEnv;
@@ -37,26 +35,8 @@ describe('interpreter: crashes of the worker process', () => {
 
   /** A worker process of its own, started the way an operator would (with extra env for test hooks). */
   async function startWorkerProcess(taskQueue: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', workerScript], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_NAMESPACE: env.namespace,
-        ARAZZO_TASK_QUEUE: taskQueue,
-        ARAZZO_WORKFLOW_BUNDLE: env.workflowBundlePath,
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = await spawnWorkerProcess(env, taskQueue, extraEnv);
     workers.push(child);
-    let output = '';
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('worker ready')) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
     return child;
   }
 

@@ -3,7 +3,7 @@
 // response by a real worker process; a second run on the same worker must still complete. On a
 // backtracking regex engine the first evaluation holds the worker's main thread for hours, so the
 // second run's step is never picked up and this test runs into its timeout.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +11,8 @@ import { progressQuery } from '../../src/workflows/contract.js';
 import { requestsWith, startRun } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+import { spawnWorkerProcess } from '../support/worker-processes.js';
 
-const workerScript = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const DOCUMENT = 'test/fixtures/interpreter/pathological-criterion.arazzo.yaml';
 
@@ -34,26 +34,8 @@ describe('worker: a pathological criterion does not stall the worker', () => {
 
   /** The worker as its own process (the real worker entry point), so a stalled one cannot stall the test. */
   async function startWorkerProcess(taskQueue: string): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', workerScript], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_NAMESPACE: env.namespace,
-        ARAZZO_TASK_QUEUE: taskQueue,
-        ARAZZO_WORKFLOW_BUNDLE: env.workflowBundlePath,
-        ARAZZO_DOCUMENT_ROOT: repoRoot,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = await spawnWorkerProcess(env, taskQueue, { ARAZZO_DOCUMENT_ROOT: repoRoot });
     workers.push(child);
-    let output = '';
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('worker ready')) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
     return child;
   }
 
