@@ -1,10 +1,9 @@
 // `server`: the project's dev server (src/devserver) with the Web UI and the custom search attributes,
 // and, like `npm run server`, the codec server the Web UI decodes payloads through (its key from
-// ARAZZO_CODEC_KEYS or .secrets/codec-keys.json, created when neither exists). Runs until Ctrl-C.
+// ARAZZO_CODEC_KEYS or .secrets/codec-keys.json, created when neither exists; its token from
+// ARAZZO_CODEC_TOKEN or .secrets/codec-token, created on first start). Runs until Ctrl-C.
 import { resolve } from 'node:path';
-import { type CodecServer, startCodecServer } from '../codec/codec-server.js';
-import { EncryptionCodec } from '../codec/encryption-codec.js';
-import { ensureKeyRing } from '../codec/keys.js';
+import { type DevCodecServer, startDevCodecServer } from '../codec/dev-codec-server.js';
 import { freePort, startDevServer } from '../devserver/dev-server.js';
 
 export interface ServerRequest {
@@ -18,24 +17,24 @@ export interface ServerRequest {
   uiCodecEndpoint?: string;
   /** Port of the codec server started here (0: a free one); `false`: none. */
   codecPort: number | false;
+  /** The codec server without authentication (loopback only; logged). Default: ARAZZO_CODEC_INSECURE. */
+  codecInsecureNoAuth?: boolean;
   out: (line: string) => void;
 }
 
 export async function runServer(request: ServerRequest): Promise<void> {
   // The codec server must know the UI's origin (CORS) before either starts: pick a free port now.
   const uiPort = request.uiPort === 0 ? await freePort(request.ip) : request.uiPort;
-  let codec: CodecServer | undefined;
+  let codec: DevCodecServer | undefined;
   if (request.codecPort !== false && !request.uiCodecEndpoint && uiPort !== false) {
-    const { ring, created } = ensureKeyRing();
-    if (created) request.out(`Created codec key file ${created} (keep it: it decrypts this server's histories).`);
-    codec = await startCodecServer({
-      codec: new EncryptionCodec(ring),
+    codec = await startDevCodecServer({
       host: '127.0.0.1',
       port: request.codecPort,
-      token: process.env.ARAZZO_CODEC_TOKEN || undefined,
       allowedOrigins: [
         ...new Set([`http://${request.ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`]),
       ],
+      insecureNoAuth: request.codecInsecureNoAuth,
+      out: request.out,
     });
   }
   const server = await startDevServer({
@@ -57,7 +56,7 @@ export async function runServer(request: ServerRequest): Promise<void> {
   if (decoder) request.out(`Web UI decodes payloads with ${decoder}${codec ? ' (codec server started here)' : ''}`);
   request.out('Search attributes ArazzoWorkflowId, ArazzoStep, ArazzoState are registered. Ctrl-C stops the server.');
   request.out(
-    `Other shells: export TEMPORAL_ADDRESS=${server.address}${codec ? ` TEMPORAL_CODEC_ENDPOINT=${codec.url}` : ''}`,
+    `Other shells: export TEMPORAL_ADDRESS=${server.address}${codec ? ` TEMPORAL_CODEC_ENDPOINT=${codec.url}` : ''}${codec?.authHint ? ` ${codec.authHint}` : ''}`,
   );
 
   await new Promise<void>((done, fail) => {

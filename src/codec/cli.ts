@@ -1,7 +1,10 @@
 // `npm run codec-server`: the remote codec for the Web UI and the `temporal` CLI.
 //
-//   ARAZZO_CODEC_HOST (127.0.0.1), ARAZZO_CODEC_PORT (8888; 0 picks a free one), ARAZZO_CODEC_TOKEN (required
-//   off loopback), ARAZZO_CODEC_ORIGINS (comma list; default the dev server UI: http://127.0.0.1:8233,http://localhost:8233)
+//   ARAZZO_CODEC_HOST (127.0.0.1), ARAZZO_CODEC_PORT (8888; 0 picks a free one),
+//   ARAZZO_CODEC_ORIGINS (comma list; default the dev server UI: http://127.0.0.1:8233,http://localhost:8233)
+//   Authentication (README.md here): ARAZZO_CODEC_TOKEN, else the token file ARAZZO_CODEC_TOKEN_FILE
+//   (default .secrets/codec-token, created 0600 on first start). `--insecure-no-auth` or
+//   ARAZZO_CODEC_INSECURE=1: none at all (loopback only; logged).
 //   Keys: ARAZZO_CODEC_KEYS or the key file (see keys.ts), followed as the file changes.
 //
 // Key rotation, on the key file (ARAZZO_CODEC_KEY_FILE or .secrets/codec-keys.json), each then exits:
@@ -12,6 +15,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startCodecServer } from './codec-server.js';
+import { INSECURE_WARNING } from './dev-codec-server.js';
 import { EncryptionCodec } from './encryption-codec.js';
 import {
   addKeyToFile,
@@ -22,6 +26,7 @@ import {
   readKeyFile,
   retireKeyFromFile,
 } from './keys.js';
+import { codecAuthHint, ensureCodecToken, insecureFromEnv } from './token.js';
 
 export function defaultUiOrigins(uiPort = Number(process.env.ARAZZO_TEMPORAL_UI_PORT ?? 8233)): string[] {
   return [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`];
@@ -76,6 +81,7 @@ async function main() {
       promote: { type: 'string' },
       retire: { type: 'string' },
       keys: { type: 'boolean' },
+      'insecure-no-auth': { type: 'boolean' },
     },
   });
   if (rotate(values)) return;
@@ -90,11 +96,14 @@ async function main() {
         .map((s) => s.trim())
         .filter(Boolean)
     : defaultUiOrigins();
+  const insecure = Boolean(values['insecure-no-auth']) || insecureFromEnv(env);
+  const token = insecure ? undefined : ensureCodecToken(env);
   const server = await startCodecServer({
     codec: new EncryptionCodec(source),
     host: env.ARAZZO_CODEC_HOST ?? '127.0.0.1',
     port: Number(env.ARAZZO_CODEC_PORT ?? 8888),
-    token: env.ARAZZO_CODEC_TOKEN || undefined,
+    token: token?.token,
+    insecureNoAuth: insecure,
     allowedOrigins: origins,
     log: env.ARAZZO_CODEC_QUIET ? undefined : (line) => console.log(line),
   });
@@ -102,6 +111,14 @@ async function main() {
   console.log(
     `codec server on ${server.url} (keys from ${source.description}: ${ring.map((k) => k.id).join(', ')}, ${encryptingKeyId(ring)} encrypts; UI origins: ${origins.join(', ')})`,
   );
+  if (token) {
+    console.log(
+      `codec token: ${token.created ? 'created in' : 'in'} ${token.where}. temporal CLI: export ${codecAuthHint(token)}; ` +
+        `Web UI: open ${server.url}/login once, then tick "Include cross-origin credentials" in the UI's codec settings`,
+    );
+  } else {
+    console.warn(`WARNING: ${INSECURE_WARNING}`);
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       server.close().then(() => process.exit(0));

@@ -22,3 +22,4 @@ export {
   promoteKeyInFile,
   retireKeyFromFile,
 } from './keys.js';
+export { type CodecToken, ensureCodecToken } from './token.js';

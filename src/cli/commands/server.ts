@@ -11,6 +11,7 @@ interface ServerFlags {
   uiCodecEndpoint?: string;
   codec: boolean;
   codecPort: number;
+  codecInsecureNoAuth?: boolean;
 }
 
 export function serverCommand(): Command {
@@ -35,6 +36,10 @@ export function serverCommand(): Command {
       Number(env.ARAZZO_CODEC_PORT ?? 8888),
     )
     .option('--no-codec', 'start no codec server (encrypted payloads stay unreadable in the Web UI)')
+    .option(
+      '--codec-insecure-no-auth',
+      'run the codec server without its token (development only: any local process can decrypt; default: ARAZZO_CODEC_INSECURE)',
+    )
     .action(async (o: ServerFlags) => {
       const { runServer } = await import('../run-server.js');
       await runServer({
@@ -44,6 +49,7 @@ export function serverCommand(): Command {
         dbFile: o.inMemory ? undefined : o.db,
         uiCodecEndpoint: o.uiCodecEndpoint,
         codecPort: o.codec && env.ARAZZO_CODEC !== 'off' ? o.codecPort : false,
+        codecInsecureNoAuth: o.codecInsecureNoAuth || undefined,
         out,
       });
     });
