@@ -2,9 +2,10 @@
 // from a key file (key A encrypts). `npm run codec-server -- --new-key` adds key B for decryption
 // only: the worker picks it up by itself, so a client that already encrypts with B is understood,
 // while the worker keeps encrypting with A. `--promote B` then makes B the encrypting key, and the
-// same worker writes the next run's payloads under B.
+// same worker writes the next run's payloads under B. A codec server started before the rotation
+// decodes both runs' histories (payloads under A and B) without a restart either.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import { projectRoot } from '../support/cli.js';
 import { prismaRotationInput, waitForState } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+import { temporalCli } from './secrets-support.js';
 
 const workerScript = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
 const codecCli = join(projectRoot, 'src', 'codec', 'cli.ts');
@@ -68,6 +70,7 @@ describe('codec: two-phase key rotation without restarting the worker', () => {
   let env: TemporalTestEnv;
   let work: string;
   let worker: ChildProcess | undefined;
+  let codecServer: ChildProcess | undefined;
   const sims = useSimulators();
 
   beforeAll(async () => {
@@ -75,7 +78,7 @@ describe('codec: two-phase key rotation without restarting the worker', () => {
     work = mkdtempSync(join(tmpdir(), 'arazzo-rotation-'));
   });
   afterEach(() => {
-    if (worker && worker.exitCode === null) worker.kill('SIGKILL');
+    for (const child of [worker, codecServer]) if (child && child.exitCode === null) child.kill('SIGKILL');
   });
   afterAll(async () => {
     await env?.close();
@@ -106,6 +109,33 @@ describe('codec: two-phase key rotation without restarting the worker', () => {
     return child;
   }
 
+  /** `npm run codec-server` on a free port, keys from the key file, its token in the work directory. */
+  async function startCodecServerProcess(keyFile: string): Promise<{ url: string; tokenFile: string }> {
+    const tokenFile = join(work, 'codec-token');
+    codecServer = spawn(process.execPath, ['--import', 'tsx', codecCli], {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        ARAZZO_CODEC_KEYS: '',
+        ARAZZO_CODEC_KEY_FILE: keyFile,
+        ARAZZO_CODEC_PORT: '0',
+        ARAZZO_CODEC_TOKEN_FILE: tokenFile,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    codecServer.stdout?.on('data', (d) => (output += d));
+    codecServer.stderr?.on('data', (d) => (output += d));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const url = /codec server on (http:\/\/\S+)/.exec(output)?.[1];
+      if (url) return { url, tokenFile };
+      if (codecServer.exitCode !== null || Date.now() > deadline)
+        throw new Error(`codec server did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   const clientWith = (ring: CodecKey[]) =>
     new Client({ connection: env.connection, namespace: env.namespace, dataConverter: createDataConverter(ring) });
 
@@ -130,6 +160,8 @@ describe('codec: two-phase key rotation without restarting the worker', () => {
     const taskQueue = env.uniqueTaskQueue('two-phase');
     worker = await startWorkerProcess(taskQueue, keyFile);
     const pid = worker.pid;
+    const codec = await startCodecServerProcess(keyFile);
+    const codecPid = codecServer!.pid;
 
     // Run 1 starts under A and waits for approval.
     const prisma = await sims.prisma();
@@ -192,9 +224,34 @@ describe('codec: two-phase key rotation without restarting the worker', () => {
     const scheduled = events2.filter(([type]) => type === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED');
     expect(new Set(scheduled.flatMap(([, ids]) => ids))).toEqual(new Set([keyB.id]));
 
-    // One worker process throughout.
+    // The codec server started before the rotation decodes both histories, under A and B.
+    const auth = `Bearer ${readFileSync(codec.tokenFile, 'utf8').trim()}`;
+    for (const run of [run1, run2]) {
+      const shown = await temporalCli(
+        [
+          'workflow',
+          'show',
+          '-w',
+          run.workflowId,
+          '--output',
+          'json',
+          '--codec-endpoint',
+          codec.url,
+          '--codec-auth',
+          auth,
+        ],
+        env,
+      );
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+      expect(shown.stdout).not.toContain(Buffer.from('binary/encrypted').toString('base64'));
+    }
+
+    // One worker process and one codec server process throughout.
     expect(worker.pid).toBe(pid);
     expect(worker.exitCode).toBeNull();
+    expect(codecServer!.pid).toBe(codecPid);
+    expect(codecServer!.exitCode).toBeNull();
     expect(prisma.credentialWorks(first.connectionString)).toBe(false);
     expect(prisma.credentialWorks(second.connectionString)).toBe(false);
   });
