@@ -1,11 +1,14 @@
 // The one data converter of the project: worker, clients, tests, CLI and codec server all use it.
 // Payloads are encrypted when a key is configured (see keys.ts); failure messages and stack traces
-// are always moved into encoded attributes, so the codec covers them too.
+// are always moved into encoded attributes, so the codec covers them too. With keys, a worker using
+// it turns signals and updates it cannot decrypt into something its run survives
+// (undecodable-messages.ts).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { EncryptionCodec } from './encryption-codec.js';
 import { type KeyRing, type KeySource, resetSharedKeySourceForTests, sharedKeySource } from './keys.js';
+import { installUndecodableMessageGuard } from './undecodable-messages.js';
 
 function locateFailureConverter(): string {
   const beside = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
@@ -21,6 +24,7 @@ export const failureConverterPath = locateFailureConverter();
 export function createDataConverter(keys: KeyRing | KeySource | undefined): DataConverter {
   const none = keys === undefined || (Array.isArray(keys) && keys.length === 0);
   if (none) return { failureConverterPath, payloadCodecs: [] };
+  installUndecodableMessageGuard();
   return { failureConverterPath, payloadCodecs: [new EncryptionCodec(keys)] };
 }
 

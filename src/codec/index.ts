@@ -23,3 +23,4 @@ export {
   retireKeyFromFile,
 } from './keys.js';
 export { type CodecToken, ensureCodecToken } from './token.js';
+export { isUndecodable, UNDECODABLE, type UndecodableMessage } from './undecodable.js';
