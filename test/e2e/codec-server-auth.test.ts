@@ -64,14 +64,13 @@ describe('codec server: authentication by default', () => {
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));
     const deadline = Date.now() + 60_000;
-    let url: string | undefined;
-    while (!url) {
-      url = /codec server on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) break;
+    // Started: its URL, then what it says about authentication (the token's file, or a warning on stderr).
+    const started = () => /codec server on (http:\/\/\S+)/.exec(output)?.[1];
+    while (!started() || !/codec token:|WITHOUT authentication/.test(output)) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`codec server did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    return { child, url, output: () => output };
+    return { child, url: started()!, output: () => output };
   }
 
   /** A run's start event as the Web UI would send it to /decode (its payloads still encrypted). */
