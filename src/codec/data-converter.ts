@@ -1,11 +1,14 @@
 // The one data converter of the project: worker, clients, tests, CLI and codec server all use it.
 // Payloads are encrypted when a key is configured (see keys.ts); failure messages and stack traces
-// are always moved into encoded attributes, so the codec covers them too.
+// are always moved into encoded attributes, so the codec covers them too. With keys, a worker using
+// it turns signals and updates it cannot decrypt into something its run survives
+// (undecodable-messages.ts).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { EncryptionCodec } from './encryption-codec.js';
-import { type KeyRing, loadKeyRing } from './keys.js';
+import { type KeyRing, type KeySource, resetSharedKeySourceForTests, sharedKeySource } from './keys.js';
+import { installUndecodableMessageGuard } from './undecodable-messages.js';
 
 function locateFailureConverter(): string {
   const beside = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
@@ -17,17 +20,21 @@ function locateFailureConverter(): string {
 /** Module path for `failureConverterPath` (client, worker, and `bundleWorkflowCode`). */
 export const failureConverterPath = locateFailureConverter();
 
-export function createDataConverter(ring: KeyRing | undefined): DataConverter {
-  return { failureConverterPath, payloadCodecs: ring?.length ? [new EncryptionCodec(ring)] : [] };
+/** A fixed ring, or a source that follows the key file (rotation without restarts). */
+export function createDataConverter(keys: KeyRing | KeySource | undefined): DataConverter {
+  const none = keys === undefined || (Array.isArray(keys) && keys.length === 0);
+  if (none) return { failureConverterPath, payloadCodecs: [] };
+  installUndecodableMessageGuard();
+  return { failureConverterPath, payloadCodecs: [new EncryptionCodec(keys)] };
 }
 
-let memo: { converter: DataConverter; ring: KeyRing | undefined } | undefined;
+let memo: { converter: DataConverter; source: KeySource | undefined } | undefined;
 
-/** From ARAZZO_CODEC_KEYS or the key file, read once per process. */
+/** From ARAZZO_CODEC_KEYS or the key file (followed as it changes), one per process. */
 export function getDataConverter(): DataConverter {
   if (!memo) {
-    const ring = loadKeyRing();
-    memo = { converter: createDataConverter(ring), ring };
+    const source = sharedKeySource();
+    memo = { converter: createDataConverter(source), source };
   }
   return memo.converter;
 }
@@ -35,7 +42,7 @@ export function getDataConverter(): DataConverter {
 /** Whether payloads written by this process are encrypted. */
 export function encryptionEnabled(): boolean {
   getDataConverter();
-  return Boolean(memo?.ring?.length);
+  return Boolean(memo?.source);
 }
 
 /** The codec of getDataConverter(), when a key is configured. */
@@ -47,4 +54,5 @@ export function getEncryptionCodec(): EncryptionCodec | undefined {
 /** Tests only: forget the memoized converter (e.g. after changing ARAZZO_CODEC_KEYS). */
 export function resetDataConverterForTests(): void {
   memo = undefined;
+  resetSharedKeySourceForTests();
 }

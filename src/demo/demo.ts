@@ -124,7 +124,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
       });
       log(`\nStarted rotation ${workflowId}`);
       log(`Web UI: ${env.uiUrl}/namespaces/${env.namespace}/workflows/${workflowId}`);
-      if (env.codecUrl) log(`(payloads are encrypted; the UI decodes them through ${env.codecUrl})`);
+      if (env.codecUrl) {
+        log(
+          `(payloads are encrypted; the UI decodes them through ${env.codecUrl}${env.codecLogin ? `: authorize your browser once at ${env.codecLogin}, then tick "Include cross-origin credentials" in the UI's codec settings` : ''})`,
+        );
+      }
       const seen = new Map<string, string>();
       const waiting = await follow(handle, log, 'awaiting-approval', seen);
       const pending = waiting.pendingApproval!;

@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { startCodecServer } from '../codec/codec-server.js';
 import { getEncryptionCodec } from '../codec/data-converter.js';
 import { ensureKeyRing } from '../codec/keys.js';
+import { ensureCodecToken, insecureFromEnv } from '../codec/token.js';
 import { freePort, startDevServer } from '../devserver/dev-server.js';
 import { startDeepgramSimulator, startPrismaSimulator } from '../simulators/index.js';
 
@@ -14,6 +15,8 @@ export interface DemoEnvironment {
   namespace: string;
   uiUrl: string;
   codecUrl?: string;
+  /** Where a browser logs in to the codec server, and where the token is (never the token). */
+  codecLogin?: string;
   /** Where delivered secrets are written (mode 0600 files). */
   sinkDir: string;
   prisma: Awaited<ReturnType<typeof startPrismaSimulator>>;
@@ -57,24 +60,33 @@ export async function startDemoEnvironment(log: (line: string) => void): Promise
     let address = existing;
     let uiUrl = `http://${existing.replace(/:\d+$/, '')}:8233`;
     let codecUrl: string | undefined;
+    let codecLogin: string | undefined;
     let startedServer = false;
     const codec = getEncryptionCodec();
+    // The codec server for the Web UI: it requires the project's codec token (src/codec/README.md).
+    const startCodec = async () => {
+      if (!codec) return;
+      const insecure = insecureFromEnv();
+      const token = insecure ? undefined : ensureCodecToken();
+      const codecServer = await startCodecServer({
+        codec,
+        port: 0,
+        allowedOrigins: [uiUrl],
+        token: token?.token,
+        insecureNoAuth: insecure,
+      });
+      stops.push(() => codecServer.close());
+      codecUrl = codecServer.url;
+      codecLogin = token ? `${codecServer.url}/login (token in ${token.where})` : undefined;
+    };
     if (await reachable(existing)) {
       log(`using the Temporal server already running at ${existing}`);
-      if (codec) {
-        const codecServer = await startCodecServer({ codec, port: 0, allowedOrigins: [uiUrl] });
-        stops.push(() => codecServer.close());
-        codecUrl = codecServer.url;
-      }
+      await startCodec();
     } else {
       const uiPort = await portOrFree(8233);
       const port = await portOrFree(7233);
       uiUrl = `http://127.0.0.1:${uiPort}`;
-      if (codec) {
-        const codecServer = await startCodecServer({ codec, port: 0, allowedOrigins: [uiUrl] });
-        stops.push(() => codecServer.close());
-        codecUrl = codecServer.url;
-      }
+      await startCodec();
       log('starting a Temporal dev server (Web UI included)...');
       const server = await startDevServer({ port, uiPort, uiCodecEndpoint: codecUrl });
       stops.push(() => server.stop());
@@ -85,7 +97,18 @@ export async function startDemoEnvironment(log: (line: string) => void): Promise
     stops.push(() => prisma.close());
     const deepgram = await startDeepgramSimulator({ port: 0 });
     stops.push(() => deepgram.close());
-    return { address, namespace: 'default', uiUrl, codecUrl, sinkDir, prisma, deepgram, startedServer, stop };
+    return {
+      address,
+      namespace: 'default',
+      uiUrl,
+      codecUrl,
+      codecLogin,
+      sinkDir,
+      prisma,
+      deepgram,
+      startedServer,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -8,12 +8,12 @@
 //
 // Payload encryption: the codec key comes from ARAZZO_CODEC_KEYS or .secrets/codec-keys.json, which is
 // created (mode 0600) when neither exists. The codec server (ARAZZO_CODEC_HOST 127.0.0.1,
-// ARAZZO_CODEC_PORT 8888, ARAZZO_CODEC_TOKEN) starts with the dev server and the Web UI decodes through
-// it. ARAZZO_CODEC=off starts neither (payloads then stay encrypted in the UI).
+// ARAZZO_CODEC_PORT 8888) starts with the dev server and the Web UI decodes through it. It requires its
+// token (ARAZZO_CODEC_TOKEN, else .secrets/codec-token, created 0600 on first start; see
+// src/codec/README.md); `npm run server -- --insecure-no-auth` or ARAZZO_CODEC_INSECURE=1 runs it without
+// (logged). ARAZZO_CODEC=off starts neither (payloads then stay encrypted in the UI).
 import { resolve } from 'node:path';
-import { startCodecServer } from '../codec/codec-server.js';
-import { EncryptionCodec } from '../codec/encryption-codec.js';
-import { ensureKeyRing } from '../codec/keys.js';
+import { type DevCodecServer, startDevCodecServer } from '../codec/dev-codec-server.js';
 import { startDevServer } from './dev-server.js';
 
 const env = process.env;
@@ -32,20 +32,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-let codec: Awaited<ReturnType<typeof startCodecServer>> | undefined;
+let codec: DevCodecServer | undefined;
 let server: Awaited<ReturnType<typeof startDevServer>>;
 try {
   if (env.ARAZZO_CODEC !== 'off' && !env.ARAZZO_UI_CODEC_ENDPOINT) {
-    const { ring, created } = ensureKeyRing();
-    if (created) console.log(`Created codec key file ${created} (keep it: it decrypts this server's histories).`);
-    codec = await startCodecServer({
-      codec: new EncryptionCodec(ring),
+    codec = await startDevCodecServer({
       host: env.ARAZZO_CODEC_HOST ?? '127.0.0.1',
       port: Number(env.ARAZZO_CODEC_PORT ?? 8888),
-      token: env.ARAZZO_CODEC_TOKEN || undefined,
-      allowedOrigins: [`http://${ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+      allowedOrigins: [
+        ...new Set([`http://${ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`]),
+      ],
+      insecureNoAuth: process.argv.includes('--insecure-no-auth') || undefined,
+      out: (line) => console.log(line),
     });
-    console.log(`Codec server on ${codec.url} (keys: ${ring.map((k) => k.id).join(', ')}).`);
   }
   server = await startDevServer({
     ip,
@@ -67,6 +66,11 @@ try {
 }
 console.log(`Temporal dev server ready: gRPC ${server.address}, Web UI ${server.uiUrl}, namespace ${server.namespace}`);
 console.log('Search attributes ArazzoWorkflowId, ArazzoStep, ArazzoState are registered. Ctrl-C stops the server.');
+if (codec) {
+  console.log(
+    `Other shells: export TEMPORAL_ADDRESS=${server.address} TEMPORAL_CODEC_ENDPOINT=${codec.url}${codec.authHint ? ` ${codec.authHint}` : ''}`,
+  );
+}
 
 let stopping = false;
 stopRunning = async () => {

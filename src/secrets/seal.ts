@@ -2,8 +2,9 @@
 // operation's source name and server URL; the step activity trusts an operation's own server for a
 // secret only when the seal verifies. A plan given in a run's input (nested runs, continue-as-new
 // carry loadPlan's plan, seals included) cannot name a new server for a secret without the key.
-// The key is derived from the codec keys (all of them verify, the newest signs); without codec keys,
-// from ARAZZO_PLAN_SEAL_KEY or a local key file, so seals still verify after a worker restart.
+// The key is derived from the codec keys (all of them verify, the encrypting one signs, and a key
+// file's rotation reaches seals like payloads, without a restart); without codec keys, from
+// ARAZZO_PLAN_SEAL_KEY or a local key file, so seals still verify after a worker restart.
 // The step activity refuses every request (not only secret ones) whose operation has no valid seal
 // and no allowed server override (src/activities/run-step.ts).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -11,7 +12,7 @@ import type { Plan, PlanOperation } from '../arazzo/plan/types.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type KeyRing, loadKeyRing } from '../codec/keys.js';
+import { type KeyRing, sharedKeySource } from '../codec/keys.js';
 
 const sealKeyFile = resolve(fileURLToPath(new URL('../../', import.meta.url)), '.secrets/plan-seal.key');
 
@@ -35,11 +36,31 @@ function localSealKey(): Buffer {
 
 type SealedOperation = PlanOperation & { seal?: string };
 
-let ring: Array<{ id: string; key: Buffer }> | undefined;
+type SealKeys = Array<{ id: string; key: Buffer }>;
 
-function keys(): Array<{ id: string; key: Buffer }> {
-  if (!ring) ring = deriveSealKeys(loadKeyRing());
-  return ring;
+let fixed: SealKeys | undefined;
+let derived: { from: KeyRing; keys: SealKeys } | undefined;
+
+/** Seal keys for a codec ring (derived again only when the ring changed). */
+function forRing(ring: KeyRing | undefined): SealKeys {
+  if (!ring) {
+    fixed ??= deriveSealKeys(undefined);
+    return fixed;
+  }
+  if (derived?.from !== ring) derived = { from: ring, keys: deriveSealKeys(ring) };
+  return derived.keys;
+}
+
+function keys(): SealKeys {
+  if (fixed) return fixed;
+  return forRing(sharedKeySource()?.ring());
+}
+
+/** A seal under a key id this process lacks: look at the key source again (a key added decrypt-only). */
+function keysWith(id: string): SealKeys {
+  const now = keys();
+  if (fixed || now.some((k) => k.id === id)) return now;
+  return forRing(sharedKeySource()?.refresh());
 }
 
 export function deriveSealKeys(codecKeys: KeyRing | undefined): Array<{ id: string; key: Buffer }> {
@@ -64,7 +85,8 @@ export function verifiedServerUrl(op: PlanOperation): string | undefined {
   const seal = (op as SealedOperation).seal;
   if (typeof seal !== 'string') return undefined;
   const dot = seal.lastIndexOf('.');
-  const key = keys().find((k) => k.id === seal.slice(0, dot));
+  const id = seal.slice(0, dot);
+  const key = keysWith(id).find((k) => k.id === id);
   if (!key) return undefined;
   const given = Buffer.from(seal.slice(dot + 1));
   const expected = Buffer.from(mac(key.key, op));
@@ -85,5 +107,5 @@ export function sealPlan(plan: Plan): Plan {
 
 /** Tests only. */
 export function setSealKeysForTests(codecKeys: KeyRing | undefined): void {
-  ring = deriveSealKeys(codecKeys);
+  fixed = deriveSealKeys(codecKeys);
 }

@@ -7,6 +7,7 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { condition, setHandler, uuid4 } from '@temporalio/workflow';
 import { buildOperationRequest } from '../arazzo/plan/operation-request.js';
+import { isUndecodable } from '../codec/undecodable.js';
 import type { PlanStep } from '../arazzo/plan/types.js';
 import { isSecretName, maskRecord } from '../arazzo/secrets/mask.js';
 import {
@@ -335,18 +336,23 @@ export class Decisions {
     viaUpdate: (args: A) => string,
     descriptions: { signal: string; update: string },
   ) {
+    // A message the worker could not decrypt arrives as a placeholder (src/codec/undecodable.ts): it
+    // is refused or recorded with why, never acted on and never fatal to the run.
+    const problemWith = (args: A) =>
+      isUndecodable(args) ? `undecodable ${name}: ${args.$undecodable}` : problemOf(args);
     setHandler(
       signal,
       (args: A) => {
-        const problem = problemOf(args);
-        if (problem) this.state.recordIgnored({ name, reason: problem, at: now(), by: args?.by });
+        const problem = problemWith(args);
+        const by = isUndecodable(args) ? undefined : args?.by;
+        if (problem) this.state.recordIgnored({ name, reason: problem, at: now(), by });
         else viaSignal(args);
       },
       { description: descriptions.signal },
     );
     setHandler(update, viaUpdate, {
       validator: (args: A) => {
-        const problem = problemOf(args);
+        const problem = problemWith(args);
         if (problem) throw new Error(problem);
       },
       description: descriptions.update,

@@ -42,7 +42,17 @@ const HELP: Array<[string[], string[]]> = [
   [['worker'], ['--task-queue', '--document-root', '--log-level']],
   [
     ['server'],
-    ['--port', '--ui-port', '--no-ui', '--db', '--in-memory', '--ui-codec-endpoint', '--codec-port', '--no-codec'],
+    [
+      '--port',
+      '--ui-port',
+      '--no-ui',
+      '--db',
+      '--in-memory',
+      '--ui-codec-endpoint',
+      '--codec-port',
+      '--no-codec',
+      '--codec-insecure-no-auth',
+    ],
   ],
   [['schedule'], ['create', 'list', 'pause', 'unpause', 'trigger', 'delete', '--every 30d']],
   [

@@ -1,5 +1,5 @@
 // The codec server decodes for the `temporal` CLI, answers only the UI's origin, demands its token
-// when one is set; and key rotation: a run started under key A finishes after key B becomes current,
+// (or runs without one only when told to); and key rotation: a run started under key A finishes after key B becomes current,
 // and its history (payloads under both keys) still decodes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CodecServer, startCodecServer } from '../../src/codec/codec-server.js';
@@ -29,7 +29,10 @@ describe('secrets: codec server and key rotation', () => {
     await env?.close();
   });
 
-  async function codecServer(keys = [keyA, keyB], token?: string) {
+  const TOKEN = 'codec-test-token-0123456789';
+  const AUTH = `Bearer ${TOKEN}`;
+
+  async function codecServer(keys = [keyA, keyB], token = TOKEN) {
     const server = await startCodecServer({
       codec: new EncryptionCodec(keys),
       port: 0,
@@ -95,21 +98,43 @@ describe('secrets: codec server and key rotation', () => {
     // Decodes through a codec server holding both keys; one holding only B cannot decode A's payloads.
     const both = await codecServer([keyA, keyB]);
     const shown = await temporalCli(
-      ['workflow', 'show', '-w', handle.workflowId, '--output', 'json', '--codec-endpoint', both.url],
+      [
+        'workflow',
+        'show',
+        '-w',
+        handle.workflowId,
+        '--output',
+        'json',
+        '--codec-endpoint',
+        both.url,
+        '--codec-auth',
+        AUTH,
+      ],
       env,
     );
     expect(shown.code).toBe(0);
     expect(shown.stdout).not.toContain('YmluYXJ5L2VuY3J5cHRlZA=='); // no payload left encrypted
     const onlyB = await codecServer([keyB]);
     const failed = await temporalCli(
-      ['workflow', 'show', '-w', handle.workflowId, '--output', 'json', '--codec-endpoint', onlyB.url],
+      [
+        'workflow',
+        'show',
+        '-w',
+        handle.workflowId,
+        '--output',
+        'json',
+        '--codec-endpoint',
+        onlyB.url,
+        '--codec-auth',
+        AUTH,
+      ],
       env,
     );
     expect(failed.code).not.toBe(0);
     expect(`${failed.stdout}${failed.stderr}`).not.toContain(seeded.serviceToken);
   });
 
-  it('answers the UI origin, refuses other origins, and requires its token when one is set', async () => {
+  it('answers the UI origin, refuses other origins, requires its token, and runs without one only when told to', async () => {
     const open = await codecServer();
     const encoded = await new EncryptionCodec([keyA, keyB]).encode([
       { metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('"hello"') },
@@ -125,7 +150,7 @@ describe('secrets: codec server and key rotation', () => {
     const post = (url: string, headers: Record<string, string>) =>
       fetch(`${url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
-    const fromUi = await post(open.url, { origin: env.uiUrl, 'x-namespace': env.namespace });
+    const fromUi = await post(open.url, { origin: env.uiUrl, 'x-namespace': env.namespace, authorization: AUTH });
     expect(fromUi.status).toBe(200);
     expect(fromUi.headers.get('access-control-allow-origin')).toBe(env.uiUrl);
     const decoded = (await fromUi.json()) as { payloads: Array<{ data: string }> };
@@ -136,13 +161,14 @@ describe('secrets: codec server and key rotation', () => {
       headers: {
         origin: env.uiUrl,
         'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type,x-namespace',
+        'access-control-request-headers': 'content-type,x-namespace,authorization',
       },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('x-namespace');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
 
-    const evil = await post(open.url, { origin: 'http://evil.example' });
+    const evil = await post(open.url, { origin: 'http://evil.example', authorization: AUTH });
     expect(evil.status).toBe(403);
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     const evilPreflight = await fetch(`${open.url}/decode`, {
@@ -151,14 +177,22 @@ describe('secrets: codec server and key rotation', () => {
     });
     expect(evilPreflight.status).toBe(403);
 
-    const locked = await codecServer([keyA, keyB], 'codec-test-token');
-    expect((await post(locked.url, {})).status).toBe(401);
-    expect((await post(locked.url, { authorization: 'Bearer wrong' })).status).toBe(401);
-    expect((await post(locked.url, { authorization: 'Bearer codec-test-token' })).status).toBe(200);
+    expect((await post(open.url, {})).status).toBe(401);
+    expect((await post(open.url, { origin: env.uiUrl })).status).toBe(401);
+    expect((await post(open.url, { authorization: 'Bearer wrong' })).status).toBe(401);
 
-    await expect(startCodecServer({ codec: new EncryptionCodec([keyA]), host: '0.0.0.0', port: 0 })).rejects.toThrow(
-      /not loopback: set a token/,
-    );
+    // No token is a choice the caller makes explicitly, and only on loopback.
+    await expect(startCodecServer({ codec: new EncryptionCodec([keyA]), port: 0 })).rejects.toThrow(/needs a token/);
+    await expect(
+      startCodecServer({ codec: new EncryptionCodec([keyA]), host: '0.0.0.0', port: 0, insecureNoAuth: true }),
+    ).rejects.toThrow(/not loopback: set a token/);
+    const insecure = await startCodecServer({
+      codec: new EncryptionCodec([keyA, keyB]),
+      port: 0,
+      insecureNoAuth: true,
+    });
+    servers.push(insecure);
+    expect((await post(insecure.url, {})).status).toBe(200);
     // the log has request lines only, no payloads
     expect(codecLog.join('\n')).not.toContain(body.slice(20, 60));
     for (const line of codecLog) expect(line).toMatch(/^codec (POST|OPTIONS) \/(en|de)code \d{3} payloads=\d+ \d+ms$/);

@@ -3,6 +3,7 @@
 // `temporal` CLI and decoded through our codec server holds the token only in the start event (and only
 // when given plainly) and the minted secret only when no sink was configured; the dev server's SQLite
 // files, the worker's, codec server's and CLI's logs hold neither, nor any 8-character piece of either.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,7 @@ const PRISMA_PUBLIC = ['postgres://', ':5432/postgres?sslmode=require', 'db.pris
 describe('secrets: rotations with the codec on', () => {
   let env: TemporalTestEnv;
   let codec: CodecServer;
+  const codecToken = randomBytes(24).toString('base64url');
   const codecLog: string[] = [];
   const cliLog: string[] = [];
   const recorded: Recorded[] = [];
@@ -49,6 +51,7 @@ describe('secrets: rotations with the codec on', () => {
     if (!encryption) throw new Error('the e2e harness must run with a codec key');
     codec = await startCodecServer({
       codec: encryption,
+      token: codecToken,
       port: 0,
       allowedOrigins: [env.uiUrl],
       log: (line) => codecLog.push(line),
@@ -76,7 +79,10 @@ describe('secrets: rotations with the codec on', () => {
 
   /** The run's history through `temporal workflow show --output json --codec-endpoint <our codec server>`. */
   async function decodedHistory(workflowId: string): Promise<HistoryEvent[]> {
-    const shown = await cli(['workflow', 'show', '-w', workflowId, '--output', 'json', '--codec-endpoint', codec.url]);
+    const shown = await cli([
+      ...['workflow', 'show', '-w', workflowId, '--output', 'json'],
+      ...['--codec-endpoint', codec.url, '--codec-auth', `Bearer ${codecToken}`],
+    ]);
     expect(shown.code, shown.stderr).toBe(0);
     const events = JSON.parse(shown.stdout).events as HistoryEvent[];
     expect(events.length).toBeGreaterThan(10);

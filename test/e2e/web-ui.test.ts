@@ -1,6 +1,7 @@
 // The Temporal Web UI in a real browser (Debian's chromium driven by playwright-core) for a rotation
 // waiting for approval: what a person sees. The browser is required: the test fails, never skips,
 // when /usr/bin/chromium is missing. Screenshots (and each page's text) go to test-artifacts/.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,7 @@ async function count(locator: Locator, n: number): Promise<void> {
 describe('Temporal Web UI: a rotation waiting for approval', () => {
   let env: TemporalTestEnv;
   let codec: CodecServer;
+  const codecToken = randomBytes(24).toString('base64url');
   let worker: Worker;
   let running: Promise<void>;
   let browser: Browser;
@@ -87,8 +89,8 @@ describe('Temporal Web UI: a rotation waiting for approval', () => {
     env = await connectTestEnv();
     const encryption = getEncryptionCodec();
     if (!encryption) throw new Error('the e2e harness must run with a codec key');
-    // The codec server the UI's browser side decodes through (CORS: the UI's origin).
-    codec = await startCodecServer({ codec: encryption, port: 0, allowedOrigins: [env.uiUrl] });
+    // The codec server the UI's browser side decodes through (CORS: the UI's origin), with its token.
+    codec = await startCodecServer({ codec: encryption, port: 0, allowedOrigins: [env.uiUrl], token: codecToken });
     work = mkdtempSync(join(tmpdir(), 'arazzo-web-ui-'));
     mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -106,11 +108,22 @@ describe('Temporal Web UI: a rotation waiting for approval', () => {
     writeFileSync(join(ARTIFACTS, `web-ui-${name}.txt`), await everything(page));
   }
 
-  /** What a person does once per browser: Codec Server → "use my browser setting" → endpoint → Apply. */
+  /**
+   * What a person does once per browser: authorize it at the codec server's /login with the token
+   * (an HttpOnly session cookie), then in the UI: Codec Server → "use my browser setting" → endpoint →
+   * "Include cross-origin credentials" → Apply.
+   */
   async function configureCodec(page: Page) {
+    const back = page.url();
+    await page.goto(`${codec.url}/login`);
+    await page.locator('input[name="token"]').fill(codecToken);
+    await page.getByRole('button', { name: 'Authorize' }).click();
+    await visible(page.getByText('This browser may now decode'));
+    await page.goto(back);
     await page.locator('[data-testid^="data-encoder-status"]').first().click();
     await page.getByText('Use my browser setting and ignore Cluster-level setting.').click();
     await page.getByPlaceholder('Paste your endpoint here').fill(codec.url);
+    await page.getByText('Include cross-origin credentials', { exact: true }).click();
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.reload();
   }
@@ -144,7 +157,7 @@ describe('Temporal Web UI: a rotation waiting for approval', () => {
     expect(started.code, started.stdout + started.stderr).toBe(0);
     expect(started.stdout).toContain(`run ${id}: awaiting-approval`);
     const minted = readFileSync(join(work, 'delivered', 'web-ui-new-connection.txt'), 'utf8').trim();
-    const secrets = [seeded.serviceToken, seeded.connectionString, minted];
+    const secrets = [seeded.serviceToken, seeded.connectionString, minted, codecToken];
     const seen: string[] = [];
     const link = /Web UI {6}(\S+)/.exec(started.stdout)![1];
 
@@ -203,6 +216,7 @@ describe('Temporal Web UI: a rotation waiting for approval', () => {
     // No secret value anywhere on any page: text, HTML, shadow roots, frames.
     const everywhere = seen.join('\n');
     expect(everywhere).toContain(seeded.databaseId); // the dump holds the page's data...
-    expect(secrets.filter((s) => everywhere.includes(s))).toEqual([]); // ...and none of the secrets
+    // indexes, never the values: a failing test must not print a secret
+    expect(secrets.flatMap((s, i) => (everywhere.includes(s) ? [i] : []))).toEqual([]); // ...and none of the secrets
   });
 });

@@ -4,7 +4,7 @@
 // (SIGINT) or SIGTERM, which stop the `temporal` process at any point, start-up included.
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import type { CodecServer } from '../../codec/codec-server.js';
+import type { DevCodecServer } from '../../codec/dev-codec-server.js';
 import type { DevServer } from '../../devserver/dev-server.js';
 import { out } from '../output.js';
 
@@ -19,6 +19,7 @@ interface ServerFlags {
   uiCodecEndpoint?: string;
   codec: boolean;
   codecPort: number;
+  codecInsecureNoAuth?: boolean;
 }
 
 export function serverCommand(): Command {
@@ -43,6 +44,10 @@ export function serverCommand(): Command {
       Number(env.ARAZZO_CODEC_PORT ?? 8888),
     )
     .option('--no-codec', 'start no codec server (encrypted payloads stay unreadable in the Web UI)')
+    .option(
+      '--codec-insecure-no-auth',
+      'run the codec server without its token (development only: any local process can decrypt; default: ARAZZO_CODEC_INSECURE)',
+    )
     .action(runServer);
 }
 
@@ -72,15 +77,12 @@ async function runServer(o: ServerFlags): Promise<void> {
 
 async function serve(o: ServerFlags, interrupted: AbortSignal): Promise<void> {
   // Loaded on use, like every command's heavy dependencies (see program.ts).
-  const [{ startCodecServer }, { EncryptionCodec }, { ensureKeyRing }, { freePort, startDevServer }] =
-    await Promise.all([
-      import('../../codec/codec-server.js'),
-      import('../../codec/encryption-codec.js'),
-      import('../../codec/keys.js'),
-      import('../../devserver/dev-server.js'),
-    ]);
+  const [{ startDevCodecServer }, { freePort, startDevServer }] = await Promise.all([
+    import('../../codec/dev-codec-server.js'),
+    import('../../devserver/dev-server.js'),
+  ]);
   const dbFile = o.inMemory ? undefined : o.db;
-  let codec: CodecServer | undefined;
+  let codec: DevCodecServer | undefined;
   let server: DevServer;
   try {
     // The codec server must know the UI's origin (CORS) before either starts: pick a free port now.
@@ -90,16 +92,14 @@ async function serve(o: ServerFlags, interrupted: AbortSignal): Promise<void> {
     const wantCodec = o.codec && process.env.ARAZZO_CODEC !== 'off' && !o.uiCodecEndpoint && uiPort !== false;
     if (wantCodec) {
       interrupted.throwIfAborted();
-      const { ring, created } = ensureKeyRing();
-      if (created) out(`Created codec key file ${created} (keep it: it decrypts this server's histories).`);
-      codec = await startCodecServer({
-        codec: new EncryptionCodec(ring),
+      codec = await startDevCodecServer({
         host: '127.0.0.1',
         port: o.codecPort,
-        token: process.env.ARAZZO_CODEC_TOKEN || undefined,
         allowedOrigins: [
           ...new Set([`http://${o.ip}:${uiPort}`, `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`]),
         ],
+        insecureNoAuth: o.codecInsecureNoAuth || undefined,
+        out,
       });
     }
     server = await startDevServer({
@@ -127,7 +127,9 @@ async function serve(o: ServerFlags, interrupted: AbortSignal): Promise<void> {
   const decoder = o.uiCodecEndpoint ?? codec?.url;
   if (decoder) out(`Web UI decodes payloads with ${decoder}${codec ? ' (codec server started here)' : ''}`);
   out('Search attributes ArazzoWorkflowId, ArazzoStep, ArazzoState are registered. Ctrl-C stops the server.');
-  out(`Other shells: export TEMPORAL_ADDRESS=${server.address}${codec ? ` TEMPORAL_CODEC_ENDPOINT=${codec.url}` : ''}`);
+  out(
+    `Other shells: export TEMPORAL_ADDRESS=${server.address}${codec ? ` TEMPORAL_CODEC_ENDPOINT=${codec.url}` : ''}${codec?.authHint ? ` ${codec.authHint}` : ''}`,
+  );
 
   await new Promise<void>((done, fail) => {
     let stopping = false;

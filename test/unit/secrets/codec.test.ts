@@ -78,7 +78,7 @@ describe('codec keys', () => {
     expect(() => parseKeyList('nokey')).toThrow(/id:base64key/);
   });
 
-  it('creates a key file (mode 0600) when nothing is configured, and rotates by appending', () => {
+  it('creates a key file (mode 0600) when nothing is configured; a new key is added decrypt-only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keys-'));
     const file = join(dir, '.secrets', 'codec-keys.json');
     const env = { ARAZZO_CODEC_KEY_FILE: file };
@@ -88,9 +88,11 @@ describe('codec keys', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(ensureKeyRing(env).created).toBeUndefined();
     const added = addKeyToFile(file, 'second');
+    expect(added.encrypts).toBe(false);
     const after = readKeyFile(file);
-    expect(after.map((k) => k.id)).toEqual([ring[0].id, 'second']);
-    expect(after[1].key.equals(added.key)).toBe(true);
+    // decrypt-only: listed before the key that still encrypts (the last one)
+    expect(after.map((k) => k.id)).toEqual(['second', ring[0].id]);
+    expect(after[0].key.equals(added.key.key)).toBe(true);
     // the variable wins over the file
     expect(loadKeyRing({ ...env, ARAZZO_CODEC_KEYS: formatKeyList([newKey('env')]) })!.map((k) => k.id)).toEqual([
       'env',
