@@ -35,6 +35,7 @@ import { type RunOptions, runOptions } from './run-options.js';
 import { newRunRecord, RunState } from './run-state.js';
 import {
   classifyStepFailure,
+  describeOutcome,
   describeStep,
   failureMessage,
   resultWithoutRequest,
@@ -296,19 +297,10 @@ class Walk {
 
   /** Status 0: no HTTP request was made (a nested workflow, or outputs an operator supplied). */
   private recordStepResult(step: PlanStep, result: StepResult, note?: string) {
-    const message = result.alreadyGone
-      ? 'already gone (an earlier attempt had done it)'
-      : result.successful
-        ? note
-        : `${result.failedCriterion?.condition}: ${result.failedCriterion?.explanation ?? ''}`;
+    for (const u of result.undelivered ?? []) this.state.addSecretName(u.output);
     const http = result.statusCode === 0 ? undefined : result.statusCode;
-    // A secret no sink took stays the output's value (encrypted history); the approval prompt says so.
-    const undelivered = (result.undelivered ?? []).map((u) => {
-      this.state.addSecretName(u.output);
-      return `${u.output} not delivered to ${u.to} (${u.reason}): kept in this run's encrypted history`;
-    });
-    const text = [message, ...undelivered].filter(Boolean).join('; ') || undefined;
-    this.state.finishStep(step.stepId, result.successful ? 'succeeded' : 'failed', http, text);
+    const status = result.successful ? 'succeeded' : 'failed';
+    this.state.finishStep(step.stepId, status, http, describeOutcome(result, note));
     if (result.successful) this.state.markCompleted(step.stepId);
   }
 

@@ -191,6 +191,20 @@ export function failureMessage(result: StepResult): string {
   return `${result.method} ${result.url} answered ${result.statusCode}; ${why}${consequence}`;
 }
 
+/** The step's line in the progress: why it failed, or what else to know (a secret no sink took). */
+export function describeOutcome(result: StepResult, note?: string): string | undefined {
+  const message = result.alreadyGone
+    ? 'already gone (an earlier attempt had done it)'
+    : result.successful
+      ? note
+      : `${result.failedCriterion?.condition}: ${result.failedCriterion?.explanation ?? ''}`;
+  // A secret no sink took stays the output's value (encrypted history); the approval prompt says so.
+  const undelivered = (result.undelivered ?? []).map(
+    (u) => `${u.output} not delivered to ${u.to} (${u.reason}): kept in this run's encrypted history`,
+  );
+  return [message, ...undelivered].filter(Boolean).join('; ') || undefined;
+}
+
 /** The StepResult of a step that ran no request (a nested workflow, or outputs an operator supplied). */
 export function resultWithoutRequest(
   step: PlanStep,
