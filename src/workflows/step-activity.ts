@@ -175,14 +175,7 @@ export function classifyStepFailure(step: PlanStep, err: unknown): StepFailure {
 
 /** Why a step failed, in one line: request, status, the criterion that did not hold. */
 export function failureMessage(result: StepResult): string {
-  const criterion = result.failedCriterion;
-  const explanation = criterion?.explanation ?? '';
-  // Explanations already start with their condition ("$statusCode == 201: found 200, expected 201").
-  const why = !criterion
-    ? 'failed'
-    : explanation.startsWith(criterion.condition)
-      ? explanation
-      : `\`${criterion.condition}\` is false${explanation ? `: ${explanation}` : ''}`;
+  const why = result.failedCriterion ? whyFalse(result.failedCriterion) : 'failed';
   // A destructive request the server accepted has happened, whatever the document expected: say so.
   const consequence =
     isSuccessStatus(result.statusCode) && result.method === 'DELETE'
@@ -191,13 +184,22 @@ export function failureMessage(result: StepResult): string {
   return `${result.method} ${result.url} answered ${result.statusCode}; ${why}${consequence}`;
 }
 
+/** A failed criterion in words. Explanations often start with their condition already: not twice. */
+function whyFalse(criterion: NonNullable<StepResult['failedCriterion']>): string {
+  const explanation = criterion.explanation ?? '';
+  if (explanation.startsWith(criterion.condition)) return explanation;
+  return `\`${criterion.condition}\` is false${explanation ? `: ${explanation}` : ''}`;
+}
+
 /** The step's line in the progress: why it failed, or what else to know (a secret no sink took). */
 export function describeOutcome(result: StepResult, note?: string): string | undefined {
   const message = result.alreadyGone
     ? 'already gone (an earlier attempt had done it)'
     : result.successful
       ? note
-      : `${result.failedCriterion?.condition}: ${result.failedCriterion?.explanation ?? ''}`;
+      : result.failedCriterion
+        ? whyFalse(result.failedCriterion)
+        : 'failed';
   // A secret no sink took stays the output's value (encrypted history); the approval prompt says so.
   const undelivered = (result.undelivered ?? []).map(
     (u) => `${u.output} not delivered to ${u.to} (${u.reason}): kept in this run's encrypted history`,

@@ -284,11 +284,20 @@ describe('interpreter walk: the real workflow with scripted step answers', () =>
   });
 
   it('a failure no action handles fails the run with StepFailed', async () => {
-    const { failure, trace, statuses } = await walk({ workflowId: 'sequential', script: { readThing: [failed(404)] } });
+    // The explanation already starts with its condition, as the criteria engine writes it: said once.
+    const failedCriterion = {
+      condition: '$statusCode == 200',
+      explanation: '$statusCode == 200: found 404, expected 200',
+    };
+    const { failure, trace, statuses, progress } = await walk({
+      workflowId: 'sequential',
+      script: { readThing: [failed(404, { failedCriterion })] },
+    });
     expect(trace).toEqual(['readStatus', 'readThing']);
     expect(failure?.type).toBe('StepFailed');
     expect(failure?.message).toContain('readThing');
     expect(statuses).toEqual({ readStatus: 'succeeded', readThing: 'failed', makeThing: 'pending' });
+    expect(progress.steps.find((s) => s.stepId === 'readThing')?.message).toBe(failedCriterion.explanation);
   });
 
   it('the step budget stops a goto loop with StepBudgetExceeded', async () => {
