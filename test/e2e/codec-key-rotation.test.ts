@@ -8,7 +8,6 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import protos, { type temporal } from '@temporalio/proto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,9 +19,9 @@ import { projectRoot } from '../support/cli.js';
 import { prismaRotationInput, waitForState } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+import { spawnWorkerProcess } from '../support/worker-processes.js';
 import { temporalCli } from './secrets-support.js';
 
-const workerScript = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
 const codecCli = join(projectRoot, 'src', 'codec', 'cli.ts');
 
 /** `npm run codec-server -- <args>` as a process, against the given key file. */
@@ -85,28 +84,8 @@ describe('codec: two-phase key rotation without restarting the worker', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  async function startWorkerProcess(taskQueue: string, keyFile: string): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', workerScript], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_NAMESPACE: env.namespace,
-        ARAZZO_TASK_QUEUE: taskQueue,
-        ARAZZO_WORKFLOW_BUNDLE: env.workflowBundlePath,
-        ARAZZO_CODEC_KEYS: '',
-        ARAZZO_CODEC_KEY_FILE: keyFile,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('worker ready')) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return child;
+  function startWorkerProcess(taskQueue: string, keyFile: string): Promise<ChildProcess> {
+    return spawnWorkerProcess(env, taskQueue, { ARAZZO_CODEC_KEYS: '', ARAZZO_CODEC_KEY_FILE: keyFile });
   }
 
   /** `npm run codec-server` on a free port, keys from the key file, its token in the work directory. */
