@@ -139,23 +139,29 @@ const scenarios: Record<string, () => Promise<void>> = {
     await settle(h);
     await save('prisma-cancelled', h);
   },
-  async 'prisma-needs-attention-supplied'() {
+  async 'prisma-needs-attention-secret-lost'() {
+    // An ambiguous create: the id alone is refused, `secretLost` is said, the run then offers no approval
+    // while the new secret is held by nobody (the secretHeldBeforeApproval patch), and is aborted with
+    // compensation, which deletes the new connection.
     prisma.faults.drop('POST /v1/databases/:databaseId/connections', { phase: 'after-state-change' });
     const input = prismaInput();
-    const h = await start('attention', input);
+    const h = await start('secret-lost', input);
     await waitFor(h, 'needs-attention');
     const created = prisma.state.connections().find((c) => c.name === input.inputs!.newName)!;
-    await h.executeUpdate('supplyOutputs', {
-      args: [{ stepId: 'createConnection', by: 'replay', outputs: { newConnectionId: created.id } }],
-    });
-    const p = await waitFor(h, 'awaiting-approval');
-    await h.signal('approve', {
-      stepId: p.pendingApproval!.stepId,
-      approvalId: p.pendingApproval!.approvalId,
-      by: 'replay',
-    });
+    const supply = { stepId: 'createConnection', by: 'replay', outputs: { newConnectionId: created.id } };
+    await h.executeUpdate('supplyOutputs', { args: [supply] }).then(
+      () => Promise.reject(new Error('the id without its secret was accepted')),
+      () => undefined,
+    );
+    await h.executeUpdate('supplyOutputs', { args: [{ ...supply, secretLost: true }] });
+    for (let i = 0; i < 600; i++) {
+      const p = await h.query(progressQuery).catch(() => undefined);
+      if (p?.state === 'needs-attention' && /held by nobody/.test(p.attention?.reason ?? '')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await h.executeUpdate('abort', { args: [{ by: 'replay', reason: 'the new secret is lost', compensate: true }] });
     await settle(h);
-    await save('prisma-needs-attention-supplied', h);
+    await save('prisma-needs-attention-secret-lost', h);
   },
   async 'prisma-lock-wait'() {
     const first = prismaInput({ lock: { pollInterval: '1s' } });

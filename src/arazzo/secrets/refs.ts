@@ -102,14 +102,3 @@ export function describeRef(ref: SecretRef): string {
   const d = ref.delivered;
   return d ? `secret delivered to ${d.to}:${d.name} (fp ${d.fingerprint})` : `secret ${ref.$secret}`;
 }
-
-/** Where the secrets captured so far were delivered (for the approval prompt). */
-export function deliveredSecrets(stepOutputs: Record<string, Record<string, unknown>>): string[] {
-  const out: string[] = [];
-  for (const [stepId, outputs] of Object.entries(stepOutputs)) {
-    for (const [name, value] of Object.entries(outputs ?? {})) {
-      if (isSecretRef(value) && value.delivered) out.push(`${stepId}.${name} → ${describeRef(value)}`);
-    }
-  }
-  return out;
-}

@@ -11,7 +11,7 @@ import {
   type SecretPolicy,
   secretPolicyFromEnv,
 } from '../../../src/secrets/policy.js';
-import { collectRefs, deliveredSecrets, isSecretRef, mapRefs, parseRef } from '../../../src/arazzo/secrets/refs.js';
+import { collectRefs, isSecretRef, mapRefs, parseRef } from '../../../src/arazzo/secrets/refs.js';
 import { resolveRef, SecretRefError } from '../../../src/secrets/resolver.js';
 import { Scrubber, secretStringsIn } from '../../../src/secrets/scrub.js';
 import { FileSink } from '../../../src/secrets/sinks.js';
@@ -53,13 +53,6 @@ describe('references', () => {
       inputs: { a: 'ENV:X', b: 1 },
       steps: { s: { outputs: { k: 'FILE:Y' } } },
     });
-    const delivered = {
-      $secret: 'delivered:file:n.txt',
-      delivered: { to: 'file', name: 'n.txt', fingerprint: 'ab12', step: 's', output: 'k', at: '' },
-    };
-    expect(deliveredSecrets({ s: { k: delivered, id: 'x' } })).toEqual([
-      's.k → secret delivered to file:n.txt (fp ab12)',
-    ]);
   });
 });
 
