@@ -1,9 +1,12 @@
 // What a worker allows. A run's input is written by whoever may start workflows; these settings are
 // the worker operator's, and no input can widen them.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { type ApprovalPolicy, parseApprovalPolicy } from '../arazzo/approvals/policy.js';
 import { type SecretPolicy, secretPolicyFromEnv } from '../secrets/policy.js';
 import { DEFAULT_DOCUMENT_CACHE_BYTES } from './document-cache.js';
 import { bytesFromEnv, maxDocumentBytesFromEnv } from './document-read.js';
+import { type ApprovalWebhook, webhooksFromEnv } from './notify-approval.js';
 
 export interface WorkerPolicy {
   /** Documents given as paths are read only below this folder. */
@@ -30,6 +33,15 @@ export interface WorkerPolicy {
    * document without `x-lock-key` may always be given one (that only adds exclusion).
    */
   allowLockKeyOverride?: boolean;
+  /**
+   * Who may approve what (ARAZZO_APPROVAL_POLICY, a JSON file the operator owns). Absent: decisions
+   * are unsigned and not authenticated (development).
+   */
+  approvals?: ApprovalPolicy;
+  /** Where approval notices are posted (ARAZZO_APPROVAL_WEBHOOKS). */
+  approvalWebhooks?: ApprovalWebhook[];
+  /** The Web UI base for run links in notices (ARAZZO_TEMPORAL_UI_URL). */
+  uiBase?: string;
   /** Test-only: pause a step's activity after its response arrived (see ARAZZO_TEST_PAUSE_AFTER_RESPONSE). */
   pauseAfterResponse?: { stepId: string; markerDir: string };
 }
@@ -59,6 +71,7 @@ function flag(name: string, value: string | undefined): boolean {
  * ARAZZO_ALLOW_LOCK_KEY_OVERRIDE (1: a run's lock.key may replace the document's x-lock-key),
  * ARAZZO_MAX_DOCUMENT_BYTES and ARAZZO_DOCUMENT_CACHE_BYTES (whole numbers of bytes), and the secret
  * settings ARAZZO_SECRET_ENV_ALLOW, ARAZZO_SECRETS_DIR, ARAZZO_SECRET_SINK_DIR, ARAZZO_SECRET_HOSTS.
+ * ARAZZO_APPROVAL_POLICY (the approval policy file), ARAZZO_APPROVAL_WEBHOOKS, ARAZZO_TEMPORAL_UI_URL.
  * The test hook is read only when both of its variables are set.
  */
 export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerPolicy {
@@ -72,6 +85,22 @@ export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerPolic
     documentCacheBytes: bytesFromEnv(env, 'ARAZZO_DOCUMENT_CACHE_BYTES', DEFAULT_DOCUMENT_CACHE_BYTES),
     secrets: secretPolicyFromEnv(env),
     allowLockKeyOverride: flag('ARAZZO_ALLOW_LOCK_KEY_OVERRIDE', env.ARAZZO_ALLOW_LOCK_KEY_OVERRIDE),
+    approvals: approvalPolicyFromEnv(env),
+    approvalWebhooks: webhooksFromEnv(env.ARAZZO_APPROVAL_WEBHOOKS),
+    uiBase: env.ARAZZO_TEMPORAL_UI_URL,
     pauseAfterResponse: pauseStep && markerDir ? { stepId: pauseStep, markerDir } : undefined,
   };
+}
+
+/** The approval policy file named by ARAZZO_APPROVAL_POLICY, read once at start; a bad one stops the worker. */
+export function approvalPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): ApprovalPolicy | undefined {
+  const file = env.ARAZZO_APPROVAL_POLICY;
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`ARAZZO_APPROVAL_POLICY: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+  return parseApprovalPolicy(text, file);
 }

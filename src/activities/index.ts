@@ -2,6 +2,7 @@
 // never a run's input).
 import type { WorkerPolicy } from './config.js';
 import { type LoadPlanInput, type LoadPlanResult, makeLoadPlan } from './load-plan.js';
+import { makeNotifyApproval, type NotifyApprovalInput } from './notify-approval.js';
 import { PlanStore } from './plan-store.js';
 import { makeRunStep, type RunStepInput, type StepResult } from './run-step.js';
 
@@ -10,10 +11,19 @@ export interface ArazzoActivities {
   runStep(input: RunStepInput): Promise<StepResult>;
 }
 
-export function createActivities(policy: WorkerPolicy): ArazzoActivities {
-  // One store per set of activities: the plans loadPlan builds are the ones runStep looks up first.
-  const plans = new PlanStore();
-  return { loadPlan: makeLoadPlan(policy, plans), runStep: makeRunStep(policy, plans) };
+/** Approval notices (posted only when the worker has webhooks; a run never depends on them). */
+export interface ApprovalActivities {
+  notifyApproval(input: NotifyApprovalInput): Promise<void>;
 }
 
-export type { LoadPlanInput, LoadPlanResult, RunStepInput, StepResult };
+export function createActivities(policy: WorkerPolicy): ArazzoActivities & ApprovalActivities {
+  // One store per set of activities: the plans loadPlan builds are the ones runStep looks up first.
+  const plans = new PlanStore();
+  return {
+    loadPlan: makeLoadPlan(policy, plans),
+    runStep: makeRunStep(policy, plans),
+    notifyApproval: makeNotifyApproval(policy),
+  };
+}
+
+export type { LoadPlanInput, LoadPlanResult, NotifyApprovalInput, RunStepInput, StepResult };

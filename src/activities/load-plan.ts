@@ -5,7 +5,8 @@
 // the activity's heartbeat timeout rather than its start-to-close timeout.
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { ApplicationFailure, getClient, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, getClient, heartbeat } from '@temporalio/activity';
+import type { ApprovalSettings } from '../arazzo/approvals/settings.js';
 import { loadDocumentSet } from '../arazzo/document/index.js';
 import { evaluateTemplate, parseValueTemplate, stringifyEmbedded } from '../arazzo/expressions/index.js';
 import { formatFindings } from '../arazzo/format-finding.js';
@@ -20,8 +21,10 @@ import { isSecretSchema } from '../arazzo/secrets/mask.js';
 import { collectRefs, isSecretRef, SECRET_KEY } from '../arazzo/secrets/refs.js';
 import { secretInputReads } from '../arazzo/secrets/secret-reads.js';
 import { readRunInputs } from '../secrets/run-input.js';
+import { recordedRun } from './run-history.js';
 import { Scrubber } from '../secrets/scrub.js';
 import { sealPlan } from '../secrets/seal.js';
+import { approvalSettingsFor } from './approval-policy.js';
 import type { WorkerPolicy } from './config.js';
 import { urlHostAllowed } from '../arazzo/request/hosts.js';
 import { DocumentCache } from './document-cache.js';
@@ -58,6 +61,8 @@ export interface LoadPlanResult {
   warnings: string[];
   /** Which of our search attributes this namespace has (upserting an unknown one fails the task). */
   searchAttributes: string[];
+  /** The worker's approval policy as it applies to this run, and how many webhooks it notifies. */
+  approvalSettings?: ApprovalSettings;
 }
 
 /** Non-retryable: the same input would fail the same way. */
@@ -263,6 +268,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     const secretInputs = new Map(prepared.secretNames.map((name) => [name, prepared.resolved[name]]));
     const isSecretInput = (name: string) => secretInputs.has(name) || isSecretSchema(name, properties[name]);
     const lockKey = lockKeyFor(plan, input.lockKey, checked.value, { isSecretInput, secretInputs }, policy);
+    const approvalSettings = await runApprovalSettings(input, plan);
     beat('sealing');
     const sealed = sealPlan(plan);
     return {
@@ -276,7 +282,25 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       lockKey,
       warnings: [...findings, ...preflight].filter((f) => f.severity === 'warning').map((f) => formatFindings([f])),
       searchAttributes: await availableSearchAttributes(),
+      approvalSettings,
     };
+  }
+
+  /** The run's gates and requester under the worker's approval policy (from the run's start event). */
+  async function runApprovalSettings(input: LoadPlanInput, plan: Plan): Promise<ApprovalSettings> {
+    const webhooks = policy.approvalWebhooks?.length ?? 0;
+    if (!policy.approvals) return { webhooks };
+    const info = activityInfo();
+    const started = input.inputsFromRun ? (await recordedRun()).input : undefined;
+    return approvalSettingsFor(policy.approvals, {
+      document: input.document,
+      plan,
+      approval: started?.approval,
+      requester: started?.requester,
+      namespace: info.workflowNamespace ?? '',
+      workflowId: info.workflowExecution?.workflowId ?? '',
+      webhooks,
+    });
   }
 }
 

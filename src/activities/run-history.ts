@@ -9,7 +9,9 @@
 // waiting days for approval reads again.
 import { activityInfo, getClient } from '@temporalio/activity';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import type { Signed, StartStatement } from '../arazzo/approvals/signature.js';
 import type { Plan } from '../arazzo/plan/types.js';
+import type { ApprovalOptions } from '../workflows/types.js';
 
 export interface Execution {
   workflowId: string;
@@ -19,7 +21,13 @@ export interface Execution {
 /** What a run's history says about it (only what activities read back). */
 export interface RecordedRun {
   /** The run input as the start event recorded it (only the parts activities read). */
-  input?: { inputs?: Record<string, unknown>; plan?: Plan };
+  input?: {
+    inputs?: Record<string, unknown>;
+    plan?: Plan;
+    /** The run's approval options and signed start (the load activity checks them against the policy). */
+    approval?: ApprovalOptions;
+    requester?: Signed<StartStatement>;
+  };
   /** The parent execution of a nested run. */
   parent?: Execution;
   /** The plans recorded: the start input's (nested or continued runs) and the load activity's result. */

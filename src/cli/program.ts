@@ -4,6 +4,7 @@
 // imports its heavy parts (the Temporal SDK, the Arazzo validator, the dev server) inside its action:
 // `--help` and `check` must not pay for what only `start` or `worker` use.
 import { Command } from 'commander';
+import { approverCommand } from './commands/approver.js';
 import { checkCommand } from './commands/check.js';
 import { approveCommand, rejectCommand } from './commands/decide.js';
 import { demoCommand } from './commands/demo.js';
@@ -43,6 +44,7 @@ export function createProgram(version: string): Command {
     serverCommand(),
     scheduleCommand(),
     demoCommand(),
+    approverCommand(),
   ]) {
     program.addCommand(inherit(command, program));
   }

@@ -1,6 +1,10 @@
 // What a destructive step (a DELETE, `x-approval: required`, or a step the run names) passes before
 // it runs: every new secret is held somewhere an operator can reach, then a person approves.
+import type { ApprovalNotice } from '../arazzo/approvals/notice.js';
+import type { ApprovalSettings } from '../arazzo/approvals/settings.js';
 import type { PlanStep } from '../arazzo/plan/types.js';
+import { workflowInfo } from '@temporalio/workflow';
+import { ApprovalNotices } from './approval-notices.js';
 import type { Compensation } from './compensation.js';
 import type { Decisions } from './decisions.js';
 import type { Ending } from './ending.js';
@@ -14,6 +18,51 @@ export interface GateSettings {
   deliver?: Record<string, string>;
   strict: boolean;
   options: RunOptions;
+  /** The Arazzo workflow this run walks (the policy's gates are per workflow). */
+  workflowId: string;
+  /** The run's approval notifications (none without approval settings). */
+  notices: ApprovalNotices;
+}
+
+/**
+ * The approval settings a run goes by (patches.ts `signedApprovals`): the load activity's for an entry
+ * run, the parent's for a nested run (a top-level run's input cannot bring its own), the record's
+ * for a continued run. Histories recorded before have none and keep the old path.
+ */
+export function takeApprovalSettings(state: RunState, loaded: ApprovalSettings | undefined): void {
+  if (!loaded || !isPatched('signedApprovals')) return;
+  state.record.approvalSettings = loaded;
+  const policy = loaded.policy;
+  if (policy) {
+    const who = policy.requester;
+    state.progress.requester = who ? `${who.name} (${who.fingerprint})` : 'unknown (the start was not signed)';
+  }
+}
+
+/** A nested run takes its parent's settings; anything else that names them in its input is ignored. */
+export function inheritedApprovalSettings(given: ApprovalSettings | undefined): ApprovalSettings | undefined {
+  return workflowInfo().parent ? given : undefined;
+}
+
+/**
+ * Whether a step waits for a person. Under an approval policy, the gates the load activity decided
+ * (the run could change them only as far as the policy let it); otherwise the document's and the run's.
+ */
+export function stepNeedsApproval(
+  state: RunState,
+  workflowId: string,
+  step: PlanStep,
+  approval: { mode?: string; steps?: string[] } | undefined,
+): boolean {
+  const policy = state.record.approvalSettings?.policy;
+  if (policy) return policy.gates[workflowId]?.[step.stepId] !== undefined;
+  if (approval?.mode === 'none') return false;
+  return step.approval === 'required' || (approval?.steps ?? []).includes(step.stepId);
+}
+
+/** Notifications for a run with approval settings (webhooks counted by the load activity). */
+export function approvalNotices(state: RunState): ApprovalNotices {
+  return new ApprovalNotices(state.record.approvalSettings?.webhooks ?? 0);
 }
 
 export class ApprovalGate {
@@ -33,7 +82,19 @@ export class ApprovalGate {
   private awaitApproval(step: PlanStep): Promise<Ending | undefined> {
     const { servers, strict, options } = this.settings;
     const secrets = describeHoldings(this.holdings());
-    const target = { servers, strict, timeout: options.approvalTimeout, timeoutMs: options.approvalTimeoutMs, secrets };
+    const settings = this.state.record.approvalSettings;
+    const auth = settings && {
+      requirement: settings.policy?.gates[this.settings.workflowId]?.[step.stepId],
+      notify: (notice: ApprovalNotice) => this.settings.notices.send(notice),
+    };
+    const target = {
+      servers,
+      strict,
+      timeout: options.approvalTimeout,
+      timeoutMs: options.approvalTimeoutMs,
+      secrets,
+      ...(auth ? { auth } : {}),
+    };
     return this.decisions.awaitApproval(step, target, () => this.compensation.compensate());
   }
 

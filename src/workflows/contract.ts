@@ -49,6 +49,9 @@ export const FAILURE_TYPES = {
   SecretNotAllowed: { retryable: false, raisedBy: 'loadPlan' },
   SecretNotFound: { retryable: false, raisedBy: 'loadPlan' },
   SecretHostNotAllowed: { retryable: false, raisedBy: 'loadPlan' },
+  /** The run's approval options or requester are not what the worker's approval policy allows. */
+  ApprovalPolicyRefused: { retryable: false, raisedBy: 'loadPlan' },
+  InvalidRequester: { retryable: false, raisedBy: 'loadPlan' },
   // The step activity.
   RequestBuildError: { retryable: false, raisedBy: 'runStep' },
   PlanNotFound: { retryable: false, raisedBy: 'runStep' },

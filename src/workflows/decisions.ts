@@ -5,7 +5,12 @@
 // signal and an update with ONE validator: the update refuses a decision that does not fit, the
 // signal records it under `ignored` with the same reason.
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { condition, setHandler, uuid4 } from '@temporalio/workflow';
+import { condition, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { ApprovalNotice } from '../arazzo/approvals/notice.js';
+import type { GateRequirement } from '../arazzo/approvals/policy.js';
+import { UNAUTHENTICATED_NOTICE } from '../arazzo/approvals/settings.js';
+import { requestDigest, verifySignature } from '../arazzo/approvals/signature.js';
+import { checkSignedDecision, type DecisionCheck } from '../arazzo/approvals/verify-decision.js';
 import { buildOperationRequest } from '../arazzo/plan/operation-request.js';
 import { isUndecodable } from '../codec/undecodable.js';
 import type { PlanStep } from '../arazzo/plan/types.js';
@@ -31,6 +36,7 @@ import type {
   AbortArgs,
   ApproveArgs,
   OperatorDecision,
+  PendingApproval,
   PendingAttention,
   RejectArgs,
   RetryStepArgs,
@@ -47,6 +53,12 @@ export interface ApprovalTarget {
   timeoutMs: number;
   /** Where each secret minted so far is held (secrets-held.ts). */
   secrets: string[];
+  /**
+   * Runs with approval settings (patches.ts `signedApprovals`): the policy's requirement for this
+   * step (decisions must be signed), or none (decisions are unsigned and the prompt says so); and
+   * where to send notices. Absent in histories recorded before: the prompt is as it was.
+   */
+  auth?: { requirement?: GateRequirement; notify: (notice: ApprovalNotice) => void };
 }
 
 /** What the validators need to know of the run's plan (set once it is loaded). */
@@ -76,35 +88,43 @@ export class Decisions {
     const state = this.state;
     const requestedAt = now();
     state.record.decision = undefined;
-    state.setPendingApproval({
+    const base: PendingApproval = {
       approvalId: uuid4(),
       stepId: step.stepId,
       ...this.preview(step, target),
       secrets: target.secrets,
       requestedAt,
       expiresAt: new Date(Date.parse(requestedAt) + target.timeoutMs).toISOString(),
-    });
+    };
+    const auth = target.auth;
+    state.setPendingApproval(auth ? withAuthentication(base, auth.requirement) : base);
     state.awaitApproval(step.stepId, isPatched('stepAwaitingApproval'));
     state.setState('awaiting-approval');
+    auth?.notify(noticeOf(state.progress.pendingApproval!, 'waiting'));
     const decided = await condition(() => state.record.decision !== undefined, target.timeout, {
       summary: `awaiting approval of ${step.stepId}`,
     });
-    const { approvalId } = state.progress.pendingApproval!;
+    const pending = state.progress.pendingApproval!;
+    const { approvalId } = pending;
     state.setPendingApproval(undefined);
     const decision = this.take() as ApprovalDecision | undefined;
     if (!decided || !decision) {
       state.recordApproval({ stepId: step.stepId, approvalId, decision: 'expired', at: now(), via: 'signal' });
       state.finishStep(step.stepId, 'skipped', undefined, `approval expired after ${target.timeout}`);
+      auth?.notify(noticeOf(pending, 'expired', undefined, `not decided within ${target.timeout}`));
       return {
         kind: 'approval-expired',
         message: `approval of ${step.stepId} was not given within ${target.timeout}; nothing destructive was sent`,
       };
     }
     if (decision.kind === 'approve') {
+      auth?.notify(noticeOf(pending, 'approved', approversOf(pending, decision.args.by)));
       state.setState('running');
       return undefined;
     }
-    const { by, reason, compensate } = decision.args;
+    const { reason, compensate } = decision.args;
+    const by = decision.verifiedBy ?? decision.args.by;
+    auth?.notify(noticeOf(pending, 'rejected', [by], reason));
     state.finishStep(step.stepId, 'skipped', undefined, `rejected by ${by}: ${reason}`);
     if (!compensate) return { kind: 'rejected', message: `rejected by ${by}: ${reason}` };
     await undo();
@@ -155,7 +175,8 @@ export class Decisions {
 
   // ------------------------------------------------------------------ validators (one per decision)
 
-  private approveProblem = (args: ApproveArgs): string | undefined => {
+  /** What approve and reject share: something is pending, for this step and this wait. */
+  private pendingProblem(args: ApproveArgs | RejectArgs): string | undefined {
     const pending = this.state.progress.pendingApproval;
     const decided = this.state.record.decision;
     if (!args || typeof args.stepId !== 'string') return 'give {"stepId": ..., "by": ...}';
@@ -166,12 +187,51 @@ export class Decisions {
     if (args.approvalId !== undefined && args.approvalId !== pending.approvalId) {
       return `approvalId ${args.approvalId} is stale (current: ${pending.approvalId})`;
     }
+    return undefined;
+  }
+
+  private approveProblem = (args: ApproveArgs): string | undefined => {
+    const common = this.pendingProblem(args);
+    if (common) return common;
+    // Under an approval policy who approves is proven by a signature, not typed.
+    if (this.state.progress.pendingApproval?.authenticated) return problemOf(this.signedCheck(args, 'approve'));
     if (!args.by) return '"by" (who approves) is required';
     return undefined;
   };
 
-  private rejectProblem = (args: RejectArgs): string | undefined =>
-    this.approveProblem(args as ApproveArgs) ?? (args.reason ? undefined : '"reason" is required');
+  private rejectProblem = (args: RejectArgs): string | undefined => {
+    const common = this.pendingProblem(args);
+    if (common) return common;
+    if (this.state.progress.pendingApproval?.authenticated) {
+      return args.reason ? problemOf(this.signedCheck(args, 'reject')) : '"reason" is required';
+    }
+    if (!args.by) return '"by" (who approves) is required';
+    return args.reason ? undefined : '"reason" is required';
+  };
+
+  /** A signed decision against the pending approval and the run's policy (pure, so replay decides the same). */
+  private signedCheck(args: ApproveArgs | RejectArgs, kind: 'approve' | 'reject'): DecisionCheck {
+    const pending = this.state.progress.pendingApproval!;
+    const policy = this.state.record.approvalSettings?.policy;
+    if (!policy) return { ok: false, problem: 'this run has no approval policy' };
+    return checkSignedDecision(
+      policy,
+      {
+        namespace: pending.namespace ?? '',
+        workflowId: workflowInfo().workflowId,
+        runId: pending.runId ?? '',
+        stepId: pending.stepId,
+        approvalId: pending.approvalId,
+        method: pending.method,
+        url: pending.url,
+        requirement: pending.required ?? { quorum: 1 },
+        approvedBy: (pending.approvals ?? []).map((a) => a.fingerprint),
+      },
+      kind,
+      args.signed,
+      verifySignature,
+    );
+  }
 
   private attentionProblem(
     args: { stepId?: string; by?: string },
@@ -226,30 +286,64 @@ export class Decisions {
 
   private approve = (args: ApproveArgs, via: 'signal' | 'update') => {
     const pending = this.state.progress.pendingApproval!;
+    const verified = pending.authenticated ? this.signedCheck(args, 'approve') : undefined;
+    if (verified?.ok) {
+      // One more distinct, verified approver; the step runs once the quorum is reached.
+      const { name, group, fingerprint } = verified.identity;
+      const at = now();
+      pending.approvals = [...(pending.approvals ?? []), { name, group, fingerprint, at }];
+      this.state.recordApproval({
+        stepId: args.stepId,
+        approvalId: pending.approvalId,
+        decision: 'approved',
+        by: name,
+        comment: args.comment,
+        at,
+        via,
+        authenticated: true,
+        group,
+        fingerprint,
+      });
+      const quorum = pending.required?.quorum ?? 1;
+      const missing = quorum - pending.approvals.length;
+      if (missing > 0) {
+        this.state.setPendingApproval(pending);
+        return `approval ${pending.approvals.length} of ${quorum} for ${args.stepId} recorded (${name}); ${missing} more needed${pending.required?.group ? ` from group "${pending.required.group}"` : ''}`;
+      }
+    } else {
+      this.state.recordApproval({
+        stepId: args.stepId,
+        approvalId: pending.approvalId,
+        decision: 'approved',
+        by: args.by,
+        comment: args.comment,
+        at: now(),
+        via,
+        ...(pending.authenticated === false ? { authenticated: false } : {}),
+      });
+    }
     this.state.record.decision = { kind: 'approve', args };
-    this.state.recordApproval({
-      stepId: args.stepId,
-      approvalId: pending.approvalId,
-      decision: 'approved',
-      by: args.by,
-      comment: args.comment,
-      at: now(),
-      via,
-    });
     return `approved ${args.stepId}; executing ${pending.method} ${pending.url}`;
   };
 
   private reject = (args: RejectArgs, via: 'signal' | 'update') => {
     const pending = this.state.progress.pendingApproval!;
-    this.state.record.decision = { kind: 'reject', args };
+    const verified = pending.authenticated && args.signed ? this.signedCheck(args, 'reject') : undefined;
+    const identity = verified?.ok ? verified.identity : undefined;
+    this.state.record.decision = { kind: 'reject', args, ...(identity ? { verifiedBy: identity.name } : {}) };
     this.state.recordApproval({
       stepId: args.stepId,
       approvalId: pending.approvalId,
       decision: 'rejected',
-      by: args.by,
+      by: identity?.name ?? args.by,
       comment: args.reason,
       at: now(),
       via,
+      ...(identity
+        ? { authenticated: true, group: identity.group, fingerprint: identity.fingerprint }
+        : pending.authenticated === undefined
+          ? {}
+          : { authenticated: false }),
     });
     return `rejected ${args.stepId}${args.compensate ? '; undoing completed steps' : ''}`;
   };
@@ -358,6 +452,51 @@ export class Decisions {
       description: descriptions.update,
     });
   }
+}
+
+function problemOf(check: DecisionCheck): string | undefined {
+  return check.ok ? undefined : check.problem;
+}
+
+/** The pending approval of a run with approval settings: signed (a policy) or said plainly to be unauthenticated. */
+function withAuthentication(base: PendingApproval, requirement: GateRequirement | undefined): PendingApproval {
+  if (!requirement) return { ...base, authenticated: false, notice: UNAUTHENTICATED_NOTICE };
+  const info = workflowInfo();
+  return {
+    ...base,
+    authenticated: true,
+    namespace: info.namespace,
+    runId: info.runId,
+    requestDigest: requestDigest(base.method, base.url),
+    required: requirement,
+    approvals: [],
+  };
+}
+
+function noticeOf(
+  pending: PendingApproval,
+  kind: ApprovalNotice['kind'],
+  by?: string[],
+  reason?: string,
+): ApprovalNotice {
+  return {
+    kind,
+    stepId: pending.stepId,
+    approvalId: pending.approvalId,
+    method: pending.method,
+    url: pending.url,
+    requestedAt: pending.requestedAt,
+    expiresAt: pending.expiresAt,
+    authenticated: pending.authenticated === true,
+    ...(pending.required ? { required: pending.required } : {}),
+    ...(by ? { by } : {}),
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/** Who approved: the verified approvers of a quorum, or what an unsigned sender typed. */
+function approversOf(pending: PendingApproval, typed: string): string[] {
+  return pending.approvals?.length ? pending.approvals.map((a) => a.name) : [typed];
 }
 
 /** Operators may supply secrets only as references, so they never enter history in plain text. */

@@ -1,6 +1,6 @@
 // The Markdown shown as "Current details" in the Temporal Web UI: where the run is and, when it
 // waits for a person, exactly what to type. Pure function of the progress.
-import type { RunProgress } from './types.js';
+import type { ApprovalRecord, PendingApproval, RunProgress } from './types.js';
 
 /** One glyph per step status, shared with the CLI's progress lines. */
 export const STEP_ICONS: Record<string, string> = {
@@ -24,6 +24,39 @@ export function approveCommand(workflowRunId: string, stepId: string, approvalId
 
 export function rejectCommand(workflowRunId: string, stepId: string, approvalId: string): string {
   return `temporal workflow signal --workflow-id ${workflowRunId} --name reject --input ${shellQuote({ stepId, approvalId, by: 'YOUR-NAME', reason: 'WHY', compensate: false })}`;
+}
+
+/** The signed decisions an approver gives under an approval policy (the CLI signs them with the key). */
+export function signedDecisionCommands(workflowRunId: string, stepId: string): string[] {
+  return [
+    `npx arazzo-temporal approve ${workflowRunId} --step ${stepId} --key <your key file>`,
+    `npx arazzo-temporal reject ${workflowRunId} --step ${stepId} --key <your key file> --reason WHY`,
+  ];
+}
+
+/** Whether decisions are authenticated; under a policy, who must approve, who has, how many are still needed. */
+export function authenticationLines(pending: PendingApproval): string[] {
+  if (pending.authenticated === false) return [`⚠ ${pending.notice}`];
+  if (!pending.authenticated || !pending.required) return [];
+  const { group, quorum } = pending.required;
+  const given = pending.approvals ?? [];
+  return [
+    `Needs ${quorum} signed approval${quorum > 1 ? 's' : ''} from ${group ? `group "${group}"` : 'any approver of the policy'}: ${given.length} given, ${Math.max(0, quorum - given.length)} still needed.`,
+    ...given.map((a) => `Approved by ${a.name} (group ${a.group ?? '-'}, key ${a.fingerprint}) at ${a.at}`),
+    `Signatures cover run ${pending.runId}, approval id ${pending.approvalId} and request digest ${pending.requestDigest}.`,
+  ];
+}
+
+/** One decision of the audit trail: who (verified or as typed), how, when. */
+export function decisionLine(a: ApprovalRecord): string {
+  const who = a.by ? ` by ${a.by}` : '';
+  const proof =
+    a.authenticated === true
+      ? ` (verified: group ${a.group ?? '-'}, key ${a.fingerprint})`
+      : a.authenticated === false
+        ? ' (not authenticated)'
+        : '';
+  return `${a.decision} ${a.stepId}${who}${proof} at ${a.at} via ${a.via}${a.comment ? ` — ${a.comment}` : ''}`;
 }
 
 export function renderDetails(progress: RunProgress, workflowRunId: string): string {
@@ -52,6 +85,15 @@ export function renderDetails(progress: RunProgress, workflowRunId: string): str
     if (target) lines.push(`Target: ${target}`);
     for (const d of pending.secrets ?? []) lines.push(`New secret: ${d}`);
     lines.push(`Approval id \`${pending.approvalId}\`, expires ${pending.expiresAt}.`);
+    lines.push(...authenticationLines(pending));
+    if (pending.authenticated) {
+      lines.push('Approve or reject, signed with your key:');
+      lines.push('```');
+      lines.push(...signedDecisionCommands(workflowRunId, pending.stepId));
+      lines.push('```');
+    }
+  }
+  if (pending && !pending.authenticated) {
     lines.push('Approve:');
     lines.push('```');
     lines.push(approveCommand(workflowRunId, pending.stepId, pending.approvalId));
@@ -60,6 +102,12 @@ export function renderDetails(progress: RunProgress, workflowRunId: string): str
     lines.push('```');
     lines.push(rejectCommand(workflowRunId, pending.stepId, pending.approvalId));
     lines.push('```');
+  }
+  if (progress.requester || progress.approvals.some((a) => a.authenticated !== undefined)) {
+    lines.push('');
+    lines.push('### Decisions');
+    if (progress.requester) lines.push(`Requested by ${progress.requester}`);
+    for (const a of progress.approvals) lines.push(`- ${decisionLine(a)}`);
   }
   const attention = progress.attention;
   if (attention) {

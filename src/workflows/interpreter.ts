@@ -23,7 +23,14 @@ import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
 import { evaluateOutputs } from '../arazzo/request/outputs.js';
 import type { ArazzoActivities, StepResult } from '../activities/index.js';
 import { whatExists, UNKNOWN_OUTCOME_OPTIONS } from './attention.js';
-import { ApprovalGate } from './approval-gate.js';
+import {
+  ApprovalGate,
+  approvalNotices,
+  inheritedApprovalSettings,
+  stepNeedsApproval,
+  takeApprovalSettings,
+} from './approval-gate.js';
+import type { ApprovalNotices } from './approval-notices.js';
 import { childInputs, runChildWorkflow } from './child-runs.js';
 import { Compensation } from './compensation.js';
 import { nonRetryableTypes } from './contract.js';
@@ -66,6 +73,7 @@ class Walk {
   private steps!: StepActivities;
   private compensation!: Compensation;
   private gate!: ApprovalGate;
+  private notices!: ApprovalNotices;
   private readonly lock = new RunLock();
   /** Steps executed by this run (not its predecessors): continue-as-new waits for at least one. */
   private stepsThisRun = 0;
@@ -83,6 +91,7 @@ class Walk {
       await this.prepare();
       const ending = await this.runWorkflow(this.plan.workflows[this.plan.workflowId], this.state.record.stepIndex);
       await this.lock.release();
+      await this.notices.settle();
       if (ending.kind === 'completed') {
         this.state.setOutputs(ending.outputs);
         this.state.setState('completed');
@@ -121,8 +130,10 @@ class Walk {
       // A nested workflow, or this run continued as new: the plan was loaded once, at the start.
       this.plan = input.plan;
       planDigest = input.planDigest;
-      if (!input.resume) state.record.inputs = input.inputs ?? {};
-      else state.enableSearchAttributes(state.record.searchAttributes);
+      if (!input.resume) {
+        state.record.inputs = input.inputs ?? {};
+        takeApprovalSettings(state, inheritedApprovalSettings(input.approvalSettings));
+      } else state.enableSearchAttributes(state.record.searchAttributes);
     } else {
       const { document, workflowId, deliver, servers, strict, preflight } = input;
       const load = { document, workflowId, deliver, servers, strict, preflight, lockKey: input.lock?.key };
@@ -133,6 +144,7 @@ class Walk {
       state.progress.workflowId = loaded.plan.workflowId;
       state.enableSearchAttributes(loaded.searchAttributes);
       state.setLockKey(loaded.lockKey);
+      takeApprovalSettings(state, loaded.approvalSettings);
     }
     state.progress.workflowId = this.plan.workflowId;
     const workflow = this.ownWorkflow();
@@ -142,7 +154,11 @@ class Walk {
     this.steps = new StepActivities({ ...settings, options: this.options }, state);
     this.compensation = new Compensation(state, this.steps, (id) => this.findStep(id));
     this.decisions.setContext({ step: (id) => this.findStep(id), deliver: input.deliver });
-    const gate = { servers: input.servers, strict: this.plan.strict, deliver: input.deliver, options: this.options };
+    this.notices = approvalNotices(state);
+    const gate = {
+      ...{ servers: input.servers, strict: this.plan.strict, deliver: input.deliver, options: this.options },
+      ...{ workflowId: this.plan.workflowId, notices: this.notices },
+    };
     this.gate = new ApprovalGate(state, this.decisions, this.compensation, gate, (id) => this.findStep(id));
     // Nested workflows run under their parent's lock; a run continued as new takes it again.
     const key = state.progress.lockKey;
@@ -252,9 +268,7 @@ class Walk {
   }
 
   private needsApproval(step: PlanStep): boolean {
-    const options = this.input.approval;
-    if (options?.mode === 'none') return false;
-    return step.approval === 'required' || (options?.steps ?? []).includes(step.stepId);
+    return stepNeedsApproval(this.state, this.plan.workflowId, step, this.input.approval);
   }
 
   /** The step's request, until it has an outcome: a request whose fate is unknown waits for an operator. */
@@ -318,8 +332,9 @@ class Walk {
   }
 
   private runChild(workflowId: string, inputs: Record<string, unknown>, why: string): Promise<Ending> {
+    const { approvalSettings } = this.state.record;
     return runChildWorkflow(
-      { input: this.input, plan: this.plan, planDigest: this.steps.planDigest },
+      { input: { ...this.input, approvalSettings }, plan: this.plan, planDigest: this.steps.planDigest },
       workflowId,
       inputs,
       why,
@@ -384,6 +399,7 @@ class Walk {
     this.state.record.stepIndex = stepIndex;
     // Released explicitly (not left to this run's close), so the next run takes it again at once.
     await this.lock.release(false);
+    await this.notices.settle();
     await continueAsNew<typeof arazzoRun>({
       ...this.input,
       plan: this.plan,

@@ -40,6 +40,13 @@ export const PATCHES = {
     recordedBefore: ['2026-11-23-a', '2026-11-23-b', '2026-11-23-c', '2026-11-23-d', '2026-11-30-a'],
     retire: 'when every set before 2026-11-30-b is dropped',
   },
+  signedApprovals: {
+    id: 'arazzo-signed-approvals',
+    change:
+      "the load activity's approval settings decide the gates: under a policy, decisions are signed, verified and counted to a quorum; without one, the prompt says approvals are not authenticated; webhooks are notified",
+    recordedBefore: ['2026-11-23-a', '2026-11-23-b', '2026-11-23-c', '2026-11-23-d', '2026-11-30-a', '2026-11-30-b'],
+    retire: 'when every set before 2026-11-30-c is dropped',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchName = keyof typeof PATCHES;

@@ -4,6 +4,7 @@
 // forgotten by another, because there is nothing else to carry.
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { ApprovalSettings } from '../arazzo/approvals/settings.js';
 import type { ExpressionContext } from '../arazzo/expressions/index.js';
 import { isSecretName, isSecretSchema, maskRecord } from '../arazzo/secrets/mask.js';
 import { ArazzoState, ArazzoStep, ArazzoWorkflowId } from './contract.js';
@@ -26,7 +27,7 @@ import type {
 /** A person's answer to what the run waits for: an approval, or a choice when it needs attention. */
 export type Decision =
   | { kind: 'approve'; args: ApproveArgs }
-  | { kind: 'reject'; args: RejectArgs }
+  | { kind: 'reject'; args: RejectArgs; verifiedBy?: string }
   | { kind: 'retry'; args: RetryStepArgs }
   | { kind: 'abort'; args: AbortArgs }
   | { kind: 'supply'; args: SupplyOutputsArgs };
@@ -60,6 +61,8 @@ export interface RunRecord {
   progress: RunProgress;
   /** The answer to the pending approval or attention, until the walk takes it. */
   decision?: Decision;
+  /** The worker's approval policy for this run and its webhooks (absent in runs recorded before them). */
+  approvalSettings?: ApprovalSettings;
 }
 
 export function newRunRecord(document: string, workflowId: string): RunRecord {

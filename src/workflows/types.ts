@@ -1,5 +1,7 @@
 // What a run takes, reports and returns. One JSON-serializable argument, so that
 // `temporal workflow start --type arazzoRun --input '{...}'` works as well as our client.
+import type { ApprovalSettings } from '../arazzo/approvals/settings.js';
+import type { DecisionStatement, Signed, StartStatement } from '../arazzo/approvals/signature.js';
 import type { Plan } from '../arazzo/plan/types.js';
 import type { LegacyResumeState } from './legacy.js';
 import type { RunRecord } from './run-state.js';
@@ -37,8 +39,15 @@ export interface ArazzoRunInput {
    * default 10,000. Only checked between steps, so a long polling or goto loop never grows unbounded.
    */
   continueAsNewAfterEvents?: number;
+  /**
+   * Who starts the run, signed (`arazzo-temporal start --key FILE`). Without it the requester is
+   * unknown, which a worker's approval policy may refuse for runs with a gate.
+   */
+  requester?: Signed<StartStatement>;
   /** Internal: set for nested runs and continue-as-new, so the document is not loaded again. */
   plan?: Plan;
+  /** Internal: a nested run's approval settings, from its parent's load (taken only by a child run). */
+  approvalSettings?: ApprovalSettings;
   /** Internal: the load activity's digest of `plan`, carried across continue-as-new (steps name it). */
   planDigest?: string;
   /** Internal: the run's one record, carried across continue-as-new (run-state.ts). */
@@ -108,6 +117,27 @@ export interface PendingApproval {
   secrets?: string[];
   requestedAt: string;
   expiresAt: string;
+  /** False (or absent in older runs): the worker has no approval policy and decisions are unsigned. */
+  authenticated?: boolean;
+  /** Said plainly when approvals are not authenticated. */
+  notice?: string;
+  /** What a signed decision binds (with the step and approval id): present when authenticated. */
+  namespace?: string;
+  runId?: string;
+  /** SHA-256 of `METHOD url` as shown above: what an approver's signature covers. */
+  requestDigest?: string;
+  /** Who must approve and how many distinct approvers. */
+  required?: { group?: string; quorum: number };
+  /** Valid approvals given so far for this wait. */
+  approvals?: ApprovalVote[];
+}
+
+/** One verified approval counted toward a quorum. */
+export interface ApprovalVote {
+  name: string;
+  group?: string;
+  fingerprint: string;
+  at: string;
 }
 
 export interface PendingAttention {
@@ -132,6 +162,11 @@ export interface ApprovalRecord {
   comment?: string;
   at: string;
   via: 'signal' | 'update';
+  /** True when the decision was signed and verified against the worker's approval policy. */
+  authenticated?: boolean;
+  /** The verified approver's group and key fingerprint (authenticated decisions only). */
+  group?: string;
+  fingerprint?: string;
 }
 
 export interface IgnoredMessage {
@@ -157,6 +192,8 @@ export interface RunProgress {
   /** Outputs so far, secrets masked. */
   outputs: Record<string, unknown>;
   lockKey?: string;
+  /** Who started the run (a verified name and key fingerprint), "unknown", or absent without a policy. */
+  requester?: string;
 }
 
 export interface ArazzoRunResult {
@@ -174,6 +211,8 @@ export interface ApproveArgs {
   approvalId?: string;
   by: string;
   comment?: string;
+  /** Required under an approval policy: the decision signed by the approver's key. */
+  signed?: Signed<DecisionStatement>;
 }
 
 export interface RejectArgs {
@@ -183,6 +222,8 @@ export interface RejectArgs {
   reason: string;
   /** Undo completed steps that declare `x-compensation`, in reverse order. */
   compensate?: boolean;
+  /** Required under an approval policy: the decision signed by the approver's key. */
+  signed?: Signed<DecisionStatement>;
 }
 
 export interface RetryStepArgs {

@@ -5,6 +5,8 @@
 import { userInfo } from 'node:os';
 import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
+import { requestDigest, signDecision } from '../../arazzo/approvals/signature.js';
+import { describeKey, readApproverKey } from '../approver-key.js';
 import { withClient } from '../connect.js';
 import { CliError } from '../errors.js';
 import { out, printJson } from '../output.js';
@@ -17,6 +19,8 @@ interface DecideFlags {
   /** approve: a comment; reject: the reason (required). */
   reason?: string;
   compensate?: boolean;
+  /** The approver's key file: the decision is signed (required by a worker with an approval policy). */
+  key?: string;
   wait: boolean;
   json: boolean;
 }
@@ -39,15 +43,19 @@ function decisionCommand(kind: Kind, description: string): Command {
     .description(description)
     .argument('<workflow-id>', 'the run (Temporal workflow id)')
     .option('--step <stepId>', 'the step (default: the one awaiting approval)')
-    .option('--by <name>', 'who decides (default: ARAZZO_APPROVER or your user name)')
+    .option('--by <name>', 'who decides, unsigned (default: ARAZZO_APPROVER or your user name)')
+    .option(
+      '--key <file>',
+      "sign the decision with this approver key (ARAZZO_APPROVER_KEY); a worker's approval policy requires it",
+    )
     .option('--wait', 'then follow the run until it is done or waits again', false)
     .option('--json', 'machine-readable output', false)
     .addHelpText('after', '\nExit codes: 0 accepted, 1 refused (with the reason) or no such run, 2 usage error.')
     .action(async (workflowRunId: string, o: DecideFlags, command: Command) => {
       // Loaded on use, like every command's heavy dependencies (see program.ts).
       const { followRun } = await import('../follow-run.js');
-      await withClient(command, async ({ client }) => {
-        const outcome = await decide(client, kind, workflowRunId, o);
+      await withClient(command, async ({ client, namespace }) => {
+        const outcome = await decide(client, namespace, kind, workflowRunId, o);
         if (o.json && !o.wait) printJson({ workflowId: workflowRunId, ...outcome });
         else if (!o.json) out(outcome.answer);
         if (o.wait)
@@ -57,7 +65,7 @@ function decisionCommand(kind: Kind, description: string): Command {
 }
 
 /** Returns the step decided, the approval id when one was pending, and the interpreter's answer. */
-async function decide(client: Client, kind: Kind, workflowRunId: string, o: DecideFlags) {
+async function decide(client: Client, namespace: string, kind: Kind, workflowRunId: string, o: DecideFlags) {
   const [{ WorkflowUpdateFailedError }, { explainQueryError, queryProgress }] = await Promise.all([
     import('@temporalio/client'),
     import('../progress-query.js'),
@@ -75,15 +83,52 @@ async function decide(client: Client, kind: Kind, workflowRunId: string, o: Deci
   }
   const stepId = o.step ?? pending!.stepId;
   const approvalId = pending?.stepId === stepId ? pending.approvalId : undefined;
-  const by = o.by ?? process.env.ARAZZO_APPROVER ?? currentUser();
+  const keyFile = o.key ?? process.env.ARAZZO_APPROVER_KEY;
+  const signer = keyFile ? await readApproverKey(keyFile) : undefined;
+  const by = signer?.name ?? o.by ?? process.env.ARAZZO_APPROVER ?? currentUser();
+  if (!signer && pending?.authenticated) {
+    throw new CliError(
+      `${kind} of ${workflowRunId} must be signed: the worker's approval policy verifies who decides`,
+      `add --key <your key file> (made by: arazzo-temporal approver keygen --name YOUR-NAME)`,
+    );
+  }
+  const signed =
+    signer && pending && approvalId
+      ? signDecision(
+          {
+            namespace,
+            workflowId: workflowRunId,
+            runId: pending.runId ?? (await handle.describe()).runId,
+            stepId,
+            approvalId,
+            decision: kind,
+            // The request as shown here, digested here: the workflow refuses it if it would send another.
+            requestDigest: requestDigest(pending.method, pending.url),
+            signedAt: new Date().toISOString(),
+          },
+          signer.secretKey,
+        )
+      : undefined;
+  if (signed && !o.json) out(`signing as ${describeKey(signer!)}: ${kind} ${pending!.method} ${pending!.url}`);
   // The workflow's contract, loaded on use (it pulls in the SDK's workflow package).
   const { approveUpdate, rejectUpdate } = await import('../../workflows/contract.js');
   try {
     const answer =
       kind === 'approve'
-        ? await handle.executeUpdate(approveUpdate, { args: [{ stepId, approvalId, by, comment: o.reason }] })
+        ? await handle.executeUpdate(approveUpdate, {
+            args: [{ stepId, approvalId, by, comment: o.reason, ...(signed ? { signed } : {}) }],
+          })
         : await handle.executeUpdate(rejectUpdate, {
-            args: [{ stepId, approvalId, by, reason: o.reason ?? '', compensate: o.compensate }],
+            args: [
+              {
+                stepId,
+                approvalId,
+                by,
+                reason: o.reason ?? '',
+                compensate: o.compensate,
+                ...(signed ? { signed } : {}),
+              },
+            ],
           });
     return { stepId, approvalId, answer };
   } catch (err) {

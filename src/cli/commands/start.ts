@@ -13,6 +13,8 @@ import { webUiBase, workflowLink } from '../web-ui.js';
 
 interface StartFlags extends RunFlags {
   uiUrl?: string;
+  /** Sign the start with this approver key: the run's requester is then known (separation of duties). */
+  key?: string;
   wait: boolean;
   json: boolean;
 }
@@ -27,6 +29,10 @@ export function startCommand(): Command {
     approveSteps: 'more steps that wait for approval (comma list, repeatable)',
     id: ['--id <workflow-id>', 'Temporal workflow id (default: <workflowId>-<random>)'],
   })
+    .option(
+      '--key <file>',
+      'sign the start with your approver key (ARAZZO_APPROVER_KEY): the worker knows who requested the run, who then may not approve it',
+    )
     .option('--ui-url <url>', "Web UI base URL for the link (default: ARAZZO_TEMPORAL_UI_URL or the dev server's)")
     .option('--wait', 'follow the run until it is done or waits for approval', false)
     .option('--json', 'machine-readable output', false)
@@ -40,7 +46,7 @@ export function startCommand(): Command {
       const prepared = await prepareRun(document, o, "the run's history");
       const { followRun } = await import('../follow-run.js');
       await withClient(command, async ({ client, address, namespace }) => {
-        const handle = await startRun(client, prepared, o);
+        const handle = await startRun(client, namespace, prepared, o);
         const link = workflowLink(
           webUiBase(address, o.uiUrl),
           namespace,
@@ -70,15 +76,17 @@ export function startCommand(): Command {
     });
 }
 
-async function startRun(client: Client, prepared: PreparedRun, o: StartFlags) {
+async function startRun(client: Client, namespace: string, prepared: PreparedRun, o: StartFlags) {
   const { WorkflowExecutionAlreadyStartedError } = await import('@temporalio/client');
   const { WORKFLOW_TYPE } = await import('../../workflows/contract.js');
   const workflowId = o.id ?? `${prepared.workflowId}-${randomUUID().slice(0, 8)}`;
+  const keyFile = o.key ?? process.env.ARAZZO_APPROVER_KEY;
+  const input = keyFile ? await signedStart(keyFile, namespace, workflowId, prepared) : prepared.input;
   try {
     return await client.workflow.start(WORKFLOW_TYPE, {
       taskQueue: o.taskQueue,
       workflowId,
-      args: [prepared.input],
+      args: [input],
       staticSummary: prepared.summary,
       staticDetails: prepared.details,
     });
@@ -91,4 +99,21 @@ async function startRun(client: Client, prepared: PreparedRun, o: StartFlags) {
     }
     throw err;
   }
+}
+
+/** The run input with its requester: the start signed for this namespace, workflow id and document. */
+async function signedStart(keyFile: string, namespace: string, workflowId: string, prepared: PreparedRun) {
+  const [{ readApproverKey }, { signStart }] = await Promise.all([
+    import('../approver-key.js'),
+    import('../../arazzo/approvals/signature.js'),
+  ]);
+  const key = await readApproverKey(keyFile);
+  const statement = {
+    namespace,
+    workflowId,
+    document: prepared.input.document,
+    arazzoWorkflowId: prepared.input.workflowId ?? '',
+    signedAt: new Date().toISOString(),
+  };
+  return { ...prepared.input, requester: signStart(statement, key.secretKey) };
 }

@@ -2,7 +2,7 @@
 // secrets masked), with Temporal's own view of the execution and its Web UI link.
 import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
-import { approveCommand } from '../../workflows/details.js';
+import { approveCommand, authenticationLines, decisionLine, signedDecisionCommands } from '../../workflows/details.js';
 import type { RunProgress } from '../../workflows/types.js';
 import { withClient } from '../connect.js';
 import { CliError, firstLine } from '../errors.js';
@@ -86,20 +86,22 @@ function render(progress: RunProgress, workflowRunId: string, temporalStatus?: s
       `approval pending for ${pending.stepId}: ${pending.method} ${pending.url}${target ? ` (${target})` : ''}`,
     );
     lines.push(`  approval id ${pending.approvalId}, expires ${pending.expiresAt}`);
-    for (const hint of approveHint(workflowRunId)) lines.push(`  ${hint}`);
-    lines.push(`  with the temporal CLI: ${approveCommand(workflowRunId, pending.stepId, pending.approvalId)}`);
+    for (const line of authenticationLines(pending)) lines.push(`  ${line}`);
+    if (pending.authenticated) {
+      for (const command of signedDecisionCommands(workflowRunId, pending.stepId)) lines.push(`  ${command}`);
+    } else {
+      for (const hint of approveHint(workflowRunId)) lines.push(`  ${hint}`);
+      lines.push(`  with the temporal CLI: ${approveCommand(workflowRunId, pending.stepId, pending.approvalId)}`);
+    }
   }
+  if (progress.requester) lines.push(`  requested by ${progress.requester}`);
   const attention = progress.attention;
   if (attention) {
     lines.push('', `needs attention at ${attention.stepId}: ${attention.reason}`);
     lines.push(`  what is known: ${attention.known}`);
     for (const option of attention.options) lines.push(`  - ${option}`);
   }
-  for (const a of progress.approvals) {
-    lines.push(
-      `  ${a.decision} ${a.stepId}${a.by ? ` by ${a.by}` : ''} at ${a.at}${a.comment ? ` (${a.comment})` : ''}`,
-    );
-  }
+  for (const a of progress.approvals) lines.push(`  ${decisionLine(a)}`);
   const outputs = Object.entries(maskOutputs(progress.outputs));
   if (outputs.length) {
     lines.push('outputs:');
