@@ -6,6 +6,8 @@
 // fixtures decode anywhere), then drives scenarios that cover timers, signals, updates, child
 // workflows, continue-as-new, operator decisions and cancellation.
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +20,8 @@ import {
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { defaultDocumentRoot } from '../src/activities/config.js';
+import { parseApprovalPolicy } from '../src/arazzo/approvals/policy.js';
+import { publicKeyOf, requestDigest, signDecision, signStart } from '../src/arazzo/approvals/signature.js';
 import { ensureTemporalCli } from './temporal-install.mjs';
 import { createActivities } from '../src/activities/index.js';
 import { startDevServer } from '../src/devserver/dev-server.js';
@@ -58,6 +62,17 @@ const worker = await Worker.create({
 const prisma = await startPrismaSimulator({ port: 0 });
 const deepgram = await startDeepgramSimulator({ port: 0 });
 
+// Signed approvals (from set 2026-11-30-c): a second worker with an approval policy (two approvers of
+// group "security" for the Prisma rotation) and a webhook on a loopback receiver, on its own task queue.
+const approverKey = (byte: number) => Buffer.alloc(32, byte).toString('hex');
+const APPROVERS = { alice: approverKey(21), bob: approverKey(22), dave: approverKey(23) };
+const webhookReceiver = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(204).end());
+});
+await new Promise<void>((resolve) => webhookReceiver.listen(0, '127.0.0.1', resolve));
+const signedTaskQueue = `${taskQueue}-signed`;
+
 const PRISMA_DOC = join(defaultDocumentRoot, 'rotations/prisma-rotate-connection.arazzo.yaml').slice(repoRoot.length);
 const DEEPGRAM_DOC = join(defaultDocumentRoot, 'rotations/deepgram-rotate-key.arazzo.yaml').slice(repoRoot.length);
 
@@ -77,8 +92,42 @@ function prismaInput(extra: Partial<ArazzoRunInput> = {}): ArazzoRunInput {
   };
 }
 
-async function start(name: string, input: ArazzoRunInput): Promise<WorkflowHandleWithFirstExecutionRunId> {
-  return client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: `replay-${name}-${Date.now()}`, args: [input] });
+const signedWorker = await Worker.create({
+  connection: native,
+  namespace: server.namespace,
+  taskQueue: signedTaskQueue,
+  workflowsPath,
+  activities: createActivities({
+    documentRoot: repoRoot,
+    allowedDocumentHosts: [],
+    allowedServerHosts: ['127.0.0.1'],
+    approvals: parseApprovalPolicy(
+      JSON.stringify({
+        approvers: Object.entries(APPROVERS).map(([name, key]) => ({
+          name,
+          publicKey: publicKeyOf(key),
+          groups: ['security'],
+        })),
+        rules: [{ document: PRISMA_DOC, group: 'security', quorum: 2 }],
+      }),
+      'replay-recorder-policy.json',
+    ),
+    approvalWebhooks: [
+      { format: 'json', url: `http://127.0.0.1:${(webhookReceiver.address() as AddressInfo).port}/hook` },
+    ],
+  }),
+});
+
+async function start(
+  name: string,
+  input: ArazzoRunInput,
+  queue = taskQueue,
+): Promise<WorkflowHandleWithFirstExecutionRunId> {
+  return client.workflow.start(WORKFLOW_TYPE, {
+    taskQueue: queue,
+    workflowId: `replay-${name}-${Date.now()}`,
+    args: [input],
+  });
 }
 
 async function waitFor(handle: WorkflowHandle, state: RunState): Promise<RunProgress> {
@@ -110,6 +159,50 @@ async function settle(handle: WorkflowHandle) {
 }
 
 const scenarios: Record<string, () => Promise<void>> = {
+  async 'prisma-signed-quorum'() {
+    // Started signed by alice (the requester); her own approval and an unsigned one are ignored (signals);
+    // bob approves by signal, dave by update: the quorum of two runs the DELETE. Webhook notices
+    // (waiting, approved) are activities beside the walk.
+    await signedWorker.runUntil(async () => {
+      const workflowId = `replay-signed-${Date.now()}`;
+      const input = prismaInput();
+      const signedAt = new Date().toISOString();
+      const statement = {
+        namespace: server.namespace,
+        workflowId,
+        document: PRISMA_DOC,
+        arazzoWorkflowId: '',
+        signedAt,
+      };
+      input.requester = signStart(statement, APPROVERS.alice);
+      const h = await client.workflow.start(WORKFLOW_TYPE, { taskQueue: signedTaskQueue, workflowId, args: [input] });
+      const pending = (await waitFor(h, 'awaiting-approval')).pendingApproval!;
+      const decision = {
+        namespace: server.namespace,
+        workflowId,
+        runId: pending.runId!,
+        stepId: pending.stepId,
+        approvalId: pending.approvalId,
+        decision: 'approve' as const,
+        requestDigest: requestDigest(pending.method, pending.url),
+        signedAt,
+      };
+      const stepId = pending.stepId;
+      await h.signal('approve', { stepId, by: 'replay' });
+      await h.signal('approve', { stepId, by: 'alice', signed: signDecision(decision, APPROVERS.alice) });
+      await h.signal('approve', { stepId, by: 'bob', signed: signDecision(decision, APPROVERS.bob) });
+      for (let i = 0; i < 600; i++) {
+        const p = await h.query(progressQuery);
+        if (p.pendingApproval?.approvals?.length === 1) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await h.executeUpdate('approve', {
+        args: [{ stepId, by: 'dave', signed: signDecision(decision, APPROVERS.dave) }],
+      });
+      await settle(h);
+      await save('prisma-signed-quorum', h);
+    });
+  },
   async 'prisma-approved-by-update'() {
     const h = await start('approved', prismaInput());
     const p = await waitFor(h, 'awaiting-approval');
@@ -251,6 +344,7 @@ try {
 } finally {
   await prisma.close();
   await deepgram.close();
+  await new Promise((resolve) => webhookReceiver.close(resolve));
   await connection.close();
   await native.close();
   await server.stop();
