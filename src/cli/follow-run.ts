@@ -7,6 +7,7 @@ import type { ArazzoRunResult, RunProgress, RunState, StepProgress } from '../wo
 import { EXIT } from './errors.js';
 import { out, printJson } from './output.js';
 import { queryProgress } from './progress-query.js';
+import { authenticationLines, signedDecisionCommands } from '../workflows/details.js';
 import { approveHint, maskOutputs, stepLine } from './render-progress.js';
 
 interface FollowOutcome {
@@ -153,7 +154,9 @@ function printOutcome(workflowId: string, outcome: FollowOutcome): void {
   if (outcome.state === 'awaiting-approval' && outcome.progress?.pendingApproval) {
     const p = outcome.progress.pendingApproval;
     out(`approval needed for ${p.stepId}: ${p.method} ${p.url}`);
-    for (const hint of approveHint(workflowId)) out(hint);
+    for (const line of authenticationLines(p)) out(line);
+    const hints = p.authenticated ? signedDecisionCommands(workflowId, p.stepId) : approveHint(workflowId);
+    for (const hint of hints) out(hint);
   }
   if (outcome.state === 'needs-attention' && outcome.progress?.attention) {
     const a = outcome.progress.attention;

@@ -134,6 +134,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
       const pending = waiting.pendingApproval!;
       log(`\nApproval needed before ${pending.method} ${pending.url}`);
       for (const d of pending.secrets ?? []) log(`  ${d}`);
+      // The demo's worker has no approval policy: say so, so nobody takes this approval for proof.
+      if (pending.notice) log(`Note: ${pending.notice}`);
       log('Approve it with:');
       log(
         `  ${approveCommand(workflowId, pending.stepId, pending.approvalId).replace('workflow signal ', `workflow signal --address ${env.address} `)}`,

@@ -18,10 +18,6 @@ export interface GateSettings {
   deliver?: Record<string, string>;
   strict: boolean;
   options: RunOptions;
-  /** The Arazzo workflow this run walks (the policy's gates are per workflow). */
-  workflowId: string;
-  /** The run's approval notifications (none without approval settings). */
-  notices: ApprovalNotices;
 }
 
 /**
@@ -60,19 +56,24 @@ export function stepNeedsApproval(
   return step.approval === 'required' || (approval?.steps ?? []).includes(step.stepId);
 }
 
-/** Notifications for a run with approval settings (webhooks counted by the load activity). */
-export function approvalNotices(state: RunState): ApprovalNotices {
-  return new ApprovalNotices(state.record.approvalSettings?.webhooks ?? 0);
-}
-
 export class ApprovalGate {
+  /** Notifications for a run with approval settings (webhooks counted by the load activity). */
+  private readonly notices: ApprovalNotices;
+
   constructor(
     private readonly state: RunState,
     private readonly decisions: Decisions,
     private readonly compensation: Compensation,
     private readonly settings: GateSettings,
     private readonly findStep: (stepId: string) => PlanStep | undefined,
-  ) {}
+  ) {
+    this.notices = new ApprovalNotices(state.record.approvalSettings?.webhooks ?? 0);
+  }
+
+  /** Lets the notices in flight finish (bounded), so an outcome notice is not lost when the run ends. */
+  settleNotices(): Promise<void> {
+    return this.notices.settle();
+  }
 
   /** Undefined when the step may run; otherwise how the run ends (rejected, expired, aborted, undone). */
   async pass(step: PlanStep): Promise<Ending | undefined> {
@@ -84,8 +85,9 @@ export class ApprovalGate {
     const secrets = describeHoldings(this.holdings());
     const settings = this.state.record.approvalSettings;
     const auth = settings && {
-      requirement: settings.policy?.gates[this.settings.workflowId]?.[step.stepId],
-      notify: (notice: ApprovalNotice) => this.settings.notices.send(notice),
+      // The policy's gates are per Arazzo workflow: the one this run walks.
+      requirement: settings.policy?.gates[this.state.progress.workflowId]?.[step.stepId],
+      notify: (notice: ApprovalNotice) => this.notices.send(notice),
     };
     const target = {
       servers,

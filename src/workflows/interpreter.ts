@@ -23,14 +23,7 @@ import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
 import { evaluateOutputs } from '../arazzo/request/outputs.js';
 import type { ArazzoActivities, StepResult } from '../activities/index.js';
 import { whatExists, UNKNOWN_OUTCOME_OPTIONS } from './attention.js';
-import {
-  ApprovalGate,
-  approvalNotices,
-  inheritedApprovalSettings,
-  stepNeedsApproval,
-  takeApprovalSettings,
-} from './approval-gate.js';
-import type { ApprovalNotices } from './approval-notices.js';
+import { ApprovalGate, inheritedApprovalSettings, stepNeedsApproval, takeApprovalSettings } from './approval-gate.js';
 import { childInputs, runChildWorkflow } from './child-runs.js';
 import { Compensation } from './compensation.js';
 import { nonRetryableTypes } from './contract.js';
@@ -73,7 +66,6 @@ class Walk {
   private steps!: StepActivities;
   private compensation!: Compensation;
   private gate!: ApprovalGate;
-  private notices!: ApprovalNotices;
   private readonly lock = new RunLock();
   /** Steps executed by this run (not its predecessors): continue-as-new waits for at least one. */
   private stepsThisRun = 0;
@@ -91,7 +83,7 @@ class Walk {
       await this.prepare();
       const ending = await this.runWorkflow(this.plan.workflows[this.plan.workflowId], this.state.record.stepIndex);
       await this.lock.release();
-      await this.notices.settle();
+      await this.gate.settleNotices();
       if (ending.kind === 'completed') {
         this.state.setOutputs(ending.outputs);
         this.state.setState('completed');
@@ -130,10 +122,9 @@ class Walk {
       // A nested workflow, or this run continued as new: the plan was loaded once, at the start.
       this.plan = input.plan;
       planDigest = input.planDigest;
-      if (!input.resume) {
-        state.record.inputs = input.inputs ?? {};
-        takeApprovalSettings(state, inheritedApprovalSettings(input.approvalSettings));
-      } else state.enableSearchAttributes(state.record.searchAttributes);
+      if (!input.resume) state.record.inputs = input.inputs ?? {};
+      else state.enableSearchAttributes(state.record.searchAttributes);
+      if (!input.resume) takeApprovalSettings(state, inheritedApprovalSettings(input.approvalSettings));
     } else {
       const { document, workflowId, deliver, servers, strict, preflight } = input;
       const load = { document, workflowId, deliver, servers, strict, preflight, lockKey: input.lock?.key };
@@ -154,11 +145,7 @@ class Walk {
     this.steps = new StepActivities({ ...settings, options: this.options }, state);
     this.compensation = new Compensation(state, this.steps, (id) => this.findStep(id));
     this.decisions.setContext({ step: (id) => this.findStep(id), deliver: input.deliver });
-    this.notices = approvalNotices(state);
-    const gate = {
-      ...{ servers: input.servers, strict: this.plan.strict, deliver: input.deliver, options: this.options },
-      ...{ workflowId: this.plan.workflowId, notices: this.notices },
-    };
+    const gate = { servers: input.servers, strict: this.plan.strict, deliver: input.deliver, options: this.options };
     this.gate = new ApprovalGate(state, this.decisions, this.compensation, gate, (id) => this.findStep(id));
     // Nested workflows run under their parent's lock; a run continued as new takes it again.
     const key = state.progress.lockKey;
@@ -399,7 +386,7 @@ class Walk {
     this.state.record.stepIndex = stepIndex;
     // Released explicitly (not left to this run's close), so the next run takes it again at once.
     await this.lock.release(false);
-    await this.notices.settle();
+    await this.gate.settleNotices();
     await continueAsNew<typeof arazzoRun>({
       ...this.input,
       plan: this.plan,

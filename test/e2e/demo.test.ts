@@ -21,6 +21,7 @@ function runDemo(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number
 
 function expectDemoOutcome(output: string, approveStep: string) {
   expect(output).toContain(`Approval needed before DELETE`);
+  expect(output).toContain('Note: approvals are NOT authenticated');
   expect(output).toMatch(
     new RegExp(
       `temporal workflow signal --address \\S+ --workflow-id demo-\\S+ --name approve --input '\\{"stepId":"${approveStep}"`,

@@ -186,6 +186,8 @@ describe('Temporal Web UI: a rotation waiting for approval', () => {
     await visibleInAFrame(page, /started by \S+ with arazzo-temporal/);
     await visibleInAFrame(page, /secret reference env:WEB_UI_PRISMA_TOKEN/);
     await visibleInAFrame(page, 'Approval pending for');
+    // This worker has no approval policy: the details say so plainly.
+    await visibleInAFrame(page, /approvals are NOT authenticated/);
     await visibleInAFrame(page, `temporal workflow signal --workflow-id ${id} --name approve --input`);
     await visibleInAFrame(page, `temporal workflow signal --workflow-id ${id} --name reject --input`);
     await visibleInAFrame(page, /secret delivered to file:web-ui-new-connection\.txt/);

@@ -58,8 +58,9 @@ function decisionCommand(kind: Kind, description: string): Command {
         const outcome = await decide(client, namespace, kind, workflowRunId, o);
         if (o.json && !o.wait) printJson({ workflowId: workflowRunId, ...outcome });
         else if (!o.json) out(outcome.answer);
-        if (o.wait)
-          process.exitCode = await followRun(client.workflow.getHandle(workflowRunId), o.json, outcome.approvalId);
+        // An approval short of its quorum leaves the step waiting: --wait then shows who is still needed.
+        const decided = outcome.partial ? undefined : outcome.approvalId;
+        if (o.wait) process.exitCode = await followRun(client.workflow.getHandle(workflowRunId), o.json, decided);
       });
     });
 }
@@ -130,7 +131,9 @@ async function decide(client: Client, namespace: string, kind: Kind, workflowRun
               },
             ],
           });
-    return { stepId, approvalId, answer };
+    const after = signed && kind === 'approve' ? await queryProgress(handle) : undefined;
+    const partial = after?.pendingApproval?.approvalId === approvalId && after?.state === 'awaiting-approval';
+    return { stepId, approvalId, answer, partial };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       throw new CliError(
