@@ -24,12 +24,17 @@ export interface RecordedRun {
   input?: {
     inputs?: Record<string, unknown>;
     plan?: Plan;
+    /** Internal fields only nested and continued runs may carry (see `broughtOwnInternals`). */
+    resume?: unknown;
+    approvalSettings?: unknown;
     /** The run's approval options and signed start (the load activity checks them against the policy). */
     approval?: ApprovalOptions;
     requester?: Signed<StartStatement>;
   };
   /** The parent execution of a nested run. */
   parent?: Execution;
+  /** Started by continue-as-new (the server says so; a client cannot). */
+  continued?: boolean;
   /** The plans recorded: the start input's (nested or continued runs) and the load activity's result. */
   plans: Plan[];
 }
@@ -117,6 +122,7 @@ async function readRecordedRun(execution: Execution): Promise<RecordedRun> {
         started = true;
         run.input = await decodeFromPayloadsAtIndex<RecordedRun['input']>(converter, 0, start.input?.payloads);
         if (run.input?.plan) run.plans.push(run.input.plan);
+        run.continued = Boolean(start.continuedExecutionRunId);
         const parent = start.parentWorkflowExecution;
         if (parent?.workflowId) run.parent = { workflowId: parent.workflowId, runId: parent.runId ?? undefined };
       }
@@ -133,4 +139,22 @@ async function readRecordedRun(execution: Execution): Promise<RecordedRun> {
   } while (nextPageToken);
   if (!started) throw new Error(`no start event for ${execution.workflowId}`);
   return run;
+}
+
+/**
+ * Whether the current run's chain (itself, then its parents) begins with a run that was started with a
+ * plan, a carried record or approval settings in its input although no parent started it and it did
+ * not continue a run: those fields skip the load activity and the worker's approval policy with it.
+ */
+export async function broughtOwnInternals(execution: Execution = currentExecution()): Promise<boolean> {
+  let current: Execution | undefined = execution;
+  for (let depth = 0; current && depth < 16; depth++) {
+    const run = await recorded.get(current);
+    if (!run.parent) {
+      const input = run.input;
+      return !run.continued && Boolean(input?.plan || input?.resume || input?.approvalSettings);
+    }
+    current = run.parent;
+  }
+  return true; // deeper than any nesting the interpreter makes
 }

@@ -27,6 +27,7 @@ import { findCreatedResource } from '../arazzo/plan/created-resources.js';
 import { verifiedServerUrl } from '../secrets/seal.js';
 import { type HttpOutcome, sendHttp } from './http.js';
 import { PlanNotFoundError, type PlanStepRef, PlanStore } from './plan-store.js';
+import { broughtOwnInternals } from './run-history.js';
 import type { Plan, PlanStep } from '../arazzo/plan/types.js';
 
 export interface RunStepInput {
@@ -140,6 +141,16 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
   return async function runStep(input: RunStepInput): Promise<StepResult> {
     const info = activityInfo();
     const started = Date.now();
+    // Under an approval policy a run must have been loaded by this worker's load activity (or descend
+    // from one that was): a plan or record given in a run's input would bring its own gates and keys.
+    if (policy.approvals && (await broughtOwnInternals())) {
+      // RequestBuildError: the workflow ends the run at once, knowing nothing was sent.
+      throw ApplicationFailure.create({
+        type: 'RequestBuildError',
+        message: `step ${input.stepId}: this run was started with a plan or state of its own, which would skip the worker's approval policy; nothing was sent`,
+        nonRetryable: true,
+      });
+    }
     const work = await stepWork(input, plans);
     const secrets = new StepSecrets({
       policy: policy.secrets ?? noSecretPolicy,

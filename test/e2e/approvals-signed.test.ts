@@ -16,6 +16,8 @@ import {
   signDecision,
   signStart,
 } from '../../src/arazzo/approvals/signature.js';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import type { LoadPlanResult } from '../../src/activities/index.js';
 import { getDataConverter } from '../../src/codec/data-converter.js';
 import { createActivities } from '../../src/activities/index.js';
 import { approveSignal, approveUpdate, rejectUpdate } from '../../src/workflows/contract.js';
@@ -293,6 +295,43 @@ describe('signed approvals under a policy', () => {
     });
     expect(messages[0]).toMatch(/approval "none" would switch off the approval gates.*no request was sent/s);
     expect(messages[1]).toMatch(/requester unknown.*arazzo-temporal start --key/s);
+    expect(prisma.audit.entries.filter((e) => e.source === 'http').length).toBe(before);
+  });
+
+  it('refuses a run that brings its own plan and approval settings (copied from a history), before its first request', async () => {
+    expect(histories.length).toBeGreaterThan(0);
+    // The sealed plan a legitimate run's load activity recorded: valid seals, but no loadPlan for the forgery.
+    const events =
+      (await env.client.workflow.getHandle(histories[0].workflowId, histories[0].runId).fetchHistory()).events ?? [];
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'loadPlan');
+    const completed = events.find(
+      (e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(scheduled?.eventId),
+    );
+    const loaded = await decodeFromPayloadsAtIndex<LoadPlanResult>(
+      env.client.options.loadedDataConverter,
+      0,
+      completed?.activityTaskCompletedEventAttributes?.result?.payloads,
+    );
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    const taskQueue = env.uniqueTaskQueue('signed-forged-plan');
+    const worker = await startWorker(taskQueue);
+    const before = prisma.audit.entries.filter((e) => e.source === 'http').length;
+    const failure = await worker.runUntil(async () => {
+      const input: ArazzoRunInput = {
+        ...prismaRotationInput(prisma, seeded, taskQueue),
+        plan: loaded.plan,
+        planDigest: loaded.planDigest,
+        // The forger's own "policy": no gates.
+        approvalSettings: { webhooks: 0, policy: { approvers: [], gates: {} } },
+      };
+      const handle = await startRun(env, taskQueue, input);
+      return handle.result().catch((e) => e as WorkflowFailedError);
+    });
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(String((failure as WorkflowFailedError).cause?.message)).toMatch(
+      /started with a plan or state of its own, which would skip the worker's approval policy; nothing was sent/,
+    );
     expect(prisma.audit.entries.filter((e) => e.source === 'http').length).toBe(before);
   });
 });

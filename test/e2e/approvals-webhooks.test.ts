@@ -107,6 +107,31 @@ describe('approval notices to webhooks', () => {
     }
   });
 
+  it('an approval that expires is notified as expired; nothing is deleted', async () => {
+    const receiver = await startReceiver(0);
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    const taskQueue = env.uniqueTaskQueue('webhooks-expired');
+    const worker = await env.createWorker({
+      taskQueue,
+      activities: createActivities(
+        testPolicy({ approvalWebhooks: [{ format: 'json', url: `${receiver.base}/json` }] }),
+      ),
+    });
+    try {
+      const input = prismaRotationInput(prisma, seeded, taskQueue, { approval: { timeout: '2s' } });
+      const result = await worker.runUntil(async () => (await startRun(env, taskQueue, input)).result());
+      expect(result.status).toBe('approval-expired');
+      expect(receiver.accepted.map((r) => [r.body.event, r.body.reason])).toEqual([
+        ['approval.waiting', undefined],
+        ['approval.expired', 'not decided within 2s'],
+      ]);
+      expect(requestsWith(prisma, 'DELETE')).toHaveLength(0);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('with the receiver down for good, the run still waits and can be approved', async () => {
     const receiver = await startReceiver(0);
     await receiver.close(); // nothing listens there any more

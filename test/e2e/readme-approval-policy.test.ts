@@ -6,7 +6,7 @@
 // project come from this test. A worker in this process plays the README's worker: task queue
 // "arazzo-approvals", the policy file the README's block wrote, tokens only from PRISMA_TOKEN.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
@@ -81,7 +81,9 @@ describe('README: approvals under an approval policy, run verbatim', () => {
 
     await run('keys');
     for (const who of ['alice', 'bob', 'carol']) {
-      expect(readFileSync(join(work, '.secrets', 'approvers', `${who}.key`), 'utf8')).toContain('"secretKey"');
+      const file = join(work, '.secrets', 'approvers', `${who}.key`);
+      expect(readFileSync(file, 'utf8')).toContain('"secretKey"');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
     }
     await run('policy');
     // The README's worker: the policy file the block wrote, on the task queue the README names.

@@ -49,11 +49,12 @@ export function workerCommand(): Command {
         throw await connectFailure(settings.address, err);
       }
       try {
+        const policy = { ...policyFromEnv(), documentRoot };
         const worker = await createArazzoWorker({
           connection,
           namespace: settings.namespace,
           taskQueue: o.taskQueue,
-          policy: { ...policyFromEnv(), documentRoot },
+          policy,
         });
         if (!encryptionEnabled()) {
           warn(
@@ -62,6 +63,11 @@ export function workerCommand(): Command {
         }
         out(
           `arazzo worker polling task queue "${o.taskQueue}" on ${settings.address} (namespace ${settings.namespace}), documents from ${documentRoot}; Ctrl-C stops it`,
+        );
+        out(
+          policy.approvals
+            ? `approval policy ${process.env.ARAZZO_APPROVAL_POLICY}: ${policy.approvals.approvers.length} approvers; decisions must be signed`
+            : 'no approval policy (ARAZZO_APPROVAL_POLICY): approvals are NOT authenticated',
         );
         await worker.run();
         out('arazzo worker stopped');
