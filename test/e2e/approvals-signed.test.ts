@@ -137,7 +137,9 @@ describe('signed approvals under a policy', () => {
         /different request/,
       ],
     ];
-    if (fromAnotherRun) list.push(['replayed from another run', fromAnotherRun, /signed for another run/]);
+    // A signature captured on another run: the first test's (when given), else one made for another run id.
+    const otherRun = fromAnotherRun ?? signDecision(s({ runId: 'another-run-id' }), KEYS.bob);
+    list.push(['replayed from another run', otherRun, /signed for another run/]);
     return list;
   }
 
