@@ -3,9 +3,12 @@
 // description: a status the API never sends, a field the body does not have, a literal the enum
 // cannot hold, a required request field that may be missing, a flow that strands what it created.
 //
-// Rules (one file each under rules/), their codes and severities:
+// Severity by evidence (ARCHITECTURE.md): error = the description proves the run cannot succeed as
+// written; warning = it might not; hint = worth a look, nothing proven. Rules (one file each under
+// rules/), their codes and severities:
 //   status-codes              preflight-undeclared-status              error
-//   response-pointers         preflight-unknown-response-pointer       error
+//   response-pointers         preflight-unknown-response-pointer       error   (closed schemas, no body)
+//                             preflight-undeclared-response-pointer    warning (open schemas)
 //   enum-literals             preflight-enum-mismatch                  error
 //   request-parameters        preflight-missing-required-parameter     error
 //                             preflight-required-from-optional-input   warning
@@ -17,7 +20,7 @@
 //   list-position-target      preflight-list-position-target           error
 //   create-without-cleanup    preflight-create-without-cleanup         warning
 //   status-only-verification  preflight-status-only-verification       warning
-//   one-time-value-lost       preflight-one-time-value-lost            error
+//   one-time-value-lost       preflight-one-time-value-lost            error/warning/hint by evidence
 //   secret-lock-key           preflight-secret-lock-key                error   (once per workflow)
 //   (this file)               preflight-internal-error                 error   a rule failed on a step:
 //                             that step is unchecked, so the run must not be trusted as checked

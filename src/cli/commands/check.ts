@@ -25,12 +25,14 @@ export function checkCommand(): Command {
     .action(async (document: string, o: CheckFlags) => {
       const findings = await checkDocument(document, o);
       const errors = findings.filter((f) => f.severity === 'error').length;
-      const warnings = findings.length - errors;
-      if (o.json) printJson({ ok: errors === 0, document, findings, errors, warnings });
+      const hints = findings.filter((f) => f.severity === 'hint').length;
+      const warnings = findings.length - errors - hints;
+      if (o.json) printJson({ ok: errors === 0, document, findings, errors, warnings, hints });
       else {
         const { formatFindings } = await import('../../arazzo/format-finding.js');
         if (findings.length) out(formatFindings(findings));
-        out(`${errors ? '✘' : '✔'} ${document}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
+        const counted = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${hints ? `, ${plural(hints, 'hint')}` : ''}`;
+        out(`${errors ? '✘' : '✔'} ${document}: ${counted}`);
       }
       process.exitCode = errors ? EXIT.failure : EXIT.ok;
     });
