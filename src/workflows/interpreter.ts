@@ -10,6 +10,7 @@
 // spec: a destructive step waits for approval first, and a step whose fate is unknown, or a failure
 // after something was created, waits for an operator instead of failing blindly.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   continueAsNew,
@@ -101,6 +102,7 @@ class Walk {
         throw err;
       }
       if (this.plan) this.state.setState('failed');
+      else this.state.refuse(refusalOf(err));
       await CancellationScope.nonCancellable(() => this.lock.release());
       throw err;
     }
@@ -391,4 +393,11 @@ class Walk {
       resume: this.state.record,
     });
   }
+}
+
+/** `InvalidDocument: <message>` of the failure loadPlan refused with (its cause), else the error's message. */
+function refusalOf(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -157,6 +157,8 @@ export interface RunProgress {
   /** Outputs so far, secrets masked. */
   outputs: Record<string, unknown>;
   lockKey?: string;
+  /** Why the worker refused the run before any request (loadPlan's reason: the findings, with their locations). */
+  refusal?: string;
 }
 
 export interface ArazzoRunResult {

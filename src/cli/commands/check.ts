@@ -1,11 +1,11 @@
 // `check`: everything that can be known about a document without calling an API. Validation (schema
 // and semantic rules) and pre-flight (each step against the operation it calls) both run, so one
 // check reports everything there is to fix.
-import { isAbsolute, relative } from 'node:path';
 import { Command } from 'commander';
 import type { Finding } from '../../arazzo/model.js';
 import { EXIT } from '../errors.js';
 import { out, printJson } from '../output.js';
+import { displayPath } from '../show-findings.js';
 
 interface CheckFlags {
   /** Pre-flight only this workflow (validation always covers the whole document). */
@@ -62,13 +62,6 @@ function dedupe(findings: Finding[]): Finding[] {
     seen.add(key);
     return true;
   });
-}
-
-/** Paths relative to the current directory, the way compilers print them (editors jump to them). */
-function displayPath(file: string): string {
-  if (!isAbsolute(file)) return file;
-  const rel = relative(process.cwd(), file);
-  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
