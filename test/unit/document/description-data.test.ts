@@ -3,6 +3,7 @@
 // example data holding `{"$ref": "https://…"}` (Datadog), in the description and in a file it references.
 import { describe, expect, it } from 'vitest';
 import { isAvailable, loadDocumentSet } from '../../../src/arazzo/document/index.js';
+import { preflight } from '../../../src/arazzo/preflight/index.js';
 import { validateDocumentSet } from '../../../src/arazzo/validate/index.js';
 
 const arazzo = `arazzo: 1.0.1
@@ -97,5 +98,42 @@ describe('a $ref inside data', () => {
     expect(get.responses['200'].headers['x-rate-limit']).toEqual({ schema: { type: 'integer' } });
     expect(media.schema.properties['x-meta'].properties.created).toEqual({ type: 'string' });
     expect(media.examples.two).toEqual({ value: { manager: { $ref: 'https://vendor.invalid/Users/2' } } });
+  });
+});
+
+describe('a $ref of the description that cannot be resolved', () => {
+  it('is a warning, not an unusable source; what a step reads through it is unknown, never absent', async () => {
+    const files: Record<string, string> = {
+      '/d/a.arazzo.yaml': arazzo.replace('#/userName', '#/profile/name'),
+      '/d/api.yaml': `openapi: 3.0.3
+info: {title: t, version: '1', description: {$ref: './docs/intro.md'}}
+paths:
+  /Users/{id}:
+    get:
+      operationId: getUser
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {profile: {$ref: '#/components/schemas/Missing'}}}
+`,
+    };
+    const set = await loadDocumentSet('/d/a.arazzo.yaml', {
+      read: async (url) => {
+        if (url in files) return files[url];
+        throw new Error(`no such file: ${url}`);
+      },
+    });
+    expect(set.findings.map((f) => [f.severity, f.code, f.pointer])).toEqual([
+      ['warning', 'source-unresolved-refs', '/sourceDescriptions/0/url'],
+    ]);
+    expect(set.findings[0].message).toMatch(/^2 \$refs of source description "\.\/api\.yaml" cannot be resolved/);
+    expect(isAvailable(set.sources.api)).toBe(true);
+    const errors = validateDocumentSet(set).filter((f) => f.severity === 'error');
+    expect(errors).toEqual([]);
+    // `#/profile/name` goes through the broken reference: it cannot be checked, so nothing is reported.
+    expect(preflight(set)).toEqual([]);
   });
 });
