@@ -127,7 +127,17 @@ class Walk {
       else state.enableSearchAttributes(state.record.searchAttributes);
     } else {
       const { document, workflowId, deliver, servers, strict, preflight } = input;
-      const load = { document, workflowId, deliver, servers, strict, preflight, lockKey: input.lock?.key };
+      const load = {
+        document,
+        workflowId,
+        deliver,
+        servers,
+        strict,
+        preflight,
+        lockKey: input.lock?.key,
+        // Only when given: the activity input of runs that do not use it stays as it was.
+        ...(input.preflightIgnore ? { preflightIgnore: input.preflightIgnore } : {}),
+      };
       const loaded = await loadPlan({ ...load, inputsFromRun: true });
       this.plan = loaded.plan;
       planDigest = loaded.planDigest;

@@ -78,6 +78,29 @@ describe('start of an invalid document', () => {
   });
 });
 
+describe('check --explain and --ignore', () => {
+  it('explains a rule and how to silence it for one step; --ignore <stepId>:<code> silences only that', async () => {
+    const explained = await runCli(['check', '--explain', 'preflight-undeclared-status']);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toMatch(/^preflight-undeclared-status \(error\)\n/);
+    expect(explained.stdout).toContain('x-preflight-ignore: [preflight-undeclared-status]');
+    expect(explained.stdout).toContain('--ignore <stepId>:preflight-undeclared-status');
+    const doc = join(root, 'preflight.arazzo.yaml');
+    const refused = await runCli(['check', doc]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/error \[preflight-undeclared-status\]/);
+    const silenced = await runCli(['check', doc, '--ignore', 'read:preflight-undeclared-status']);
+    expect(silenced.stdout).not.toMatch(/preflight-undeclared-status/);
+    expect(silenced.code).toBe(0);
+    const typo = await runCli(['check', doc, '--ignore', 'raed:preflight-undeclared-status']);
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toMatch(
+      /error \[preflight-ignore-unknown\] ignore "raed:preflight-undeclared-status" silences nothing: no step is called raed/,
+    );
+    expect(typo.stdout).toMatch(/error \[preflight-undeclared-status\]/);
+  });
+});
+
 describe('a run the worker refuses', () => {
   let env: TemporalTestEnv;
   let worker: Worker;
@@ -117,5 +140,25 @@ describe('a run the worker refuses', () => {
     expect(metadata.currentDetails).toContain(`${type}: `);
     expect(metadata.currentDetails).toMatch(finding);
     expect(metadata.currentDetails).toMatch(/state \*\*failed\*\*/);
+  });
+
+  it("a run input's preflightIgnore reaches pre-flight: an entry naming no step is refused with its finding", async () => {
+    const handle = await startRun(
+      env,
+      taskQueue,
+      {
+        document: 'preflight.arazzo.yaml',
+        workflowId: 'read-item',
+        preflightIgnore: ['raed:preflight-undeclared-status'],
+      },
+      `${taskQueue}-ignore`,
+    );
+    const failure = await handle.result().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    const cause = (failure as WorkflowFailedError).cause?.cause as { type?: string; message: string };
+    expect(cause.type).toBe('PreflightFailed');
+    expect(cause.message).toMatch(/error \[preflight-ignore-unknown\] ignore "raed:preflight-undeclared-status"/);
   });
 });

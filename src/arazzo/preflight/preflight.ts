@@ -22,6 +22,8 @@
 //   status-only-verification  preflight-status-only-verification       warning
 //   one-time-value-lost       preflight-one-time-value-lost            error/warning/hint by evidence
 //   secret-lock-key           preflight-secret-lock-key                error   (once per workflow)
+//   explain.ts                preflight-ignore-unknown                 error   a silencing entry that names
+//                             nothing that exists (warning for a step's x-preflight-ignore)
 //   (this file)               preflight-internal-error                 error   a rule failed on a step:
 //                             that step is unchecked, so the run must not be trusted as checked
 //                             preflight-unknown-workflow               error   options.workflowId names none
@@ -35,6 +37,7 @@ import { findOperation, type ResolvedOperation } from '../document/operation-ind
 import type { Finding } from '../model.js';
 import { isObject, type StepNode, stepsOf, workflowsOf } from '../validate/document-walk.js';
 import { createPreflightContext, type PreflightRule, type WorkflowFlow } from './context.js';
+import { applySilencing } from './explain.js';
 import { checkCreateWithoutCleanup } from './rules/create-without-cleanup.js';
 import { checkEnumLiterals } from './rules/enum-literals.js';
 import { checkListPositionTarget } from './rules/list-position-target.js';
@@ -49,6 +52,11 @@ import { checkStatusOnlyVerification } from './rules/status-only-verification.js
 export interface PreflightOptions {
   /** Check only this workflow (the one about to run). Default: every workflow of the entry document. */
   workflowId?: string;
+  /**
+   * `<stepId>:<code>` entries silencing one finding code for one step (besides each step's own
+   * `x-preflight-ignore`); an entry that names nothing that exists is an error (explain.ts).
+   */
+  ignore?: readonly string[];
 }
 
 export const PREFLIGHT_RULES: readonly PreflightRule[] = [
@@ -131,5 +139,5 @@ export function runPreflight(set: DocumentSet, options: PreflightOptions, rules:
       }
     }
   }
-  return ctx.findings.sort(compareFindings);
+  return applySilencing(ctx.findings, workflows, options.ignore ?? [], ctx.report).sort(compareFindings);
 }

@@ -3,7 +3,7 @@
 // check reports everything there is to fix.
 import { Command } from 'commander';
 import type { Finding } from '../../arazzo/model.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { out, printJson } from '../output.js';
 import { displayPath } from '../show-findings.js';
 
@@ -12,17 +12,41 @@ interface CheckFlags {
   workflow?: string;
   strict: boolean;
   json: boolean;
+  /** `<stepId>:<code>` entries silencing one pre-flight finding for one step. */
+  ignore: string[];
+  /** Print why a rule exists and how to silence it for one step, instead of checking. */
+  explain?: string;
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function checkCommand(): Command {
   return new Command('check')
     .description('validate a document and pre-flight it against the OpenAPI operations it calls (nothing is sent)')
-    .argument('<document>', 'Arazzo document (path or http(s) URL)')
+    .argument('[document]', 'Arazzo document (path or http(s) URL)')
+    .usage('[options] <document>  |  check --explain <code>')
     .option('--workflow <id>', 'pre-flight only this workflow (validation covers the whole document)')
+    .option('--ignore <stepId:code>', 'silence one pre-flight finding code for one step (repeatable)', collect, [])
+    .option('--explain <code>', 'why a pre-flight rule exists and how to silence it for one step')
     .option('--strict', 'strict Arazzo templates: only {$...} inside strings is an expression', false)
     .option('--json', 'machine-readable output', false)
     .addHelpText('after', '\nExit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.')
-    .action(async (document: string, o: CheckFlags) => {
+    .action(async (document: string | undefined, o: CheckFlags, command: Command) => {
+      if (o.explain !== undefined) {
+        const { explainCode, PREFLIGHT_EXPLANATIONS } = await import('../../arazzo/preflight/index.js');
+        const text = explainCode(o.explain);
+        if (!text) {
+          throw new UsageError(
+            `--explain ${o.explain}: not a pre-flight code`,
+            `codes: ${Object.keys(PREFLIGHT_EXPLANATIONS).join(', ')}`,
+          );
+        }
+        out(text);
+        return;
+      }
+      if (document === undefined) {
+        command.error("error: missing required argument 'document'", { code: 'commander.missingArgument' });
+      }
       const findings = await checkDocument(document, o);
       const errors = findings.filter((f) => f.severity === 'error').length;
       const hints = findings.filter((f) => f.severity === 'hint').length;
@@ -40,7 +64,7 @@ export function checkCommand(): Command {
 
 export async function checkDocument(
   document: string,
-  o: Pick<CheckFlags, 'workflow' | 'strict'> = { strict: false },
+  o: Pick<CheckFlags, 'workflow' | 'strict'> & { ignore?: string[] } = { strict: false },
 ): Promise<Finding[]> {
   // Loaded on use, like every command's heavy dependencies (see program.ts).
   const [{ loadFromDisk }, { validateDocumentSet }, { preflight }] = await Promise.all([
@@ -50,7 +74,7 @@ export async function checkDocument(
   ]);
   const set = await loadFromDisk(document);
   const findings = validateDocumentSet(set, { strict: o.strict });
-  if (set.entry.document !== undefined) findings.push(...preflight(set, { workflowId: o.workflow }));
+  if (set.entry.document !== undefined) findings.push(...preflight(set, { workflowId: o.workflow, ignore: o.ignore }));
   return dedupe(findings).map((f) => ({ ...f, file: displayPath(f.file) }));
 }
 

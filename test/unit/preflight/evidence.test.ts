@@ -1,8 +1,10 @@
 // Severity by evidence (issue 18): each class of false finding met in real documents, rebuilt as the
 // smallest document of that shape. Every list is exhaustive: a finding added, lost or changed fails.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadDocumentSet } from '../../../src/arazzo/document/index.js';
-import { preflight } from '../../../src/arazzo/preflight/index.js';
+import type { Finding } from '../../../src/arazzo/model.js';
+import { explainCode, preflight } from '../../../src/arazzo/preflight/index.js';
 import { validateDocumentSet } from '../../../src/arazzo/validate/index.js';
 
 async function check(workflow: string, paths: string, only?: string) {
@@ -219,5 +221,78 @@ describe('a simple condition with a double-quoted string literal', () => {
         'simple condition "$statusCode == 200 && $inputs.scope == "url"": the spec writes string literals in single quotes; double quotes are accepted',
       ],
     ]);
+  });
+});
+
+describe('silencing one finding for one step', () => {
+  const twoSteps = (extension: string) => `  - workflowId: w
+    steps:
+      - stepId: first
+        operationId: listKeys
+        successCriteria: [{condition: $statusCode == 201}]
+${extension}      - stepId: second
+        operationId: listKeys
+        successCriteria: [{condition: $statusCode == 201}]
+`;
+  const load = async (workflow: string) => {
+    const files: Record<string, string> = {
+      '/m/a.arazzo.yaml': `arazzo: 1.0.1\ninfo: {title: t, version: 1.0.0}\nsourceDescriptions:\n  - {name: api, url: ./api.yaml, type: openapi}\nworkflows:\n${workflow}`,
+      '/m/api.yaml': `openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n${keys(false)}`,
+    };
+    return loadDocumentSet('/m/a.arazzo.yaml', { read: async (url) => files[url] });
+  };
+  const STATUS = 'preflight-undeclared-status';
+  const of = (findings: Finding[]) =>
+    findings
+      .filter((f) => f.code === STATUS || f.code === 'preflight-ignore-unknown')
+      .map((f) => [f.severity, f.code, f.stepId ?? f.pointer]);
+
+  it("a step's x-preflight-ignore silences that code on that step only", async () => {
+    const set = await load(twoSteps(`        x-preflight-ignore: [${STATUS}]\n`));
+    expect(of(preflight(set))).toEqual([['error', STATUS, 'second']]);
+  });
+
+  it('a <stepId>:<code> entry silences it on that step; entries that name nothing, or an unsilenceable code, are errors', async () => {
+    const set = await load(twoSteps(''));
+    expect(of(preflight(set, { ignore: [`second:${STATUS}`] }))).toEqual([['error', STATUS, 'first']]);
+    expect(
+      of(
+        preflight(set, {
+          ignore: [STATUS, `third:${STATUS}`, 'first:preflight-secret-lock-key', 'first:preflight-nope'],
+        }),
+      ),
+    ).toEqual([
+      ['error', 'preflight-ignore-unknown', ''],
+      ['error', 'preflight-ignore-unknown', ''],
+      ['error', 'preflight-ignore-unknown', ''],
+      ['error', 'preflight-ignore-unknown', ''],
+      ['error', STATUS, 'first'],
+      ['error', STATUS, 'second'],
+    ]);
+  });
+
+  it('a misspelt code in x-preflight-ignore silences nothing and says so', async () => {
+    const set = await load(twoSteps('        x-preflight-ignore: [preflight-undeclared-stauts]\n'));
+    expect(of(preflight(set))).toEqual([
+      ['error', STATUS, 'first'],
+      ['warning', 'preflight-ignore-unknown', 'first'],
+      ['error', STATUS, 'second'],
+    ]);
+  });
+
+  it('--explain knows every code a pre-flight rule reports, and how to silence it', () => {
+    const codes = new Set(
+      [
+        ...readFileSync(new URL('../../../src/arazzo/preflight/preflight.ts', import.meta.url), 'utf8').matchAll(
+          /(?<![\w-])(preflight-[a-z-]+)/g,
+        ),
+      ].map((match) => match[1]),
+    );
+    for (const code of codes) expect(explainCode(code), code).toMatch(new RegExp(`^${code} \\(`));
+    expect(explainCode('preflight-one-time-value-lost')).toContain(
+      'x-preflight-ignore: [preflight-one-time-value-lost]',
+    );
+    expect(explainCode('preflight-secret-lock-key')).toContain('cannot be silenced');
+    expect(explainCode('schema')).toBeUndefined();
   });
 });
