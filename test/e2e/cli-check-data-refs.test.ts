@@ -1,8 +1,8 @@
 // `check` of a document whose description holds `$ref`s in example data and in `x-` extensions to
 // addresses that cannot be reached: nothing is fetched (a listener on loopback counts every connection)
 // and nothing is reported for them.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,13 +10,15 @@ import { runCli } from '../support/cli.js';
 
 let listener: Server;
 let connections = 0;
+const sockets = new Set<Socket>();
 let base = '';
 const dir = mkdtempSync(join(tmpdir(), 'arazzo-data-refs-'));
 
 beforeAll(async () => {
   listener = createServer((socket) => {
     connections++;
-    socket.destroy();
+    sockets.add(socket);
+    socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
   });
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const address = listener.address();
@@ -76,11 +78,12 @@ paths:
 });
 
 afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
   await new Promise<void>((resolve) => listener.close(() => resolve()));
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('check and $refs inside data', () => {
+describe.sequential('check and $refs inside data', () => {
   it('sends no request and reports nothing for them', async () => {
     const doc = join(dir, 'users.arazzo.yaml');
     const { code, stdout, stderr } = await runCli(['check', doc, '--json']);
@@ -89,5 +92,21 @@ describe('check and $refs inside data', () => {
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
     expect(connections).toBe(0);
+  });
+
+  it('a local document whose source is remote: not read without --allow-remote, and said so', async () => {
+    const doc = join(dir, 'remote.arazzo.yaml');
+    writeFileSync(
+      doc,
+      readFileSync(join(dir, 'users.arazzo.yaml'), 'utf8').replace('./scim.openapi.yaml', `${base}/scim.openapi.yaml`),
+    );
+    const { code, stdout } = await runCli(['check', doc]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/error \[source-unreadable\] .*: not read: it is remote, .*pass --allow-remote/);
+    expect(connections).toBe(0);
+    // Allowed, it is read (the listener answers 404, so it stays unreadable, but it was asked).
+    const allowed = await runCli(['check', doc, '--allow-remote']);
+    expect(allowed.code).toBe(1);
+    expect(connections).toBeGreaterThan(0);
   });
 });

@@ -16,6 +16,8 @@ interface CheckFlags {
   ignore: string[];
   /** Print why a rule exists and how to silence it for one step, instead of checking. */
   explain?: string;
+  /** Read source descriptions and `$ref`s over HTTP for a local document (a URL document always may). */
+  allowRemote: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -28,6 +30,11 @@ export function checkCommand(): Command {
     .option('--workflow <id>', 'pre-flight only this workflow (validation covers the whole document)')
     .option('--ignore <stepId:code>', 'silence one pre-flight finding code for one step (repeatable)', collect, [])
     .option('--explain <code>', 'why a pre-flight rule exists and how to silence it for one step')
+    .option(
+      '--allow-remote',
+      'read remote source descriptions and $refs of a local document (a URL document always may)',
+      false,
+    )
     .option('--strict', 'strict Arazzo templates: only {$...} inside strings is an expression', false)
     .option('--json', 'machine-readable output', false)
     .addHelpText('after', '\nExit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.')
@@ -64,7 +71,7 @@ export function checkCommand(): Command {
 
 export async function checkDocument(
   document: string,
-  o: Pick<CheckFlags, 'workflow' | 'strict'> & { ignore?: string[] } = { strict: false },
+  o: Pick<CheckFlags, 'workflow' | 'strict'> & { ignore?: string[]; allowRemote?: boolean } = { strict: false },
 ): Promise<Finding[]> {
   // Loaded on use, like every command's heavy dependencies (see program.ts).
   const [{ loadFromDisk }, { validateDocumentSet }, { preflight }] = await Promise.all([
@@ -72,7 +79,7 @@ export async function checkDocument(
     import('../../arazzo/validate/index.js'),
     import('../../arazzo/preflight/index.js'),
   ]);
-  const set = await loadFromDisk(document);
+  const set = await loadFromDisk(document, { allowRemote: o.allowRemote === true || /^https?:\/\//i.test(document) });
   const findings = validateDocumentSet(set, { strict: o.strict });
   if (set.entry.document !== undefined) findings.push(...preflight(set, { workflowId: o.workflow, ignore: o.ignore }));
   return dedupe(findings).map((f) => ({ ...f, file: displayPath(f.file) }));
