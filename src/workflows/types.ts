@@ -148,6 +148,8 @@ export interface RunProgress {
   document: string;
   workflowId: string;
   currentStep?: string;
+  /** Why the worker refused the run before any request (loadPlan's reason: the findings, with their locations). */
+  refusal?: string;
   steps: StepProgress[];
   pendingApproval?: PendingApproval;
   attention?: PendingAttention;
@@ -159,8 +161,6 @@ export interface RunProgress {
   /** Outputs so far, secrets masked. */
   outputs: Record<string, unknown>;
   lockKey?: string;
-  /** Why the worker refused the run before any request (loadPlan's reason: the findings, with their locations). */
-  refusal?: string;
 }
 
 export interface ArazzoRunResult {
