@@ -43,6 +43,8 @@ export interface LoadPlanInput {
   servers?: Record<string, string>;
   strict?: boolean;
   preflight?: 'enforce' | 'run-anyway';
+  /** `<stepId>:<code>` entries silencing one pre-flight finding for one step; one naming nothing is an error. */
+  preflightIgnore?: string[];
   /**
    * The run's `lock.key`. For a workflow without `x-lock-key` it is the lock key; one that differs from
    * the workflow's `x-lock-key` is refused unless the worker allows overrides (see lockKeyFor).
@@ -197,13 +199,14 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       );
     }
 
-    const planKey = input.workflowId ?? '';
+    const ignore = Array.isArray(input.preflightIgnore) ? input.preflightIgnore.map(String) : [];
+    const planKey = `${input.workflowId ?? ''}\0${ignore.join('\0')}`;
     let planned = analysis.plans.get(planKey);
     if (!planned) {
       try {
         const built = buildPlan(set, { workflowId: input.workflowId, strict });
         beat('planned');
-        planned = { plan: built, preflight: runPreflight(set, built.workflowId) };
+        planned = { plan: built, preflight: runPreflight(set, built.workflowId, ignore) };
       } catch (err) {
         if (err instanceof PlanError) refuse('InvalidDocument', `${err.message} (at ${err.pointer})`);
         // Planning is a function of the document: retrying would fail the same way.

@@ -3,6 +3,6 @@ import type { DocumentSet } from '../arazzo/document/index.js';
 import type { Finding } from '../arazzo/model.js';
 import { preflight } from '../arazzo/preflight/index.js';
 
-export function runPreflight(set: DocumentSet, workflowId: string): Finding[] {
-  return preflight(set, { workflowId });
+export function runPreflight(set: DocumentSet, workflowId: string, ignore: readonly string[] = []): Finding[] {
+  return preflight(set, { workflowId, ignore });
 }

@@ -136,7 +136,7 @@ export interface SourceLocation {
  * tests can print and compare them uniformly.
  */
 export interface Finding {
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'hint';
   /** A stable machine-readable rule id, e.g. `schema`, `duplicate-step-id`, `unbraced-expression`. */
   code: string;
   message: string;

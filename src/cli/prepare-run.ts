@@ -15,6 +15,7 @@ import { documentRootFrom } from './project-paths.js';
 import { loadFromDisk } from './read-document.js';
 import type { RunFlags } from './run-flags.js';
 import { staticDetails, staticSummary } from './run-summary.js';
+import { showFindings } from './show-findings.js';
 import { inputProperties } from './workflow-inputs.js';
 
 export interface PreparedRun {
@@ -33,9 +34,12 @@ export async function prepareRun(document: string, flags: RunFlags, storedIn: st
   const location = resolveRunDocument(document, documentRootFrom(flags.documentRoot));
   const set = await loadFromDisk(location.local);
   const doc = set.entry.document;
-  if (!doc || hasErrors(validateDocumentSet(set))) {
+  const findings = validateDocumentSet(set);
+  if (!doc || hasErrors(findings)) {
+    // The same lines `check` prints: what is wrong and where, not just that something is.
+    const errors = findings.filter((f) => f.severity === 'error').length;
     throw new CliError(
-      `${document} is not a valid Arazzo document`,
+      `${document} is not a valid Arazzo document (${errors} error${errors === 1 ? '' : 's'}); no run was started:\n${showFindings(findings)}`,
       `run: arazzo-temporal check ${commandPath(location.local)}`,
     );
   }

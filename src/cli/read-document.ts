@@ -13,7 +13,15 @@ import { UsageError } from './errors.js';
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
-async function read(location: string, maxBytes: number): Promise<string> {
+/** Thrown (and so reported as an unreadable source) for a URL the user did not allow to be read. */
+export class RemoteReadRefused extends Error {}
+
+async function read(location: string, maxBytes: number, allowRemote: boolean): Promise<string> {
+  if (isUrl(location) && !allowRemote) {
+    throw new RemoteReadRefused(
+      'not read: it is remote, and only local files are read for a local document (pass --allow-remote to read it, or map it to a local copy)',
+    );
+  }
   try {
     if (isUrl(location)) return await fetchLimited(location, maxBytes);
     const path = location.startsWith('file:') ? new URL(location).pathname : location;
@@ -27,13 +35,24 @@ async function read(location: string, maxBytes: number): Promise<string> {
   }
 }
 
+export interface LoadFromDiskOptions {
+  /**
+   * Whether a URL may be read. Default: yes. `check` reads URLs only for a document given as a URL or
+   * with --allow-remote: a local document's check never sends a request the user did not ask for.
+   */
+  allowRemote?: boolean;
+}
+
 /** Loads a document set; a path is made absolute first so source descriptions resolve next to it. */
-export function loadFromDisk(document: string): Promise<DocumentSet> {
+export function loadFromDisk(document: string, options: LoadFromDiskOptions = {}): Promise<DocumentSet> {
   let maxBytes: number;
   try {
     maxBytes = maxDocumentBytesFromEnv();
   } catch (err) {
     return Promise.reject(new UsageError((err as Error).message));
   }
-  return loadDocumentSet(isUrl(document) ? document : resolve(document), { read: (url) => read(url, maxBytes) });
+  const allowRemote = options.allowRemote ?? true;
+  return loadDocumentSet(isUrl(document) ? document : resolve(document), {
+    read: (url) => read(url, maxBytes, allowRemote),
+  });
 }

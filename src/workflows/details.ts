@@ -65,6 +65,13 @@ export function renderDetails(progress: RunProgress, workflowRunId: string): str
     `**Arazzo workflow** \`${progress.workflowId}\` from \`${progress.document}\` — state **${progress.state}**`,
   );
   if (progress.lockKey) lines.push(`Lock: \`${progress.lockKey}\``);
+  if (progress.refusal) {
+    lines.push('');
+    lines.push('### Refused by the worker; no request was sent');
+    lines.push('```');
+    lines.push(progress.refusal.replaceAll('```', '` ` `'));
+    lines.push('```');
+  }
   lines.push('');
   for (const s of progress.steps) {
     const http = s.httpStatus !== undefined ? ` → HTTP ${s.httpStatus}` : '';

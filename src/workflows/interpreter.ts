@@ -10,6 +10,7 @@
 // spec: a destructive step waits for approval first, and a step whose fate is unknown, or a failure
 // after something was created, waits for an operator instead of failing blindly.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   continueAsNew,
@@ -102,6 +103,7 @@ class Walk {
         throw err;
       }
       if (this.plan) this.state.setState('failed');
+      else this.state.refuse(refusalOf(err));
       await CancellationScope.nonCancellable(() => this.lock.release());
       throw err;
     }
@@ -127,7 +129,17 @@ class Walk {
       if (!input.resume) takeApprovalSettings(state, inheritedApprovalSettings(input.approvalSettings));
     } else {
       const { document, workflowId, deliver, servers, strict, preflight } = input;
-      const load = { document, workflowId, deliver, servers, strict, preflight, lockKey: input.lock?.key };
+      const load = {
+        document,
+        workflowId,
+        deliver,
+        servers,
+        strict,
+        preflight,
+        lockKey: input.lock?.key,
+        // Only when given: the activity input of runs that do not use it stays as it was.
+        ...(input.preflightIgnore ? { preflightIgnore: input.preflightIgnore } : {}),
+      };
       const loaded = await loadPlan({ ...load, inputsFromRun: true });
       this.plan = loaded.plan;
       planDigest = loaded.planDigest;
@@ -394,4 +406,11 @@ class Walk {
       resume: this.state.record,
     });
   }
+}
+
+/** `InvalidDocument: <message>` of the failure loadPlan refused with (its cause), else the error's message. */
+function refusalOf(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -82,6 +82,9 @@ export function newRunRecord(document: string, workflowId: string): RunRecord {
   };
 }
 
+/** How much of a refusal the details keep (its findings; a document can have thousands). */
+const REFUSAL_CHARS = 16_000;
+
 export class RunState {
   constructor(readonly record: RunRecord) {}
 
@@ -150,6 +153,15 @@ export class RunState {
     this.record.searchAttributes = [...names];
     this.upsert([{ key: ArazzoWorkflowId, value: this.progress.workflowId }]);
     this.publish();
+  }
+
+  /**
+   * The worker refused the run before it had a plan (no request was sent): the reason goes to the
+   * Web UI's current details. No search attribute is enabled yet, so this adds no command to history.
+   */
+  refuse(reason: string) {
+    this.progress.refusal = reason.length > REFUSAL_CHARS ? `${reason.slice(0, REFUSAL_CHARS)}\n…` : reason;
+    this.setState('failed');
   }
 
   setState(state: RunStateName) {

@@ -27,6 +27,8 @@ export interface ArazzoRunInput {
   approval?: ApprovalOptions;
   /** Pre-flight errors stop the run before its first request unless this is `run-anyway`. */
   preflight?: 'enforce' | 'run-anyway';
+  /** `<stepId>:<code>` entries silencing one pre-flight finding for one step (src/arazzo/preflight/explain.ts). */
+  preflightIgnore?: string[];
   lock?: LockOptions;
   /** Strict Arazzo templates: bare `$inputs.x` in a longer string stays literal. */
   strict?: boolean;
@@ -181,6 +183,8 @@ export interface RunProgress {
   document: string;
   workflowId: string;
   currentStep?: string;
+  /** Why the worker refused the run before any request (loadPlan's reason: the findings, with their locations). */
+  refusal?: string;
   steps: StepProgress[];
   pendingApproval?: PendingApproval;
   attention?: PendingAttention;

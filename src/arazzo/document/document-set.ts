@@ -185,7 +185,20 @@ async function loadSource(
     );
   }
   try {
-    const document = await dereferenceOpenApi(value, location, options.read);
+    const { document, unresolved } = await dereferenceOpenApi(value, location, options.read);
+    const findings: Finding[] = [];
+    if (unresolved.length > 0) {
+      // A warning, not an error: the rest of the description is usable, and what a step reads through
+      // a broken reference is treated as unknown (never as absent).
+      const first = unresolved[0];
+      findings.push({
+        severity: 'warning',
+        code: 'source-unresolved-refs',
+        message: `${unresolved.length} $ref${unresolved.length > 1 ? 's' : ''} of source description "${writtenUrl}" cannot be resolved (first, at ${first.at || '/'}: ${first.message}); what steps read through them is not checked`,
+        hint: 'correct the $ref targets in that description, or map it to a corrected copy (--source-map)',
+        ...at,
+      });
+    }
     return {
       source: {
         type: 'openapi',
@@ -194,7 +207,7 @@ async function loadSource(
         document: document as Record<string, any>,
         sourceMap: parsed.sourceMap,
       },
-      findings: [],
+      findings,
     };
   } catch (error) {
     return unavailable(

@@ -1,6 +1,7 @@
 // Pre-flight checks: an Arazzo workflow against the OpenAPI operations it calls, statically, before
 // the first request. Pure (no I/O, no Node built-ins). Rules, codes and severities: preflight.ts.
 export type { PreflightContext, PreflightRule, StepTarget, WorkflowFlow } from './context.js';
+export { applySilencing, explainCode, PREFLIGHT_EXPLANATIONS, type RuleExplanation } from './explain.js';
 export { PREFLIGHT_RULES, type PreflightOptions, preflight, runPreflight } from './preflight.js';
 export { checkCreateWithoutCleanup } from './rules/create-without-cleanup.js';
 export { checkEnumLiterals } from './rules/enum-literals.js';

@@ -3,9 +3,12 @@
 // description: a status the API never sends, a field the body does not have, a literal the enum
 // cannot hold, a required request field that may be missing, a flow that strands what it created.
 //
-// Rules (one file each under rules/), their codes and severities:
+// Severity by evidence (ARCHITECTURE.md): error = the description proves the run cannot succeed as
+// written; warning = it might not; hint = worth a look, nothing proven. Rules (one file each under
+// rules/), their codes and severities:
 //   status-codes              preflight-undeclared-status              error
-//   response-pointers         preflight-unknown-response-pointer       error
+//   response-pointers         preflight-unknown-response-pointer       error   (closed schemas, no body)
+//                             preflight-undeclared-response-pointer    warning (open schemas)
 //   enum-literals             preflight-enum-mismatch                  error
 //   request-parameters        preflight-missing-required-parameter     error
 //                             preflight-required-from-optional-input   warning
@@ -17,8 +20,10 @@
 //   list-position-target      preflight-list-position-target           error
 //   create-without-cleanup    preflight-create-without-cleanup         warning
 //   status-only-verification  preflight-status-only-verification       warning
-//   one-time-value-lost       preflight-one-time-value-lost            error
+//   one-time-value-lost       preflight-one-time-value-lost            error/warning/hint by evidence
 //   secret-lock-key           preflight-secret-lock-key                error   (once per workflow)
+//   explain.ts                preflight-ignore-unknown                 error   a silencing entry that names
+//                             nothing that exists (warning for a step's x-preflight-ignore)
 //   (this file)               preflight-internal-error                 error   a rule failed on a step:
 //                             that step is unchecked, so the run must not be trusted as checked
 //                             preflight-unknown-workflow               error   options.workflowId names none
@@ -32,6 +37,7 @@ import { findOperation, type ResolvedOperation } from '../document/operation-ind
 import type { Finding } from '../model.js';
 import { isObject, type StepNode, stepsOf, workflowsOf } from '../validate/document-walk.js';
 import { createPreflightContext, type PreflightRule, type WorkflowFlow } from './context.js';
+import { applySilencing } from './explain.js';
 import { checkCreateWithoutCleanup } from './rules/create-without-cleanup.js';
 import { checkEnumLiterals } from './rules/enum-literals.js';
 import { checkListPositionTarget } from './rules/list-position-target.js';
@@ -46,6 +52,11 @@ import { checkStatusOnlyVerification } from './rules/status-only-verification.js
 export interface PreflightOptions {
   /** Check only this workflow (the one about to run). Default: every workflow of the entry document. */
   workflowId?: string;
+  /**
+   * `<stepId>:<code>` entries silencing one finding code for one step (besides each step's own
+   * `x-preflight-ignore`); an entry that names nothing that exists is an error (explain.ts).
+   */
+  ignore?: readonly string[];
 }
 
 export const PREFLIGHT_RULES: readonly PreflightRule[] = [
@@ -128,5 +139,5 @@ export function runPreflight(set: DocumentSet, options: PreflightOptions, rules:
       }
     }
   }
-  return ctx.findings.sort(compareFindings);
+  return applySilencing(ctx.findings, workflows, options.ignore ?? [], ctx.report).sort(compareFindings);
 }

@@ -1,11 +1,13 @@
 // Reading a (dereferenced) JSON Schema along a JSON Pointer into the instance it describes.
 //
-// Closed world, on purpose: a property is "in" an object schema only if `properties` (or a matching
-// `patternProperties`, or an `additionalProperties` *schema*) names it. JSON Schema would accept any
-// other name (additional properties default to allowed), but then no pointer could ever be wrong, and
-// the descriptions we check against never rely on undeclared fields. Where a schema says nothing about
-// its shape (no schema, `{}`, `true`, a free-form `type: object`, a circular `$ref` left unresolved),
-// the walk is "open": the pointer cannot be disproved and is not reported.
+// A property is declared in an object schema when `properties` (or a matching `patternProperties`, or
+// an `additionalProperties` schema) names it. A name the schema does not declare is only *impossible*
+// when the schema is closed (`additionalProperties: false` or `unevaluatedProperties: false`): an open
+// schema (the JSON Schema default) allows any other name, and real APIs send fields their descriptions
+// forget (a description's own example often shows them). So a pointer is `found`, `possible` (it goes
+// through an open object that does not declare a name on the way) or `absent` (every way is closed).
+// Where a schema says nothing about its shape (no schema, `{}`, `true`, a free-form `type: object`, a
+// circular `$ref` left unresolved), the walk is "open": the pointer cannot be disproved, and counts as found.
 import { schemaPatternMatches } from '../criteria/regex.js';
 import { toPointer } from '../document/json-pointer.js';
 import { editDistance } from '../text/edit-distance.js';
@@ -30,10 +32,12 @@ export interface Reach {
   schemas: JsonObject[];
   /** Some branch could not be followed: the pointer may exist. */
   open: boolean;
+  /** Some branch went through an open object schema that does not declare the next name. */
+  undeclared: boolean;
 }
 
 export function reachSchemas(root: unknown, segments: readonly string[]): Reach {
-  const reach: Reach = { schemas: [], open: false };
+  const reach: Reach = { schemas: [], open: false, undeclared: false };
   const visit = (schema: unknown, index: number, depth: number): void => {
     if (depth > MAX_DEPTH || schema === true || schema === undefined) {
       reach.open = true;
@@ -64,16 +68,27 @@ export function reachSchemas(root: unknown, segments: readonly string[]): Reach 
       return;
     }
     if (objectShape) {
+      let declared = false;
       if (isObject(schema.properties) && Object.hasOwn(schema.properties, segment)) {
+        declared = true;
         visit(schema.properties[segment], index + 1, depth + 1);
       }
       if (isObject(schema.patternProperties)) {
         for (const [pattern, sub] of Object.entries(schema.patternProperties)) {
-          if (matches(pattern, segment)) visit(sub, index + 1, depth + 1);
+          if (!matches(pattern, segment)) continue;
+          declared = true;
+          visit(sub, index + 1, depth + 1);
         }
       }
-      if (schema.additionalProperties === true) reach.open = true;
-      else if (isObject(schema.additionalProperties)) visit(schema.additionalProperties, index + 1, depth + 1);
+      const additional = schema.additionalProperties;
+      const unevaluated = schema.unevaluatedProperties;
+      if (additional === true || (additional === undefined && (unevaluated === true || isObject(unevaluated)))) {
+        reach.open = true;
+      } else if (isObject(additional)) {
+        visit(additional, index + 1, depth + 1);
+      } else if (!declared && additional === undefined && unevaluated !== false) {
+        reach.undeclared = true;
+      }
     }
     if (arrayShape && isIndexSegment(segment)) {
       const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems[Number(segment)] : undefined;
@@ -93,10 +108,21 @@ function matches(pattern: string, text: string): boolean {
 
 /** True when some schema reached along `segments` exists (or the walk is open). */
 export function resolves(roots: readonly unknown[], segments: readonly string[]): boolean {
-  return roots.some((root) => {
+  return pointerStatus(roots, segments) === 'found';
+}
+
+/**
+ * `found`: some schema declares it (or cannot be disproved); `possible`: not declared, but an open
+ * object schema on the way allows it; `absent`: every schema on every way is closed to it.
+ */
+export function pointerStatus(roots: readonly unknown[], segments: readonly string[]): 'found' | 'possible' | 'absent' {
+  let possible = false;
+  for (const root of roots) {
     const reach = reachSchemas(root, segments);
-    return reach.open || reach.schemas.length > 0;
-  });
+    if (reach.open || reach.schemas.length > 0) return 'found';
+    possible ||= reach.undeclared;
+  }
+  return possible ? 'possible' : 'absent';
 }
 
 /**

@@ -1,36 +1,69 @@
 // `check`: everything that can be known about a document without calling an API. Validation (schema
 // and semantic rules) and pre-flight (each step against the operation it calls) both run, so one
 // check reports everything there is to fix.
-import { isAbsolute, relative } from 'node:path';
 import { Command } from 'commander';
 import type { Finding } from '../../arazzo/model.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { out, printJson } from '../output.js';
+import { displayPath } from '../show-findings.js';
 
 interface CheckFlags {
   /** Pre-flight only this workflow (validation always covers the whole document). */
   workflow?: string;
   strict: boolean;
   json: boolean;
+  /** `<stepId>:<code>` entries silencing one pre-flight finding for one step. */
+  ignore: string[];
+  /** Print why a rule exists and how to silence it for one step, instead of checking. */
+  explain?: string;
+  /** Read source descriptions and `$ref`s over HTTP for a local document (a URL document always may). */
+  allowRemote: boolean;
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function checkCommand(): Command {
   return new Command('check')
     .description('validate a document and pre-flight it against the OpenAPI operations it calls (nothing is sent)')
-    .argument('<document>', 'Arazzo document (path or http(s) URL)')
+    .argument('[document]', 'Arazzo document (path or http(s) URL)')
+    .usage('[options] <document>  |  check --explain <code>')
     .option('--workflow <id>', 'pre-flight only this workflow (validation covers the whole document)')
+    .option('--ignore <stepId:code>', 'silence one pre-flight finding code for one step (repeatable)', collect, [])
+    .option('--explain <code>', 'why a pre-flight rule exists and how to silence it for one step')
+    .option(
+      '--allow-remote',
+      'read remote source descriptions and $refs of a local document (a URL document always may)',
+      false,
+    )
     .option('--strict', 'strict Arazzo templates: only {$...} inside strings is an expression', false)
     .option('--json', 'machine-readable output', false)
     .addHelpText('after', '\nExit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.')
-    .action(async (document: string, o: CheckFlags) => {
+    .action(async (document: string | undefined, o: CheckFlags, command: Command) => {
+      if (o.explain !== undefined) {
+        const { explainCode, PREFLIGHT_EXPLANATIONS } = await import('../../arazzo/preflight/index.js');
+        const text = explainCode(o.explain);
+        if (!text) {
+          throw new UsageError(
+            `--explain ${o.explain}: not a pre-flight code`,
+            `codes: ${Object.keys(PREFLIGHT_EXPLANATIONS).join(', ')}`,
+          );
+        }
+        out(text);
+        return;
+      }
+      if (document === undefined) {
+        command.error("error: missing required argument 'document'", { code: 'commander.missingArgument' });
+      }
       const findings = await checkDocument(document, o);
       const errors = findings.filter((f) => f.severity === 'error').length;
-      const warnings = findings.length - errors;
-      if (o.json) printJson({ ok: errors === 0, document, findings, errors, warnings });
+      const hints = findings.filter((f) => f.severity === 'hint').length;
+      const warnings = findings.length - errors - hints;
+      if (o.json) printJson({ ok: errors === 0, document, findings, errors, warnings, hints });
       else {
         const { formatFindings } = await import('../../arazzo/format-finding.js');
         if (findings.length) out(formatFindings(findings));
-        out(`${errors ? '✘' : '✔'} ${document}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
+        const counted = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${hints ? `, ${plural(hints, 'hint')}` : ''}`;
+        out(`${errors ? '✘' : '✔'} ${document}: ${counted}`);
       }
       process.exitCode = errors ? EXIT.failure : EXIT.ok;
     });
@@ -38,7 +71,7 @@ export function checkCommand(): Command {
 
 export async function checkDocument(
   document: string,
-  o: Pick<CheckFlags, 'workflow' | 'strict'> = { strict: false },
+  o: Pick<CheckFlags, 'workflow' | 'strict'> & { ignore?: string[]; allowRemote?: boolean } = { strict: false },
 ): Promise<Finding[]> {
   // Loaded on use, like every command's heavy dependencies (see program.ts).
   const [{ loadFromDisk }, { validateDocumentSet }, { preflight }] = await Promise.all([
@@ -46,9 +79,9 @@ export async function checkDocument(
     import('../../arazzo/validate/index.js'),
     import('../../arazzo/preflight/index.js'),
   ]);
-  const set = await loadFromDisk(document);
+  const set = await loadFromDisk(document, { allowRemote: o.allowRemote === true || /^https?:\/\//i.test(document) });
   const findings = validateDocumentSet(set, { strict: o.strict });
-  if (set.entry.document !== undefined) findings.push(...preflight(set, { workflowId: o.workflow }));
+  if (set.entry.document !== undefined) findings.push(...preflight(set, { workflowId: o.workflow, ignore: o.ignore }));
   return dedupe(findings).map((f) => ({ ...f, file: displayPath(f.file) }));
 }
 
@@ -60,13 +93,6 @@ function dedupe(findings: Finding[]): Finding[] {
     seen.add(key);
     return true;
   });
-}
-
-/** Paths relative to the current directory, the way compilers print them (editors jump to them). */
-function displayPath(file: string): string {
-  if (!isAbsolute(file)) return file;
-  const rel = relative(process.cwd(), file);
-  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

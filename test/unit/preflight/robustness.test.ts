@@ -115,7 +115,7 @@ describe('options and summary', () => {
 
   it('counts errors and warnings', async () => {
     const set = await loadFixture('request-body.arazzo.yaml');
-    expect(preflightSummary(preflight(set))).toEqual({ errors: 5, warnings: 12 });
-    expect(preflightSummary([])).toEqual({ errors: 0, warnings: 0 });
+    expect(preflightSummary(preflight(set))).toEqual({ errors: 5, warnings: 12, hints: 0 });
+    expect(preflightSummary([])).toEqual({ errors: 0, warnings: 0, hints: 0 });
   });
 });

@@ -56,14 +56,14 @@ const MUTATIONS: Mutation[] = [
     path: PRISMA,
     edit: (text) =>
       replaceOnce(text, '#/data/endpoints/direct/connectionString', '#/data/endpoint/direct/connectionString'),
-    expected: [['preflight-unknown-response-pointer', '/workflows/0/steps/2/outputs/newConnectionString']],
+    expected: [['preflight-undeclared-response-pointer', '/workflows/0/steps/2/outputs/newConnectionString']],
   },
   {
     name: 'Prisma: jsonpath criterion outside the data envelope',
     path: PRISMA,
     edit: (text) =>
       replaceOnce(text, 'condition: $.data.endpoints.direct.connectionString', 'condition: $.connectionString'),
-    expected: [['preflight-unknown-response-pointer', '/workflows/0/steps/2/successCriteria/1/condition']],
+    expected: [['preflight-undeclared-response-pointer', '/workflows/0/steps/2/successCriteria/1/condition']],
   },
   {
     name: "Prisma: status compared with 'active' (not in the enum)",
@@ -150,7 +150,7 @@ const MUTATIONS: Mutation[] = [
     name: 'Deepgram: jsonpath criterion with a misspelt member',
     path: DEEPGRAM,
     edit: (text) => replaceOnce(text, 'condition: $.api_key_id', 'condition: $.apikey_id'),
-    expected: [['preflight-unknown-response-pointer', '/workflows/0/steps/1/successCriteria/1/condition']],
+    expected: [['preflight-undeclared-response-pointer', '/workflows/0/steps/1/successCriteria/1/condition']],
   },
   {
     name: 'Deepgram: read-back pointer outside `item`',
@@ -161,7 +161,7 @@ const MUTATIONS: Mutation[] = [
         '$response.body#/item/member/api_key/api_key_id == $steps',
         '$response.body#/member/api_key/api_key_id == $steps',
       ),
-    expected: [['preflight-unknown-response-pointer', '/workflows/0/steps/2/successCriteria/1/condition']],
+    expected: [['preflight-undeclared-response-pointer', '/workflows/0/steps/2/successCriteria/1/condition']],
   },
   {
     name: 'Deepgram: required body field `scopes` removed',

@@ -26,21 +26,21 @@ describe('seed: Prisma Postgres connection-string rotation', () => {
         'compare with one of failure, provisioning, ready, recovering (strings compare case-insensitively)',
       ],
       [
-        'error',
-        'preflight-unknown-response-pointer',
+        'warning',
+        'preflight-undeclared-response-pointer',
         '47:24',
         '/workflows/0/steps/0/successCriteria/1/condition',
         'confirmDatabase',
-        '`$.status` selects `#/status`, which is not in the 200 response of getDatabase; did you mean `$.data.status`?',
+        '`$.status` selects `#/status`, which is not declared in the 200 response of getDatabase (its schema allows undeclared properties); did you mean `$.data.status`?',
         'query $.data.status',
       ],
       [
-        'error',
-        'preflight-unknown-response-pointer',
+        'warning',
+        'preflight-undeclared-response-pointer',
         '50:19',
         '/workflows/0/steps/0/outputs/status',
         'confirmDatabase',
-        'output `status`: `#/status` is not in the 200 response of getDatabase; did you mean `#/data/status`?',
+        'output `status`: `#/status` is not declared in the 200 response of getDatabase (its schema allows undeclared properties); did you mean `#/data/status`?',
         'read $response.body#/data/status',
       ],
       [
@@ -80,21 +80,21 @@ describe('seed: Prisma Postgres connection-string rotation', () => {
         'the operation answers 200 on success: write $statusCode == 200 (or correct the OpenAPI description if the API really answers 201)',
       ],
       [
-        'error',
-        'preflight-unknown-response-pointer',
+        'warning',
+        'preflight-undeclared-response-pointer',
         '85:28',
         '/workflows/0/steps/2/outputs/newConnectionId',
         'createConnection',
-        'output `newConnectionId`: `#/id` is not in the 200 response of createConnection; did you mean `#/data/id`?',
+        'output `newConnectionId`: `#/id` is not declared in the 200 response of createConnection (its schema allows undeclared properties); did you mean `#/data/id`?',
         'read $response.body#/data/id',
       ],
       [
-        'error',
-        'preflight-unknown-response-pointer',
+        'warning',
+        'preflight-undeclared-response-pointer',
         '86:32',
         '/workflows/0/steps/2/outputs/newConnectionString',
         'createConnection',
-        'output `newConnectionString`: `#/connectionString` is not in the 200 response of createConnection; did you mean `#/data/endpoints/direct/connectionString`?',
+        'output `newConnectionString`: `#/connectionString` is not declared in the 200 response of createConnection (its schema allows undeclared properties); did you mean `#/data/endpoints/direct/connectionString`?',
         'read $response.body#/data/endpoints/direct/connectionString',
       ],
       [
@@ -114,7 +114,7 @@ describe('seed: Prisma Postgres connection-string rotation', () => {
     expect(
       findings.every((f) => f.file.endsWith('arazzo/seeds/prisma-postgres-rotate-connection-string.arazzo.yaml')),
     ).toBe(true);
-    expect(preflightSummary(findings)).toEqual({ errors: 7, warnings: 3 });
+    expect(preflightSummary(findings)).toEqual({ errors: 3, warnings: 7, hints: 0 });
   });
 });
 
@@ -150,6 +150,6 @@ describe('seed: Deepgram project-key rotation', () => {
         'the operation answers 200 on success: write $statusCode == 200 (or correct the OpenAPI description if the API really answers 204)',
       ],
     ]);
-    expect(preflightSummary(findings)).toEqual({ errors: 1, warnings: 2 });
+    expect(preflightSummary(findings)).toEqual({ errors: 1, warnings: 2, hints: 0 });
   });
 });

@@ -1,7 +1,12 @@
 // preflight-unknown-response-pointer (error): a read of the response body (an output, a simple
 // condition, a criterion context, the member path of a jsonpath criterion) that the declared response
-// schema does not have. An output that reads nothing loses its value silently (the one-time secret of
-// the Prisma seed); a criterion that reads nothing fails on every healthy response.
+// schema makes impossible: every object on the way is closed (`additionalProperties: false`,
+// `unevaluatedProperties: false`), or the response has no body. An output that reads nothing loses its
+// value silently (the one-time secret of the Prisma seed); a criterion that reads nothing fails on every
+// healthy response.
+// preflight-undeclared-response-pointer (warning): the same read where an open object on the way does
+// not declare the name. JSON Schema allows any other name there and real APIs send fields their
+// descriptions leave out, so the read might work: a warning, with the closest declared pointer.
 //
 // Checked against the responses the read can see (responses.ts `readableBodies`); it resolves if it
 // resolves in ANY of them. Opaque bodies (no schema, not JSON) are not checked. The suggestion is the
@@ -12,7 +17,7 @@ import { type BodyReference, bodyReferences } from '../body-references.js';
 import { operationLabel, type PreflightContext, type StepTarget } from '../context.js';
 import { formatJsonPath } from '../jsonpath-segments.js';
 import { describeKeys, readableBodies } from '../responses.js';
-import { closestPointer, listPointers, resolves } from '../schema-paths.js';
+import { closestPointer, listPointers, pointerStatus } from '../schema-paths.js';
 
 export function checkResponsePointers(ctx: PreflightContext, target: StepTarget): void {
   const { stepNode, operation } = target;
@@ -31,14 +36,19 @@ export function checkResponsePointers(ctx: PreflightContext, target: StepTarget)
       });
       continue;
     }
-    if (resolves(roots, reference.segments)) continue;
+    const status = pointerStatus(roots, reference.segments);
+    if (status === 'found') continue;
+    const possible = status === 'possible';
     const closest = closestPointer(roots, reference.segments);
     const top = [
       ...new Set(listPointers(roots[0]).flatMap((listed) => (listed.segments.length === 1 ? listed.segments : []))),
     ];
     ctx.report({
-      code: 'preflight-unknown-response-pointer',
-      message: `${subject(reference)} is not in ${where}${closest ? `; did you mean ${show(reference, closest)}?` : ''}`,
+      code: possible ? 'preflight-undeclared-response-pointer' : 'preflight-unknown-response-pointer',
+      severity: possible ? 'warning' : 'error',
+      message: `${subject(reference)} is not ${possible ? 'declared' : 'possible'} in ${where}${
+        possible ? ' (its schema allows undeclared properties)' : ' (its schema allows no other properties)'
+      }${closest ? `; did you mean ${show(reference, closest)}?` : ''}`,
       hint: closest
         ? reference.syntax === 'jsonpath'
           ? `query ${formatJsonPath(closest)}`

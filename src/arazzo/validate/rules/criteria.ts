@@ -6,8 +6,10 @@ import type { RuleContext } from '../rule-context.js';
 const CRITERION_TYPES = ['simple', 'regex', 'jsonpath', 'xpath'];
 
 /**
- * Every criterion compiles (its condition parses in its dialect). Criteria whose shape the schema
- * rejects (no condition, unknown type) are left to the schema findings.
+ * Every criterion compiles (its condition parses in its dialect), and what compiling warns about is
+ * shown (a double-quoted string literal: accepted here, not by the spec's grammar, so other tools may
+ * refuse it). Criteria whose shape the schema rejects (no condition, unknown type) are left to the
+ * schema findings.
  */
 export function checkCriteria(ctx: RuleContext): void {
   const lists: Array<{ owner: JsonObject; field: string; pointer: string }> = [];
@@ -39,7 +41,18 @@ export function checkCriteria(ctx: RuleContext): void {
       // A non-simple criterion without context is a schema finding (dependentRequired); don't repeat it.
       if (type !== 'simple' && typeof item.context !== 'string') continue;
       const compiled = compileCriterion(item as unknown as Criterion);
-      if (compiled.ok) continue;
+      if (compiled.ok) {
+        for (const warning of compiled.warnings ?? []) {
+          ctx.report({
+            code: warning.code ?? 'criterion-warning',
+            severity: 'warning',
+            message: `${type} condition "${item.condition}": ${warning.message}`,
+            hint: warning.hint,
+            pointer: `${pointer}/${warning.field ?? 'condition'}`,
+          });
+        }
+        continue;
+      }
       ctx.report({
         code: 'invalid-criterion',
         message: `${type} condition "${item.condition}" does not compile: ${compiled.error.message}`,
