@@ -19,6 +19,7 @@
 //   status-only-verification  preflight-status-only-verification       warning
 //   one-time-value-lost       preflight-one-time-value-lost            error
 //   secret-lock-key           preflight-secret-lock-key                error   (once per workflow)
+//   managed-mapping           preflight-managed-mapping                error   (once per workflow)
 //   (this file)               preflight-internal-error                 error   a rule failed on a step:
 //                             that step is unchecked, so the run must not be trusted as checked
 //                             preflight-unknown-workflow               error   options.workflowId names none
@@ -34,6 +35,7 @@ import { isObject, type StepNode, stepsOf, workflowsOf } from '../validate/docum
 import { createPreflightContext, type PreflightRule, type WorkflowFlow } from './context.js';
 import { checkCreateWithoutCleanup } from './rules/create-without-cleanup.js';
 import { checkEnumLiterals } from './rules/enum-literals.js';
+import { checkManagedMapping } from './rules/managed-mapping.js';
 import { checkListPositionTarget } from './rules/list-position-target.js';
 import { checkOneTimeValueLost } from './rules/one-time-value-lost.js';
 import { checkRequestBody } from './rules/request-body.js';
@@ -59,6 +61,7 @@ export const PREFLIGHT_RULES: readonly PreflightRule[] = [
   checkStatusOnlyVerification,
   checkOneTimeValueLost,
   checkSecretLockKey,
+  checkManagedMapping,
 ];
 
 function operationOf(set: DocumentSet, step: StepNode): ResolvedOperation | undefined {
