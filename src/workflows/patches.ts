@@ -40,6 +40,21 @@ export const PATCHES = {
     recordedBefore: ['2026-11-23-a', '2026-11-23-b', '2026-11-23-c', '2026-11-23-d', '2026-11-30-a'],
     retire: 'when every set before 2026-11-30-b is dropped',
   },
+  lockRefusesCancel: {
+    id: 'arazzo-lock-refuses-cancel',
+    change:
+      'the lock child refuses a cancel request (logged, memo, current details) and answers the `lock` query; it ends only with its holder',
+    recordedBefore: ['2026-11-23-a', '2026-11-23-b', '2026-11-23-c', '2026-11-23-d', '2026-11-30-a', '2026-11-30-b'],
+    retire:
+      'when no lock started before it is open (a lock lives as long as its holder) and every set before 2026-11-30-d is dropped',
+  },
+  lockLossParks: {
+    id: 'arazzo-lock-loss-parks',
+    change:
+      'a run whose lock ended while it held it (terminated from outside) parks in needs-attention before its next destructive step (retryStep takes the lock again, abort) instead of sending it',
+    recordedBefore: ['2026-11-23-a', '2026-11-23-b', '2026-11-23-c', '2026-11-23-d', '2026-11-30-a', '2026-11-30-b'],
+    retire: 'when every set before 2026-11-30-d is dropped',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchName = keyof typeof PATCHES;
