@@ -1,0 +1,183 @@
+// A managed credential rotated by its schedule (short intervals), end to end against the simulators: each
+// rotation is a child run that waits for approval; after each, x-managed carries the new id forward, so the
+// next rotation revokes what the last one created. Three rotations leave exactly one valid credential, the
+// third's. A rotate-now during a scheduled rotation does not start a second one.
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { managedQuery, rotationWorkflowId } from '../../src/workflows/managed-contract.js';
+import { approveRotation, startManaged, waitForManaged } from '../support/managed.js';
+import { DEEPGRAM_DOC, PRISMA_DOC, requestsWith, startWorker, testPolicy, waitForState } from '../support/rotation.js';
+import { useSimulators } from '../support/simulators.js';
+import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+
+const secrets = { envAllow: ['ARAZZO_E2E_MANAGED_*'], hostBindings: [] };
+
+describe('managed credentials', () => {
+  let env: TemporalTestEnv;
+  const sims = useSimulators();
+  beforeAll(async () => {
+    env = await connectTestEnv();
+  });
+  afterAll(async () => env?.close());
+
+  it('Prisma: three scheduled rotations, each approved, leave exactly one valid connection, the third', async () => {
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    process.env.ARAZZO_E2E_MANAGED_PRISMA = seeded.serviceToken;
+    const taskQueue = env.uniqueTaskQueue('managed-prisma');
+    const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
+    const lockKey = `prisma:${seeded.databaseId}:${seeded.connectionId}`;
+    await worker.runUntil(async () => {
+      const managed = await startManaged(env, taskQueue, lockKey, {
+        run: {
+          document: PRISMA_DOC,
+          inputs: {
+            apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_PRISMA' },
+            databaseId: seeded.databaseId,
+            oldConnectionId: seeded.connectionId,
+            newName: 'app-db',
+          },
+          servers: { prismaManagementApi: prisma.baseUrl },
+          stepTimeout: '5s',
+        },
+        every: '2s',
+      });
+      // Scheduled once the document was checked (its first task loads it).
+      const first = await waitForManaged(managed, (v) => v.state === 'scheduled');
+      expect(Date.parse(first.nextDueAt!)).toBeGreaterThan(Date.now() - 1000);
+      // A rotate-now while rotation 1 runs is refused (onBusy "refuse", the default), naming the rotation.
+      const running = await waitForManaged(managed, (v) => v.current?.number === 1);
+      const refused = await managed.executeUpdate('rotateNow', { args: [{ by: 'bob' }] }).catch((e: Error) => e);
+      expect((refused as WorkflowUpdateFailedError).cause?.message).toBe(
+        `rotation 1 (${running.current!.workflowId}) is running; one rotation at a time (onBusy: refuse)`,
+      );
+      for (const n of [1, 2, 3]) await approveRotation(env, managed, n, `approver-${n}`);
+      // What it holds: identifiers, and the token as a reference, never its value.
+      const view = JSON.stringify(await managed.query(managedQuery));
+      expect(view).not.toContain(seeded.serviceToken);
+      expect(view).toContain('env:ARAZZO_E2E_MANAGED_PRISMA');
+      await managed.executeUpdate('retire', { args: [{ by: 'test', reason: 'three are enough' }] });
+      const result = await managed.result();
+      expect(result.state).toBe('retired');
+      expect(result.completed).toBe(3);
+      expect(
+        result.history.map((h: { status: string; trigger: string; approvedBy: string[] }) => [
+          h.status,
+          h.trigger,
+          h.approvedBy,
+        ]),
+      ).toEqual([
+        ['completed', 'schedule', ['approver-1']],
+        ['completed', 'schedule', ['approver-2']],
+        ['completed', 'schedule', ['approver-3']],
+      ]);
+      // Each rotation revoked what the previous one created: the carried ids chain.
+      const carried = result.history.map((h: { carried: { oldConnectionId: string } }) => h.carried.oldConnectionId);
+      const valid = prisma.state.connections(seeded.databaseId);
+      expect(valid.map((c) => [c.id, c.name])).toEqual([[carried[2], 'app-db-3']]);
+      expect(result.inputs.oldConnectionId).toBe(carried[2]);
+      expect(requestsWith(prisma, 'DELETE').map((r) => r.path)).toEqual([
+        `/v1/connections/${seeded.connectionId}`,
+        `/v1/connections/${carried[0]}`,
+        `/v1/connections/${carried[1]}`,
+      ]);
+    });
+  });
+
+  it('Deepgram: three scheduled rotations, each approved, leave exactly one valid key besides the admin key, the third', async () => {
+    const deepgram = await sims.deepgram();
+    const admin = deepgram.seed({ scopes: ['admin'] });
+    const old = deepgram.addKey(admin.projectId, { scopes: ['usage:write'] });
+    process.env.ARAZZO_E2E_MANAGED_DEEPGRAM = admin.key;
+    const taskQueue = env.uniqueTaskQueue('managed-deepgram');
+    const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
+    await worker.runUntil(async () => {
+      const managed = await startManaged(env, taskQueue, `deepgram:${admin.projectId}:${old.keyId}`, {
+        run: {
+          document: DEEPGRAM_DOC,
+          inputs: {
+            apiKey: { $secret: 'env:ARAZZO_E2E_MANAGED_DEEPGRAM' },
+            authKeyId: admin.keyId,
+            projectId: admin.projectId,
+            oldKeyId: old.keyId,
+            comment: 'transcriber',
+            scopes: ['usage:write'],
+          },
+          servers: { deepgramManagementApi: deepgram.baseUrl },
+          stepTimeout: '5s',
+        },
+        every: '2s',
+      });
+      for (const n of [1, 2, 3]) await approveRotation(env, managed, n, 'alice');
+      await managed.executeUpdate('retire', { args: [{ by: 'test' }] });
+      const result = await managed.result();
+      expect(result.completed).toBe(3);
+      expect(result.history.map((h: { status: string; approvedBy: string[] }) => [h.status, h.approvedBy])).toEqual([
+        ['completed', ['alice']],
+        ['completed', ['alice']],
+        ['completed', ['alice']],
+      ]);
+      const third = result.history[2].carried.oldKeyId as string;
+      const live = deepgram.state.keys(admin.projectId).filter((k) => !k.deleted && k.id !== admin.keyId);
+      expect(live.map((k) => [k.id, k.comment])).toEqual([[third, 'transcriber-3']]);
+    });
+  });
+
+  it('a rotate-now during a scheduled rotation is refused (onBusy refuse) or queued (onBusy queue), never run alongside', async () => {
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    process.env.ARAZZO_E2E_MANAGED_PRISMA2 = seeded.serviceToken;
+    const taskQueue = env.uniqueTaskQueue('managed-busy');
+    const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
+    const lockKey = `prisma:${seeded.databaseId}:${seeded.connectionId}`;
+    await worker.runUntil(async () => {
+      const managed = await startManaged(env, taskQueue, lockKey, {
+        run: {
+          document: PRISMA_DOC,
+          inputs: {
+            apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_PRISMA2' },
+            databaseId: seeded.databaseId,
+            oldConnectionId: seeded.connectionId,
+            newName: 'busy',
+          },
+          servers: { prismaManagementApi: prisma.baseUrl },
+          stepTimeout: '5s',
+        },
+        every: '1h',
+        firstDueAt: new Date(Date.now() + 1000).toISOString(),
+        onBusy: 'queue',
+      });
+      const rotating = await waitForManaged(managed, (v) => v.current?.number === 1);
+      await waitForState(env.client.workflow.getHandle(rotating.current!.workflowId), 'awaiting-approval');
+      // The first rotate-now is queued; a second one while it is queued is refused, as is a signal.
+      const queued = await managed.executeUpdate('rotateNow', { args: [{ by: 'bob' }] });
+      expect(queued).toBe('rotate-now queued: starts when rotation 1 ends');
+      const refused = await managed.executeUpdate('rotateNow', { args: [{ by: 'carol' }] }).catch((e: Error) => e);
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((refused as WorkflowUpdateFailedError).cause?.message).toBe('a rotate-now by bob is already queued');
+      await managed.signal('rotateNow', { by: 'dave' });
+      // Only one rotation has started: one create, and no second rotation workflow.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(requestsWith(prisma, 'POST')).toHaveLength(1);
+      const second = env.client.workflow.getHandle(rotationWorkflowId(managed.workflowId, 2));
+      expect(await second.describe().catch((e) => e.name)).toBe('WorkflowNotFoundError');
+      const view = await managed.query(managedQuery);
+      expect(view.events.map((e) => [e.what, e.by])).toEqual([
+        ['rotate-now queued: starts when rotation 1 ends', 'bob'],
+        ['rotate-now refused: a rotate-now by bob is already queued', 'dave'],
+      ]);
+      // Rotation 1 ends; the queued one starts after it, on the new connection.
+      await approveRotation(env, managed, 1, 'alice');
+      const after = await approveRotation(env, managed, 2, 'alice');
+      expect(after.history.map((h) => [h.number, h.trigger, h.by, h.status])).toEqual([
+        [1, 'schedule', undefined, 'completed'],
+        [2, 'rotate-now', 'bob', 'completed'],
+      ]);
+      // The rotations never overlapped: each started after the previous one ended.
+      expect(Date.parse(after.history[1].startedAt)).toBeGreaterThanOrEqual(Date.parse(after.history[0].endedAt!));
+      expect(prisma.state.connections(seeded.databaseId).map((c) => c.name)).toEqual(['busy-2']);
+      await managed.executeUpdate('retire', { args: [{ by: 'test' }] });
+      await managed.result();
+    });
+  });
+});
