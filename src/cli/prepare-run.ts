@@ -23,6 +23,9 @@ export interface PreparedRun {
   /** What the Web UI shows for the run from its first second (src/cli/run-summary.ts). */
   summary: string;
   details: string;
+  /** The inputs that are secret (schema or name), and the workflow's `x-lock-key` template: for `manage`. */
+  secretInputs: string[];
+  lockKeyTemplate?: string;
 }
 
 /**
@@ -74,6 +77,8 @@ export async function prepareRun(document: string, flags: RunFlags, storedIn: st
     workflowId: workflow.workflowId,
     summary: staticSummary(parts),
     details: staticDetails({ ...parts, document: location.sent, startedBy: startedBy() }),
+    secretInputs: [...secretInputs],
+    lockKeyTemplate: typeof workflow['x-lock-key'] === 'string' ? workflow['x-lock-key'] : undefined,
   };
 }
 

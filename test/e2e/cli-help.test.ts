@@ -15,6 +15,8 @@ const HELP: Array<[string[], string[]]> = [
       'status',
       'worker',
       'server',
+      'manage',
+      'managed',
       'schedule',
       'demo',
       'TEMPORAL_ADDRESS',
@@ -54,6 +56,11 @@ const HELP: Array<[string[], string[]]> = [
       '--codec-insecure-no-auth',
     ],
   ],
+  [['manage'], ['<document>', '--every', '--first-in', '--on-busy', '--retry-after', '--input', '--task-queue']],
+  [['managed'], ['list', 'show', 'rotate', 'pause', 'resume', 'retire']],
+  [['managed', 'show'], ['<id>', '--json']],
+  [['managed', 'rotate'], ['<id>', '--by', '--reason']],
+  [['managed', 'resume'], ['<id>', '--by']],
   [['schedule'], ['create', 'list', 'pause', 'unpause', 'trigger', 'delete', '--every 30d']],
   [
     ['schedule', 'create'],
@@ -92,6 +99,7 @@ describe.concurrent('arazzo-temporal --help', () => {
     [['reject', 'some-run'], /required option '--reason <text>' not specified/],
     [['server', '--port', 'abc'], /not a port/],
     [['schedule', 'create', 'x.yaml'], /required option '--every <interval>' not specified/],
+    [['manage', 'x.yaml'], /required option '--every <duration>' not specified/],
   ])('usage error %j exits 2 with one line and a hint', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args);
     expect(code).toBe(2);

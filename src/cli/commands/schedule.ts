@@ -38,7 +38,9 @@ const MEMO_WORKFLOW = 'arazzoWorkflowId';
 
 export function scheduleCommand(): Command {
   const schedule = new Command('schedule')
-    .description('rotate periodically with a Temporal Schedule (overlapping runs are skipped)')
+    .description(
+      'start the same run periodically with a Temporal Schedule (overlapping runs are skipped); to rotate a credential, use manage',
+    )
     .addHelpText(
       'after',
       '\nExample: arazzo-temporal schedule rotations/x.arazzo.yaml --every 30d --input @inputs.json',
