@@ -58,9 +58,18 @@ const HELP: Array<[string[], string[]]> = [
   ],
   [['manage'], ['<document>', '--every', '--first-in', '--on-busy', '--retry-after', '--input', '--task-queue']],
   [['managed'], ['list', 'show', 'rotate', 'pause', 'resume', 'retire']],
-  [['managed', 'show'], ['<id>', '--json']],
-  [['managed', 'rotate'], ['<id>', '--by', '--reason']],
-  [['managed', 'resume'], ['<id>', '--by']],
+  [
+    ['managed', 'show'],
+    ['<id>', '--json'],
+  ],
+  [
+    ['managed', 'rotate'],
+    ['<id>', '--by', '--reason'],
+  ],
+  [
+    ['managed', 'resume'],
+    ['<id>', '--by'],
+  ],
   [['schedule'], ['create', 'list', 'pause', 'unpause', 'trigger', 'delete', '--every 30d']],
   [
     ['schedule', 'create'],
