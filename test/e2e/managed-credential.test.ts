@@ -107,17 +107,30 @@ describe('managed credentials', () => {
           stepTimeout: '5s',
         },
         every: '2s',
+        // Low: it continues as new between rotations, and carries everything across.
+        continueAsNewAfterEvents: 30,
+        historyLimit: 2,
       });
       for (const n of [1, 2, 3]) await approveRotation(env, managed, n, 'alice');
       await managed.executeUpdate('retire', { args: [{ by: 'test' }] });
       const result = await managed.result();
       expect(result.completed).toBe(3);
-      expect(result.history.map((h: { status: string; approvedBy: string[] }) => [h.status, h.approvedBy])).toEqual([
-        ['completed', ['alice']],
-        ['completed', ['alice']],
-        ['completed', ['alice']],
+      // The history is bounded (historyLimit 2): the newest two, the first counted as dropped.
+      expect(
+        result.history.map((h: { number: number; status: string; approvedBy: string[] }) => [
+          h.number,
+          h.status,
+          h.approvedBy,
+        ]),
+      ).toEqual([
+        [2, 'completed', ['alice']],
+        [3, 'completed', ['alice']],
       ]);
-      const third = result.history[2].carried.oldKeyId as string;
+      const view = await managed.query(managedQuery);
+      expect([view.historyDropped, view.started]).toEqual([1, 3]);
+      // It continued as new at least once, and nothing was lost on the way.
+      expect((await managed.describe()).runId).not.toBe(managed.firstExecutionRunId);
+      const third = result.history[1].carried.oldKeyId as string;
       const live = deepgram.state.keys(admin.projectId).filter((k) => !k.deleted && k.id !== admin.keyId);
       expect(live.map((k) => [k.id, k.comment])).toEqual([[third, 'transcriber-3']]);
     });

@@ -1,5 +1,5 @@
 // Helpers for managed-credential tests: start one, follow its rotations, approve each as it waits.
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import {
   MANAGED_WORKFLOW_TYPE,
   type ManagedCredentialInput,
@@ -15,7 +15,7 @@ export async function startManaged(
   taskQueue: string,
   lockKey: string,
   input: ManagedCredentialInput,
-): Promise<WorkflowHandle> {
+): Promise<WorkflowHandleWithFirstExecutionRunId> {
   return env.client.workflow.start(MANAGED_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: managedWorkflowId(lockKey),
