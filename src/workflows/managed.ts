@@ -27,7 +27,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
+import { type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { carryForward, rotationInputs } from '../arazzo/managed/managed-spec.js';
 import { isSecretRef } from '../arazzo/secrets/refs.js';
 import { isSecretSchema } from '../arazzo/secrets/mask.js';
@@ -284,7 +284,10 @@ class ManagedCredential {
       });
     } catch (err) {
       rotation.status = 'failed';
-      rotation.message = failureText(err);
+      rotation.message =
+        err instanceof WorkflowExecutionAlreadyStartedError
+          ? `${workflowId} is still running (started by an earlier run of this managed credential that was terminated); no second rotation was started`
+          : failureText(err);
     }
     rotation.endedAt = now();
     if (result) {

@@ -4,6 +4,7 @@
 // third's. A rotate-now during a scheduled rotation does not start a second one.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { progressQuery } from '../../src/workflows/contract.js';
 import { managedQuery, rotationWorkflowId } from '../../src/workflows/managed-contract.js';
 import { approveRotation, startManaged, waitForManaged } from '../support/managed.js';
 import { DEEPGRAM_DOC, PRISMA_DOC, requestsWith, startWorker, testPolicy, waitForState } from '../support/rotation.js';
@@ -192,5 +193,136 @@ describe('managed credentials', () => {
       await managed.executeUpdate('retire', { args: [{ by: 'test' }] });
       await managed.result();
     });
+  });
+  it('a rejected rotation leaves the current credential and is tried again after a back-off, not at once', async () => {
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    process.env.ARAZZO_E2E_MANAGED_PRISMA3 = seeded.serviceToken;
+    const taskQueue = env.uniqueTaskQueue('managed-backoff');
+    const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
+    await worker.runUntil(async () => {
+      const managed = await startManaged(env, taskQueue, `prisma:${seeded.databaseId}:${seeded.connectionId}`, {
+        run: {
+          document: PRISMA_DOC,
+          inputs: {
+            apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_PRISMA3' },
+            databaseId: seeded.databaseId,
+            oldConnectionId: seeded.connectionId,
+            newName: 'backoff',
+          },
+          servers: { prismaManagementApi: prisma.baseUrl },
+          stepTimeout: '5s',
+        },
+        every: '1h',
+        firstDueAt: new Date(Date.now() + 500).toISOString(),
+        retry: { initial: '4s' },
+      });
+      const rotating = await waitForManaged(managed, (v) => v.current?.number === 1);
+      const first = env.client.workflow.getHandle(rotating.current!.workflowId);
+      await waitForState(first, 'awaiting-approval');
+      await first.executeUpdate('reject', {
+        args: [{ stepId: 'revokeOldConnection', by: 'alice', reason: 'not now', compensate: true }],
+      });
+      const backingOff = await waitForManaged(managed, (v) => v.history.length === 1);
+      expect(backingOff.state).toBe('backing-off');
+      expect(backingOff.inputs.oldConnectionId).toBe(seeded.connectionId);
+      const retryAt = Date.parse(backingOff.nextDueAt!);
+      expect(retryAt - Date.parse(backingOff.history[0].endedAt!)).toBe(4000);
+      expect(backingOff.history[0]).toMatchObject({
+        status: 'compensated',
+        message: expect.stringMatching(/; the current credential stays; next attempt \d{4}-.*Z$/),
+      });
+      expect(backingOff.history[0].message).toContain(backingOff.nextDueAt!);
+      // Not a hot loop: nothing starts before the back-off is over.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect((await managed.query(managedQuery)).started).toBe(1);
+      const after = await approveRotation(env, managed, 2, 'alice');
+      expect(after.history.map((h) => [h.number, h.trigger, h.status])).toEqual([
+        [1, 'schedule', 'compensated'],
+        [2, 'retry', 'completed'],
+      ]);
+      expect(Date.parse(after.history[1].startedAt)).toBeGreaterThanOrEqual(retryAt);
+      expect([after.state, after.failuresInRow]).toEqual(['scheduled', 0]);
+      expect(prisma.state.connections(seeded.databaseId).map((c) => c.name)).toEqual(['backoff-2']);
+      await managed.executeUpdate('retire', { args: [{ by: 'test' }] });
+      await managed.result();
+    });
+  });
+
+  it('the managed credential refuses a cancel request; terminated, its rotation finishes and a new one waits for the lock', async () => {
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    process.env.ARAZZO_E2E_MANAGED_PRISMA4 = seeded.serviceToken;
+    const taskQueue = env.uniqueTaskQueue('managed-guard');
+    const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
+    const lockKey = `prisma:${seeded.databaseId}:${seeded.connectionId}`;
+    const input = (newName: string) => ({
+      run: {
+        document: PRISMA_DOC,
+        inputs: {
+          apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_PRISMA4' },
+          databaseId: seeded.databaseId,
+          oldConnectionId: seeded.connectionId,
+          newName,
+        },
+        servers: { prismaManagementApi: prisma.baseUrl },
+        stepTimeout: '5s',
+        lock: { pollInterval: '1s' },
+      },
+      every: '1h',
+      firstDueAt: new Date(Date.now() + 500).toISOString(),
+      retry: { initial: '1h' },
+    });
+    await worker.runUntil(async () => {
+      const managed = await startManaged(env, taskQueue, lockKey, input('first'));
+      const rotating = await waitForManaged(managed, (v) => v.current?.number === 1);
+      const rotation = env.client.workflow.getHandle(rotating.current!.workflowId);
+      const waiting = await waitForState(rotation, 'awaiting-approval');
+      await managed.cancel();
+      const refused = await waitForManaged(managed, (v) => v.events.length > 0);
+      expect(refused.events[0].what).toBe(
+        'cancel request refused: retire the managed credential instead (managed retire)',
+      );
+      expect((await managed.describe()).status.name).toBe('RUNNING');
+
+      // Terminated: its rotation goes on (abandoned, not ended), holding the credential's lock. Managed
+      // again under the same id, the new run does not start a second rotation beside it.
+      await managed.terminate('test: the guard is broken on purpose');
+      const again = await startManaged(env, taskQueue, lockKey, input('second'));
+      const refusedRotation = await waitForManaged(again, (v) => v.history.length === 1);
+      expect(refusedRotation.history[0]).toMatchObject({
+        number: 1,
+        status: 'failed',
+        message: expect.stringMatching(
+          new RegExp(
+            `^${rotating.current!.workflowId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is still running \\(started by an earlier run of this managed credential that was terminated\\); no second rotation was started; the current credential stays; next attempt `,
+          ),
+        ),
+      });
+      expect(refusedRotation.state).toBe('backing-off');
+      // A rotate-now asked of it while the abandoned rotation runs meets the lock: its run waits, sending nothing.
+      await again.executeUpdate('rotateNow', { args: [{ by: 'bob' }] });
+      const second = await waitForManaged(again, (v) => v.current?.number === 2);
+      await new Promise((r) => setTimeout(r, 2500));
+      const secondProgress = await env.client.workflow.getHandle(second.current!.workflowId).query(progressQuery);
+      expect(secondProgress.steps.every((s) => s.status === 'pending')).toBe(true);
+      expect(requestsWith(prisma, 'POST')).toHaveLength(1);
+
+      await rotation.executeUpdate('approve', {
+        args: [{ stepId: 'revokeOldConnection', approvalId: waiting.pendingApproval!.approvalId, by: 'alice' }],
+      });
+      expect((await rotation.result()).status).toBe('completed');
+      // Then it takes the lock and finds the old connection gone: it stops at its check, before creating
+      // anything, and backs off.
+      const failed = await waitForManaged(again, (v) => v.history.length === 2);
+      expect(failed.history[1].status).toBe('failed');
+      expect(failed.history[1].message).toMatch(/checkOldConnection/);
+      await again.executeUpdate('retire', { args: [{ by: 'test' }] });
+      await again.result();
+    });
+    // The audit log: the old connection revoked once; one create; one valid connection, the first rotation's.
+    expect(requestsWith(prisma, 'DELETE').map((r) => r.path)).toEqual([`/v1/connections/${seeded.connectionId}`]);
+    expect(requestsWith(prisma, 'POST')).toHaveLength(1);
+    expect(prisma.state.connections(seeded.databaseId).map((c) => c.name)).toEqual(['first-1']);
   });
 });
