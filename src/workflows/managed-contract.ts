@@ -25,12 +25,14 @@ export interface ManagedCredentialInput {
   /** The rotation to run: document, workflowId, the credential's current inputs (secrets only as references), servers, ... */
   run: Omit<ArazzoRunInput, 'plan' | 'planDigest' | 'resume'>;
   /** How often: a Temporal duration (`30d`, `12h`, `10s`), counted from when the credential is managed. */
-  every: string;
+  every?: string;
+  /** Or when: a five-field cron expression in UTC (`0 3 1 * *`); exactly one of `every` and `cron`. */
+  cron?: string;
   /** The first rotation's due time (ISO 8601); default: one `every` from now. */
   firstDueAt?: string;
   /** A rotate-now while a rotation runs: `refuse` it (default) or `queue` it to start right after. */
   onBusy?: 'refuse' | 'queue';
-  /** Back-off after a failed or rejected rotation: first delay (default 1m), doubled up to `maximum` (default `every`). */
+  /** Back-off after a failed or rejected rotation: first delay (default 1m), doubled up to `maximum` (default `every`, or 1d with `cron`). */
   retry?: { initial?: string; maximum?: string };
   /** How many rotations the history keeps (the newest); default 20. */
   historyLimit?: number;
@@ -95,7 +97,8 @@ export interface ManagedRecord {
 export interface ManagedView extends ManagedRecord {
   document: string;
   workflowId?: string;
-  every: string;
+  every?: string;
+  cron?: string;
   onBusy: 'refuse' | 'queue';
 }
 

@@ -51,6 +51,7 @@ import {
   type RotationRecord,
   rotationWorkflowId,
 } from './managed-contract.js';
+import { nextCronTime, parseCron } from './cron.js';
 import { durationMs } from './run-options.js';
 import type { ArazzoRunResult } from './types.js';
 
@@ -100,14 +101,14 @@ async function firstRecord(input: ManagedCredentialInput): Promise<ManagedRecord
   }
   const spec = workflow.managed!;
   const base = Object.fromEntries(spec.perRotation.map((name) => [name, inputs[name]]));
-  const every = durationMs(input.every);
+  const firstDue = input.firstDueAt ?? new Date(scheduleOf(input).next(Date.now())).toISOString();
   return {
     inputs: { ...inputs },
     base,
     spec,
     searchAttributes: loaded.searchAttributes,
     state: 'scheduled',
-    nextDueAt: input.firstDueAt ?? new Date(Date.now() + every).toISOString(),
+    nextDueAt: firstDue,
     started: 0,
     completed: 0,
     failuresInRow: 0,
@@ -117,8 +118,39 @@ async function firstRecord(input: ManagedCredentialInput): Promise<ManagedRecord
   };
 }
 
+/** When rotations are due: every fixed duration, or at the times of a cron expression (cron.ts). */
+interface Schedule {
+  describe: string;
+  /** The next due time after `fromMs`. */
+  next(fromMs: number): number;
+  /** The longest back-off: the period, or a day for a calendar schedule. */
+  periodMs: number;
+}
+
+function scheduleOf(input: ManagedCredentialInput): Schedule {
+  const refuse = (message: string): never => {
+    throw ApplicationFailure.create({ type: 'InvalidInputs', message, nonRetryable: true });
+  };
+  if ((input.every === undefined) === (input.cron === undefined)) {
+    return refuse('give exactly one of every (a duration, e.g. "30d") and cron (e.g. "0 3 1 * *")');
+  }
+  if (input.every !== undefined) {
+    const everyMs = durationMs(input.every);
+    if (everyMs <= 0) refuse(`every must be longer than zero, not "${input.every}"`);
+    return { describe: `every ${input.every}`, next: (from) => from + everyMs, periodMs: everyMs };
+  }
+  const spec = parseCron(input.cron!);
+  if ('error' in spec) return refuse(`cron: ${spec.error}`);
+  if (nextCronTime(spec, Date.now()) === undefined) refuse(`cron "${input.cron}" never matches`);
+  return {
+    describe: `cron ${input.cron} (UTC)`,
+    next: (from) => nextCronTime(spec, from) ?? from + durationMs('1d'),
+    periodMs: durationMs('1d'),
+  };
+}
+
 class ManagedCredential {
-  private readonly everyMs: number;
+  private readonly schedule: Schedule;
   private readonly retryInitialMs: number;
   private readonly retryMaximumMs: number;
   private readonly onBusy: 'refuse' | 'queue';
@@ -129,9 +161,10 @@ class ManagedCredential {
     private readonly input: ManagedCredentialInput,
     private readonly record: ManagedRecord,
   ) {
-    this.everyMs = durationMs(input.every);
+    this.schedule = scheduleOf(input);
     this.retryInitialMs = durationMs(input.retry?.initial ?? '1m');
-    this.retryMaximumMs = Math.min(durationMs(input.retry?.maximum ?? input.every), this.everyMs);
+    const maximum = input.retry?.maximum ? durationMs(input.retry.maximum) : this.schedule.periodMs;
+    this.retryMaximumMs = Math.min(maximum, this.schedule.periodMs);
     this.onBusy = input.onBusy ?? 'refuse';
   }
 
@@ -302,7 +335,7 @@ class ManagedCredential {
         rotation.carried = carried.carried;
         r.completed += 1;
         r.failuresInRow = 0;
-        r.nextDueAt = new Date(Date.now() + this.everyMs).toISOString();
+        r.nextDueAt = new Date(this.schedule.next(Date.now())).toISOString();
       } else {
         // The old credential is revoked and the new id unknown: rotating again would fail the same way.
         rotation.message = carried.message;
@@ -369,6 +402,7 @@ class ManagedCredential {
       document: this.input.run.document,
       workflowId: this.input.run.workflowId,
       every: this.input.every,
+      cron: this.input.cron,
       onBusy: this.onBusy,
     };
   }
@@ -377,7 +411,7 @@ class ManagedCredential {
   private publish() {
     const r = this.record;
     const lines = [
-      `**managed credential** ${this.input.run.document}: every ${this.input.every}, ${r.state}`,
+      `**managed credential** ${this.input.run.document}: ${this.schedule.describe}, ${r.state}`,
       r.current
         ? `rotation ${r.current.number} running: \`${r.current.workflowId}\``
         : `next rotation due ${r.nextDueAt ?? '-'}`,

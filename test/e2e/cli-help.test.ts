@@ -56,7 +56,10 @@ const HELP: Array<[string[], string[]]> = [
       '--codec-insecure-no-auth',
     ],
   ],
-  [['manage'], ['<document>', '--every', '--first-in', '--on-busy', '--retry-after', '--input', '--task-queue']],
+  [
+    ['manage'],
+    ['<document>', '--every', '--cron', '--first-in', '--on-busy', '--retry-after', '--input', '--task-queue'],
+  ],
   [['managed'], ['list', 'show', 'rotate', 'pause', 'resume', 'retire']],
   [
     ['managed', 'show'],
@@ -108,7 +111,6 @@ describe.concurrent('arazzo-temporal --help', () => {
     [['reject', 'some-run'], /required option '--reason <text>' not specified/],
     [['server', '--port', 'abc'], /not a port/],
     [['schedule', 'create', 'x.yaml'], /required option '--every <interval>' not specified/],
-    [['manage', 'x.yaml'], /required option '--every <duration>' not specified/],
   ])('usage error %j exits 2 with one line and a hint', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args);
     expect(code).toBe(2);

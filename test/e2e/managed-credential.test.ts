@@ -325,4 +325,41 @@ describe('managed credentials', () => {
     expect(requestsWith(prisma, 'POST')).toHaveLength(1);
     expect(prisma.state.connections(seeded.databaseId).map((c) => c.name)).toEqual(['first-1']);
   });
+  it("a calendar schedule: the next due time is the cron expression's next match (UTC); a bad one is refused", async () => {
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    process.env.ARAZZO_E2E_MANAGED_PRISMA5 = seeded.serviceToken;
+    const taskQueue = env.uniqueTaskQueue('managed-cron');
+    const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
+    const run = {
+      document: PRISMA_DOC,
+      inputs: {
+        apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_PRISMA5' },
+        databaseId: seeded.databaseId,
+        oldConnectionId: seeded.connectionId,
+        newName: 'cron',
+      },
+      servers: { prismaManagementApi: prisma.baseUrl },
+    };
+    await worker.runUntil(async () => {
+      const before = Date.now();
+      const managed = await startManaged(env, taskQueue, `prisma:${seeded.databaseId}:${seeded.connectionId}`, {
+        run,
+        cron: '0 3 1 * *',
+      });
+      const view = await waitForManaged(managed, (v) => v.state === 'scheduled');
+      const due = new Date(view.nextDueAt!);
+      expect([due.getUTCDate(), due.getUTCHours(), due.getUTCMinutes()]).toEqual([1, 3, 0]);
+      expect(due.getTime() - before).toBeLessThanOrEqual(31 * 24 * 3600_000);
+      expect(view.cron).toBe('0 3 1 * *');
+      await managed.executeUpdate('retire', { args: [{ by: 'test' }] });
+      await managed.result();
+      const bad = await startManaged(env, taskQueue, `bad-cron-${taskQueue}`, { run, cron: '0 3 1 *' });
+      const error = await bad.result().catch((e) => e);
+      expect(error.cause.message).toBe(
+        'cron: "0 3 1 *" has 4 fields; a cron expression has 5: minute hour day-of-month month day-of-week',
+      );
+      expect(prisma.audit.entries.filter((e) => e.source === 'http')).toEqual([]);
+    });
+  });
 });

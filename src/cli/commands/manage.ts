@@ -11,7 +11,8 @@ import { addRunFlags, type RunFlags } from '../run-flags.js';
 import { webUiBase, workflowLink } from '../web-ui.js';
 
 interface ManageFlags extends RunFlags {
-  every: string;
+  every?: string;
+  cron?: string;
   firstIn?: string;
   onBusy: 'refuse' | 'queue';
   retryAfter: string;
@@ -25,7 +26,8 @@ export function manageCommand(): Command {
   const command = new Command('manage')
     .description('manage a credential: rotate it on a schedule, each rotation on the credential the last one made')
     .argument('<document>', "Arazzo document with x-managed, below the worker's document root")
-    .requiredOption('--every <duration>', 'how often, counted from now: 30d, 12h, 90m');
+    .option('--every <duration>', 'how often, counted from now: 30d, 12h, 90m')
+    .option('--cron <expression>', "or when, in UTC: five cron fields, e.g. '0 3 1 * *' (03:00 on the 1st)");
   return addRunFlags(command, {
     input:
       'name=value, @file.json or a JSON object (repeatable); secrets only as references name={"$secret":"env:NAME"}',
@@ -41,7 +43,7 @@ export function manageCommand(): Command {
     )
     .option(
       '--retry-after <duration>',
-      'after a failed or rejected rotation: first retry delay, doubled up to --every',
+      'after a failed or rejected rotation: first retry delay, doubled up to --every (a day with --cron)',
       '1h',
     )
     .option('--ui-url <url>', 'Web UI base URL for the link')
@@ -51,6 +53,15 @@ export function manageCommand(): Command {
       '\nThen: arazzo-temporal managed list | show <id> | rotate <id> | pause <id> | resume <id> | retire <id>\nEach rotation is a run of its own (<id>/rotation-<n>) that waits for approval as `start` runs do.',
     )
     .action(async (document: string, o: ManageFlags, command: Command) => {
+      if ((o.every === undefined) === (o.cron === undefined)) {
+        throw new UsageError('give one of --every and --cron', "--every 30d (from now), or --cron '0 3 1 * *' (UTC)");
+      }
+      if (o.cron !== undefined) {
+        const { parseCron } = await import('../../workflows/cron.js');
+        const parsed = parseCron(o.cron);
+        if ('error' in parsed)
+          throw new UsageError(`--cron: ${parsed.error}`, "e.g. --cron '0 3 1 * *' (03:00 UTC on the 1st)");
+      }
       for (const [flag, value] of [
         ['--every', o.every],
         ['--first-in', o.firstIn],
@@ -76,14 +87,19 @@ export function manageCommand(): Command {
         const handle = await startManaged(client, prepared, o, workflowId);
         const view = await firstView(handle);
         const link = workflowLink(webUiBase(address, o.uiUrl), namespace, workflowId);
-        if (o.json) return printJson({ workflowId, nextDueAt: view.nextDueAt, every: o.every, webUi: link });
-        out(`managing ${workflowId}: every ${o.every}, ${prepared.summary}`);
+        if (o.json)
+          return printJson({ workflowId, nextDueAt: view.nextDueAt, every: o.every, cron: o.cron, webUi: link });
+        out(`managing ${workflowId}: ${when(o)}, ${prepared.summary}`);
         out(`  next rotation  ${view.nextDueAt}`);
         out(`  Web UI         ${link}`);
         out(`  show           npx arazzo-temporal managed show ${workflowId}`);
         out(`  rotate now     npx arazzo-temporal managed rotate ${workflowId}`);
       });
     });
+}
+
+function when(o: ManageFlags): string {
+  return o.cron !== undefined ? `cron ${o.cron} (UTC)` : `every ${o.every}`;
 }
 
 function isReference(value: unknown): boolean {
@@ -126,12 +142,13 @@ async function startManaged(client: Client, prepared: PreparedRun, o: ManageFlag
         {
           run: prepared.input,
           every: o.every,
+          cron: o.cron,
           firstDueAt,
           onBusy: o.onBusy,
           retry: { initial: o.retryAfter },
         },
       ],
-      staticSummary: `managed: ${prepared.summary}, every ${o.every}`,
+      staticSummary: `managed: ${prepared.summary}, ${when(o)}`,
       staticDetails: prepared.details,
     });
   } catch (err) {

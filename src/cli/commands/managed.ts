@@ -77,7 +77,8 @@ function showCommand(): Command {
       await withClient(command, async ({ client }) => {
         const view = await viewOf(client, id);
         if (o.json) return printJson({ workflowId: fullId(id), ...view });
-        out(`${fullId(id)}: ${view.state}, every ${view.every} (rotate-now while rotating: ${view.onBusy})`);
+        const when = view.cron !== undefined ? `cron ${view.cron} (UTC)` : `every ${view.every}`;
+        out(`${fullId(id)}: ${view.state}, ${when} (rotate-now while rotating: ${view.onBusy})`);
         out(`  document       ${view.document}${view.workflowId ? ` (${view.workflowId})` : ''}`);
         for (const { input } of view.spec.carry) out(`  ${input.padEnd(14)} ${String(view.inputs[input])}`);
         if (view.current) {
