@@ -26,6 +26,8 @@ export interface PreparedRun {
   /** The inputs that are secret (schema or name), and the workflow's `x-lock-key` template: for `manage`. */
   secretInputs: string[];
   lockKeyTemplate?: string;
+  /** The workflow declares `x-managed`: each run revokes what the next must be given (a rotation). */
+  declaresManaged: boolean;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function prepareRun(document: string, flags: RunFlags, storedIn: st
     details: staticDetails({ ...parts, document: location.sent, startedBy: startedBy() }),
     secretInputs: [...secretInputs],
     lockKeyTemplate: typeof workflow['x-lock-key'] === 'string' ? workflow['x-lock-key'] : undefined,
+    declaresManaged: (workflow as unknown as Record<string, unknown>)['x-managed'] !== undefined,
   };
 }
 
