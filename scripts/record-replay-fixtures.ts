@@ -27,6 +27,13 @@ import { createActivities } from '../src/activities/index.js';
 import { startDevServer } from '../src/devserver/dev-server.js';
 import { startDeepgramSimulator, startPrismaSimulator } from '../src/simulators/index.js';
 import { progressQuery, WORKFLOW_TYPE } from '../src/workflows/contract.js';
+import { lockWorkflowId } from '../src/workflows/lock.js';
+import {
+  MANAGED_WORKFLOW_TYPE,
+  type ManagedView,
+  managedQuery,
+  managedWorkflowId,
+} from '../src/workflows/managed-contract.js';
 import type { ArazzoRunInput, RunProgress, RunState } from '../src/workflows/types.js';
 import { workflowsPath } from '../src/worker.js';
 
@@ -57,6 +64,8 @@ const worker = await Worker.create({
     documentRoot: repoRoot,
     allowedDocumentHosts: [],
     allowedServerHosts: ['127.0.0.1'],
+    // The managed credential takes its token only as a reference.
+    secrets: { envAllow: ['ARAZZO_REPLAY_PRISMA_TOKEN'], hostBindings: [] },
   }),
 });
 const prisma = await startPrismaSimulator({ port: 0 });
@@ -156,6 +165,27 @@ async function save(name: string, handle: WorkflowHandle, runId?: string) {
 
 async function settle(handle: WorkflowHandle) {
   await handle.result().catch(() => undefined);
+}
+
+async function waitForManaged(handle: WorkflowHandle, done: (view: ManagedView) => boolean): Promise<ManagedView> {
+  for (let i = 0; i < 600; i++) {
+    const view = await handle.query(managedQuery).catch(() => undefined);
+    if (view && done(view)) return view;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${handle.workflowId} never got there`);
+}
+
+/** Approves rotation `n` of a managed credential once it waits, and returns when the credential recorded it. */
+async function approveRotation(managed: WorkflowHandle, n: number): Promise<string> {
+  const view = await waitForManaged(managed, (v) => v.current?.number === n);
+  const rotation = client.workflow.getHandle(view.current!.workflowId);
+  const p = await waitFor(rotation, 'awaiting-approval');
+  await rotation.executeUpdate('approve', {
+    args: [{ stepId: p.pendingApproval!.stepId, approvalId: p.pendingApproval!.approvalId, by: 'replay' }],
+  });
+  await waitForManaged(managed, (v) => v.history.some((h) => h.number === n));
+  return view.current!.workflowId;
 }
 
 const scenarios: Record<string, () => Promise<void>> = {
@@ -315,6 +345,72 @@ const scenarios: Record<string, () => Promise<void>> = {
     await settle(h);
     await save('prisma-continued-first-run', h, h.firstExecutionRunId);
     await save('prisma-continued-last-run', h);
+  },
+  async 'managed-credential'() {
+    // A managed credential: a scheduled rotation, a rotate-now (update), a refused rotate-now (signal) while
+    // one runs, pause (signal) and resume (update), a cancel request refused, continue-as-new between
+    // rotations (low threshold), retire. The entity's runs and one rotation are kept.
+    const seeded = prisma.seed();
+    process.env.ARAZZO_REPLAY_PRISMA_TOKEN = seeded.serviceToken;
+    const id = `${managedWorkflowId(`prisma:${seeded.databaseId}:${seeded.connectionId}`)}-${Date.now()}`;
+    const managed = await client.workflow.start(MANAGED_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId: id,
+      args: [
+        {
+          run: {
+            document: PRISMA_DOC,
+            inputs: {
+              apiToken: { $secret: 'env:ARAZZO_REPLAY_PRISMA_TOKEN' },
+              databaseId: seeded.databaseId,
+              oldConnectionId: seeded.connectionId,
+              newName: 'replay-managed',
+            },
+            servers: { prismaManagementApi: prisma.baseUrl },
+            stepTimeout: '3s',
+          },
+          every: '1h',
+          firstDueAt: new Date(Date.now() + 1500).toISOString(),
+          continueAsNewAfterEvents: 40,
+        },
+      ],
+    });
+    const firstRotation = await approveRotation(managed, 1);
+    await managed.executeUpdate('rotateNow', { args: [{ by: 'replay' }] });
+    await waitForManaged(managed, (v) => v.current?.number === 2);
+    await managed.signal('rotateNow', { by: 'refused' });
+    await managed.cancel();
+    await approveRotation(managed, 2);
+    await managed.signal('pause', { by: 'replay', reason: 'test' });
+    await waitForManaged(managed, (v) => v.state === 'paused');
+    await managed.executeUpdate('resume', { args: [{ by: 'replay' }] });
+    await managed.executeUpdate('retire', { args: [{ by: 'replay' }] });
+    await settle(managed);
+    await save('managed-credential-first-run', managed, managed.firstExecutionRunId);
+    await save('managed-credential-last-run', managed);
+    await save('managed-credential-rotation', client.workflow.getHandle(firstRotation));
+  },
+  async 'prisma-lock-cancel-refused-then-terminated'() {
+    // The lock refuses a cancel request; terminated, its holder parks before the DELETE (lockLossParks),
+    // takes the lock again on retryStep and completes. The run and the lock are kept.
+    const input = prismaInput();
+    const key = `prisma:${input.inputs!.databaseId}:${input.inputs!.oldConnectionId}`;
+    const h = await start('lock-lost', input);
+    const p = await waitFor(h, 'awaiting-approval');
+    const lock = client.workflow.getHandle(lockWorkflowId(key));
+    const lockRunId = (await lock.describe()).runId;
+    await lock.cancel();
+    await new Promise((r) => setTimeout(r, 1000));
+    await lock.terminate('replay: the lock is broken on purpose');
+    await save('lock-cancel-refused', lock, lockRunId);
+    await h.executeUpdate('approve', {
+      args: [{ stepId: p.pendingApproval!.stepId, approvalId: p.pendingApproval!.approvalId, by: 'replay' }],
+    });
+    await waitFor(h, 'needs-attention');
+    // Nobody else holds the lock: it is taken again and the approved DELETE goes out.
+    await h.executeUpdate('retryStep', { args: [{ stepId: p.pendingApproval!.stepId, by: 'replay' }] });
+    await settle(h);
+    await save('prisma-lock-lost', h);
   },
   async 'polling-loop-continue-as-new'() {
     const seeded = prisma.seed({ status: 'provisioning' });

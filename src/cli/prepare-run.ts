@@ -24,6 +24,11 @@ export interface PreparedRun {
   /** What the Web UI shows for the run from its first second (src/cli/run-summary.ts). */
   summary: string;
   details: string;
+  /** The inputs that are secret (schema or name), and the workflow's `x-lock-key` template: for `manage`. */
+  secretInputs: string[];
+  lockKeyTemplate?: string;
+  /** The workflow declares `x-managed`: each run revokes what the next must be given (a rotation). */
+  declaresManaged: boolean;
 }
 
 /**
@@ -78,6 +83,9 @@ export async function prepareRun(document: string, flags: RunFlags, storedIn: st
     workflowId: workflow.workflowId,
     summary: staticSummary(parts),
     details: staticDetails({ ...parts, document: location.sent, startedBy: startedBy() }),
+    secretInputs: [...secretInputs],
+    lockKeyTemplate: typeof workflow['x-lock-key'] === 'string' ? workflow['x-lock-key'] : undefined,
+    declaresManaged: (workflow as unknown as Record<string, unknown>)['x-managed'] !== undefined,
   };
 }
 

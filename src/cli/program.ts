@@ -9,6 +9,8 @@ import { checkCommand } from './commands/check.js';
 import { approveCommand, rejectCommand } from './commands/decide.js';
 import { demoCommand } from './commands/demo.js';
 import { listCommand } from './commands/list.js';
+import { manageCommand } from './commands/manage.js';
+import { managedCommand } from './commands/managed.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { serverCommand } from './commands/server.js';
 import { startCommand } from './commands/start.js';
@@ -42,6 +44,8 @@ export function createProgram(version: string): Command {
     statusCommand(),
     workerCommand(),
     serverCommand(),
+    manageCommand(),
+    managedCommand(),
     scheduleCommand(),
     demoCommand(),
     approverCommand(),

@@ -2,3 +2,4 @@
 // nothing imported from here may do I/O, read the clock or use randomness.
 export { arazzoRun } from './interpreter.js';
 export { arazzoLock } from './lock.js';
+export { arazzoManagedCredential } from './managed.js';

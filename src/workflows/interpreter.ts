@@ -32,6 +32,7 @@ import { Decisions } from './decisions.js';
 import type { Ending } from './ending.js';
 import { restoreRunRecord } from './legacy.js';
 import { RunLock } from './lock.js';
+import { guardBeforeDestructive } from './lock-guard.js';
 import { type RunOptions, runOptions } from './run-options.js';
 import { newRunRecord, RunState } from './run-state.js';
 import {
@@ -254,7 +255,9 @@ class Walk {
     this.state.record.stepRuns += 1;
     this.stepsThisRun += 1;
     if (this.needsApproval(step)) {
-      const ending = await this.gate.pass(step);
+      const ending =
+        (await this.gate.pass(step)) ??
+        (await guardBeforeDestructive(step, this.lock, this.decisions, this.compensation));
       if (ending) return ending;
     }
     const executed = step.workflowId ? await this.executeWorkflowStep(step) : await this.executeOperation(step);

@@ -11,16 +11,27 @@
 // few milliseconds earlier. The price: the lock is free shortly *after* the holder's result, so a run
 // that meets a busy lock with onBusy "fail" looks once more after a short grace before failing.
 // Continue-as-new still releases by signal, so the next run takes the lock again at once.
+//
+// The lock cannot be broken from outside by a cancel request (the Web UI's "Request Cancellation",
+// `temporal workflow cancel`): it refuses it and says so (log, memo, current details). A terminate cannot be
+// refused; the holder notices (the lock's result settles while it still holds it, `RunLock.lost`) and a
+// run checks that before each destructive step (interpreter.ts), parking in needs-attention instead.
 import {
   ApplicationFailure,
+  CancellationScope,
   type ChildWorkflowHandle,
   condition,
+  defineQuery,
   defineSignal,
+  log,
   ParentClosePolicy,
+  setCurrentDetails,
   setHandler,
   sleep,
   startChild,
+  upsertMemo,
   WorkflowIdReusePolicy,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { isPatched } from './patches.js';
@@ -34,13 +45,37 @@ export interface LockHolderInput {
   holderWorkflowId: string;
 }
 
+/** What the lock says about itself: its key, its holder, and the cancel requests it refused. */
+export interface LockView {
+  key: string;
+  holderWorkflowId: string;
+  cancelRequestsRefused: number;
+}
+
+export const lockQuery = defineQuery<LockView>('lock');
+
 /** The lock itself: it only waits to be released (a signal) or ended with its holder (close policy). */
-export async function arazzoLock(_input: LockHolderInput): Promise<void> {
+export async function arazzoLock(input: LockHolderInput): Promise<void> {
   let released = false;
   setHandler(releaseLockSignal, () => {
     released = true;
   });
-  await condition(() => released);
+  if (!isPatched('lockRefusesCancel')) {
+    await condition(() => released);
+    return;
+  }
+  const view: LockView = { key: input.key, holderWorkflowId: input.holderWorkflowId, cancelRequestsRefused: 0 };
+  setHandler(lockQuery, () => view);
+  setCurrentDetails(`lock **${input.key}** held by \`${input.holderWorkflowId}\`; it ends with its holder`);
+  // A cancelled lock would free the credential while its holder still works on it: refuse, and say so.
+  CancellationScope.current().cancelRequested.catch(() => {
+    view.cancelRequestsRefused += 1;
+    const why = `cancel request refused: this lock guards ${input.key} for ${input.holderWorkflowId} and ends with it; cancel or abort the holder instead`;
+    log.warn(why, { lockWorkflowId: workflowInfo().workflowId });
+    upsertMemo({ arazzoLockCancelRefused: why });
+    setCurrentDetails(`lock **${input.key}** held by \`${input.holderWorkflowId}\`\n\n${why}`);
+  });
+  await CancellationScope.nonCancellable(() => condition(() => released));
 }
 
 /** How long a run with onBusy "fail" gives a just-finished holder's lock to end before it fails. */
@@ -50,6 +85,10 @@ export interface HeldLock {
   handle: ChildWorkflowHandle<typeof arazzoLock>;
   /** Ends with the holder (parent close policy); older runs signal it instead. */
   releasedOnClose: boolean;
+  /** Set when the lock ended while still held (terminated from outside): how it ended. */
+  lost?: string;
+  /** Set when the holder lets it go (its end is then no loss). */
+  releasing?: boolean;
 }
 
 export function lockWorkflowId(key: string): string {
@@ -77,7 +116,17 @@ export async function acquireLock(key: string, options: AcquireOptions): Promise
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         staticSummary: `lock ${key} held by ${options.holderWorkflowId}`,
       });
-      return { handle, releasedOnClose };
+      const held: HeldLock = { handle, releasedOnClose };
+      // A lock that ends while held was ended from outside (it refuses cancellation): the holder must know.
+      handle.result().then(
+        () => {
+          if (!held.releasing) held.lost = 'ended';
+        },
+        (err: unknown) => {
+          if (!held.releasing) held.lost = describeLockEnd(err);
+        },
+      );
+      return held;
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       if (options.onBusy === 'fail' && releasedOnClose && !graceUsed) {
@@ -104,6 +153,7 @@ export async function acquireLock(key: string, options: AcquireOptions): Promise
  * nothing; otherwise (continue-as-new takes it again at once, older runs) it is signalled and awaited.
  */
 export async function releaseLock(lock: HeldLock | undefined, closing: boolean): Promise<void> {
+  if (lock) lock.releasing = true;
   if (!lock || (closing && lock.releasedOnClose)) return;
   await lock.handle.signal(releaseLockSignal);
   await lock.handle.result();
@@ -112,8 +162,12 @@ export async function releaseLock(lock: HeldLock | undefined, closing: boolean):
 /** The lock a run holds, if any: taken after the plan is known, let go when the run ends or continues. */
 export class RunLock {
   private held?: HeldLock;
+  private heldKey?: string;
+  private takeAgain?: () => Promise<void>;
 
   async take(key: string, options: LockOptions | undefined, holderWorkflowId: string, onWait: () => void) {
+    this.heldKey = key;
+    this.takeAgain = () => this.take(key, options, holderWorkflowId, onWait);
     this.held = await acquireLock(key, {
       onBusy: options?.onBusy ?? 'wait',
       pollInterval: options?.pollInterval ?? '5s',
@@ -122,10 +176,40 @@ export class RunLock {
     });
   }
 
+  /** The key held, if any. */
+  get key(): string | undefined {
+    return this.heldKey;
+  }
+
+  /** Takes the same lock again, as it was taken first (after it was lost). */
+  async retake(): Promise<void> {
+    await this.takeAgain?.();
+  }
+
+  /** How the lock this run holds ended from outside (e.g. "terminated"), or undefined while it guards. */
+  lost(): string | undefined {
+    return this.held?.lost;
+  }
+
   /** `closing`: the run ends right after this (a lock that ends with its holder needs nothing). Never throws. */
   async release(closing = true): Promise<void> {
     const held = this.held;
     this.held = undefined;
     if (held) await releaseLock(held, closing).catch(() => undefined);
+  }
+}
+
+/** "terminated", "cancelled", "timed out" or "failed": how a lock child ended, from its failure. */
+function describeLockEnd(err: unknown): string {
+  const cause = (err as { cause?: { name?: string } } | undefined)?.cause;
+  switch (cause?.name) {
+    case 'TerminatedFailure':
+      return 'terminated';
+    case 'CancelledFailure':
+      return 'cancelled';
+    case 'TimeoutFailure':
+      return 'timed out';
+    default:
+      return 'failed';
   }
 }

@@ -14,7 +14,8 @@ export interface PatchEntry {
   id: string;
   /** What the new path does differently. */
   change: string;
-  /** Fixture sets recorded before the marker existed: they replay the old path. */
+  /** Fixture sets recorded without the marker (before it existed, or on a branch developed beside it):
+   *  they replay the old path. */
   recordedBefore: string[];
   /** When step 2 (`deprecatePatch`) may be taken. */
   retire: string;
@@ -44,8 +45,48 @@ export const PATCHES = {
     id: 'arazzo-signed-approvals',
     change:
       "the load activity's approval settings decide the gates: under a policy, decisions are signed, verified and counted to a quorum; without one, the prompt says approvals are not authenticated; webhooks are notified",
-    recordedBefore: ['2026-11-23-a', '2026-11-23-b', '2026-11-23-c', '2026-11-23-d', '2026-11-30-a', '2026-11-30-b'],
-    retire: 'when every set before 2026-11-30-c is dropped',
+    recordedBefore: [
+      '2026-11-23-a',
+      '2026-11-23-b',
+      '2026-11-23-c',
+      '2026-11-23-d',
+      '2026-11-30-a',
+      '2026-11-30-b',
+      '2026-11-30-d',
+    ],
+    retire:
+      'when every set before 2026-11-30-c and set 2026-11-30-d (recorded beside it, without a policy) are dropped',
+  },
+  lockRefusesCancel: {
+    id: 'arazzo-lock-refuses-cancel',
+    change:
+      'the lock child refuses a cancel request (logged, memo, current details) and answers the `lock` query; it ends only with its holder',
+    recordedBefore: [
+      '2026-11-23-a',
+      '2026-11-23-b',
+      '2026-11-23-c',
+      '2026-11-23-d',
+      '2026-11-30-a',
+      '2026-11-30-b',
+      '2026-11-30-c',
+    ],
+    retire:
+      'when no lock started before it is open (a lock lives as long as its holder) and every set before 2026-11-30-d is dropped',
+  },
+  lockLossParks: {
+    id: 'arazzo-lock-loss-parks',
+    change:
+      'a run whose lock ended while it held it (terminated from outside) parks in needs-attention before its next destructive step (retryStep takes the lock again, abort) instead of sending it',
+    recordedBefore: [
+      '2026-11-23-a',
+      '2026-11-23-b',
+      '2026-11-23-c',
+      '2026-11-23-d',
+      '2026-11-30-a',
+      '2026-11-30-b',
+      '2026-11-30-c',
+    ],
+    retire: 'when every set before 2026-11-30-d is dropped',
   },
 } as const satisfies Record<string, PatchEntry>;
 

@@ -15,6 +15,8 @@ const HELP: Array<[string[], string[]]> = [
       'status',
       'worker',
       'server',
+      'manage',
+      'managed',
       'schedule',
       'demo',
       'TEMPORAL_ADDRESS',
@@ -53,6 +55,23 @@ const HELP: Array<[string[], string[]]> = [
       '--no-codec',
       '--codec-insecure-no-auth',
     ],
+  ],
+  [
+    ['manage'],
+    ['<document>', '--every', '--cron', '--first-in', '--on-busy', '--retry-after', '--input', '--task-queue'],
+  ],
+  [['managed'], ['list', 'show', 'rotate', 'pause', 'resume', 'retire']],
+  [
+    ['managed', 'show'],
+    ['<id>', '--json'],
+  ],
+  [
+    ['managed', 'rotate'],
+    ['<id>', '--by', '--reason'],
+  ],
+  [
+    ['managed', 'resume'],
+    ['<id>', '--by'],
   ],
   [['schedule'], ['create', 'list', 'pause', 'unpause', 'trigger', 'delete', '--every 30d']],
   [

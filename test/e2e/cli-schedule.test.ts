@@ -47,6 +47,10 @@ describe('arazzo-temporal schedule', () => {
     );
     expect(created.stdout).toContain(`/namespaces/default/schedules/${id}`);
     expect(created.stdout + created.stderr).not.toContain(seeded.serviceToken);
+    // The rotation declares x-managed: the same inputs every time would fail from the second run on.
+    expect(created.stderr).toContain(
+      `warning: rotate-connection declares x-managed: each run revokes what it was given, and a Schedule gives every run the same inputs, so the second run would fail. Use: arazzo-temporal manage ${PRISMA} --every 30d ...`,
+    );
 
     const description = await env.client.schedule.getHandle(id).describe();
     expect(description.policies.overlap).toBe('SKIP');

@@ -3,6 +3,7 @@
 // the pointer of what it could not resolve, so a broken plan never reaches a worker).
 import { isAvailable, type DocumentSet, findOperation, type ResolvedOperation } from '../document/index.js';
 import { type StepActions, resolveStepActions } from '../flow/index.js';
+import { readManagedSpec } from '../managed/managed-spec.js';
 import type { Components, Parameter, Step, Workflow } from '../model.js';
 import { mergeParameters } from '../request/parameters.js';
 import { resolveServerUrl } from '../request/servers.js';
@@ -80,6 +81,7 @@ function planWorkflow(set: DocumentSet, workflow: Workflow, index: number, compo
     steps: workflow.steps.map((step, i) => planStep(set, workflow, step, `${pointer}/steps/${i}`, index, components)),
     outputs: workflow.outputs ?? {},
     lockKey: typeof lockKey === 'string' ? lockKey : undefined,
+    managed: readManagedSpec(workflow as unknown as Record<string, unknown>).spec,
   };
 }
 

@@ -2,6 +2,7 @@
 // operations their steps call. It is the load activity's result, so it is recorded once in history
 // and pins the run to the document as it was at start. Plain JSON, no functions, no classes.
 import type { StepActions } from '../flow/index.js';
+import type { ManagedSpec } from '../managed/managed-spec.js';
 import type { Criterion, Parameter, RequestBody } from '../model.js';
 import type { OperationParameter } from '../request/serialize-parameter.js';
 
@@ -60,6 +61,8 @@ export interface PlanWorkflow {
   outputs: Record<string, string>;
   /** `x-lock-key`: an expression (or template) over the inputs naming the resource a run locks. */
   lockKey?: string;
+  /** `x-managed`: how a managed credential carries the new identifiers into the next rotation. */
+  managed?: ManagedSpec;
 }
 
 export interface Plan {

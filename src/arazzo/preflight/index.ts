@@ -11,6 +11,7 @@ export { checkRequestBody } from './rules/request-body.js';
 export { checkRequestParameters } from './rules/request-parameters.js';
 export { checkResponsePointers } from './rules/response-pointers.js';
 export { checkSecretLockKey } from './rules/secret-lock-key.js';
+export { checkManagedMapping } from './rules/managed-mapping.js';
 export { checkStatusCodes } from './rules/status-codes.js';
 export { checkStatusOnlyVerification } from './rules/status-only-verification.js';
 export { preflightSummary } from './summary.js';

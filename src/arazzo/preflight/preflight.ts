@@ -24,6 +24,7 @@
 //   secret-lock-key           preflight-secret-lock-key                error   (once per workflow)
 //   explain.ts                preflight-ignore-unknown                 error   a silencing entry that names
 //                             nothing that exists (warning for a step's x-preflight-ignore)
+//   managed-mapping           preflight-managed-mapping                error   (once per workflow)
 //   (this file)               preflight-internal-error                 error   a rule failed on a step:
 //                             that step is unchecked, so the run must not be trusted as checked
 //                             preflight-unknown-workflow               error   options.workflowId names none
@@ -40,6 +41,7 @@ import { createPreflightContext, type PreflightRule, type WorkflowFlow } from '.
 import { applySilencing } from './explain.js';
 import { checkCreateWithoutCleanup } from './rules/create-without-cleanup.js';
 import { checkEnumLiterals } from './rules/enum-literals.js';
+import { checkManagedMapping } from './rules/managed-mapping.js';
 import { checkListPositionTarget } from './rules/list-position-target.js';
 import { checkOneTimeValueLost } from './rules/one-time-value-lost.js';
 import { checkRequestBody } from './rules/request-body.js';
@@ -70,6 +72,7 @@ export const PREFLIGHT_RULES: readonly PreflightRule[] = [
   checkStatusOnlyVerification,
   checkOneTimeValueLost,
   checkSecretLockKey,
+  checkManagedMapping,
 ];
 
 function operationOf(set: DocumentSet, step: StepNode): ResolvedOperation | undefined {

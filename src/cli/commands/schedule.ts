@@ -6,7 +6,7 @@ import type { Client, ScheduleHandle } from '@temporalio/client';
 import { Command } from 'commander';
 import { withClient } from '../connect.js';
 import { CliError, UsageError } from '../errors.js';
-import { out, printJson } from '../output.js';
+import { out, printJson, warn } from '../output.js';
 import type { PreparedRun } from '../prepare-run.js';
 import { addRunFlags, type RunFlags } from '../run-flags.js';
 import { scheduleLink, webUiBase } from '../web-ui.js';
@@ -38,7 +38,9 @@ const MEMO_WORKFLOW = 'arazzoWorkflowId';
 
 export function scheduleCommand(): Command {
   const schedule = new Command('schedule')
-    .description('rotate periodically with a Temporal Schedule (overlapping runs are skipped)')
+    .description(
+      'start the same run periodically with a Temporal Schedule (overlapping runs are skipped); to rotate a credential, use manage',
+    )
     .addHelpText(
       'after',
       '\nExample: arazzo-temporal schedule rotations/x.arazzo.yaml --every 30d --input @inputs.json',
@@ -68,6 +70,11 @@ function createCommand(): Command {
       // Loaded on use, like every command's heavy dependencies (see program.ts).
       const { prepareRun } = await import('../prepare-run.js');
       const prepared = await prepareRun(document, o, 'the schedule');
+      if (prepared.declaresManaged) {
+        warn(
+          `warning: ${prepared.workflowId} declares x-managed: each run revokes what it was given, and a Schedule gives every run the same inputs, so the second run would fail. Use: arazzo-temporal manage ${document} --every ${o.every} ...`,
+        );
+      }
       await withClient(command, async ({ client, address, namespace }) => {
         const scheduleId = await createSchedule(client, prepared, o);
         const link = scheduleLink(webUiBase(address, o.uiUrl), namespace, scheduleId);
