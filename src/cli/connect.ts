@@ -6,9 +6,9 @@
 // way ("Failed to connect before the deadline") whether nothing listens, the host is unknown or a busy
 // server did not answer in time, and those need different advice; so a failed connection is followed by
 // one plain TCP connection to the address, which tells them apart (connectFailure).
+import { createRequire } from 'node:module';
 import { connect as tcpConnect } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { Command } from 'commander';
 import { CliError, firstLine, UsageError } from './errors.js';
 
@@ -55,8 +55,12 @@ export function connectTimeoutMs(flag: string | undefined, env: NodeJS.ProcessEn
 /** `5 s`, `1.5 s`: how a timeout is shown. */
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
 
+type Envconfig = typeof import('@temporalio/envconfig');
+
 export function connectionSettings(flags: ConnectionFlags) {
-  let config: ReturnType<typeof loadClientConnectConfig>;
+  // Required on use (it is CommonJS, so synchronously): `--help`, `check` and `list` never connect.
+  const { loadClientConnectConfig } = createRequire(import.meta.url)('@temporalio/envconfig') as Envconfig;
+  let config: ReturnType<Envconfig['loadClientConnectConfig']>;
   try {
     config = loadClientConnectConfig({ profile: flags.profile });
   } catch (err) {

@@ -1,15 +1,12 @@
 // `arazzo-temporal`: the command-line entry (bin/arazzo-temporal.mjs runs this). Exit codes: 0 ok,
 // 1 failure (document errors, refused decision, failed run), 2 usage, 3 run needs attention.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { describeError, EXIT } from './errors.js';
 import { createProgram } from './program.js';
-import { projectRoot } from './project-paths.js';
+import { packageVersion } from '../project-files.js';
 
 export async function main(argv: string[]): Promise<number> {
-  const version = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version as string;
-  const program = createProgram(version);
+  const program = createProgram(packageVersion());
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });

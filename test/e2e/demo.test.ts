@@ -43,6 +43,10 @@ describe('npm run demo', () => {
     // TEMPORAL_ADDRESS points nowhere, so the demo starts (and stops) a dev server of its own.
     const { code, output } = await runDemo([], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(code, output).toBe(0);
+    // Said before the SDK and the worker are loaded (seconds on a busy machine; bench/startup.ts times it).
+    expect(output.split('\n')[0]).toBe(
+      'Demo: rotating a Prisma Postgres connection string at the provider simulator. Loading the Temporal SDK and the worker...',
+    );
     expect(output).toContain('starting a Temporal dev server');
     expectDemoOutcome(output, 'revokeOldConnection');
   });
