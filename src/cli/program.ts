@@ -4,10 +4,13 @@
 // imports its heavy parts (the Temporal SDK, the Arazzo validator, the dev server) inside its action:
 // `--help` and `check` must not pay for what only `start` or `worker` use.
 import { Command } from 'commander';
+import { cancelCommand } from './commands/cancel.js';
 import { checkCommand } from './commands/check.js';
 import { approveCommand, rejectCommand } from './commands/decide.js';
 import { demoCommand } from './commands/demo.js';
+import { historyCommand } from './commands/history.js';
 import { listCommand } from './commands/list.js';
+import { runsCommand } from './commands/runs.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { serverCommand } from './commands/server.js';
 import { startCommand } from './commands/start.js';
@@ -39,6 +42,9 @@ export function createProgram(version: string): Command {
     approveCommand(),
     rejectCommand(),
     statusCommand(),
+    cancelCommand(),
+    runsCommand(),
+    historyCommand(),
     workerCommand(),
     serverCommand(),
     scheduleCommand(),

@@ -5,6 +5,7 @@ import { MASK, maskValue, isSecretName } from '../arazzo/secrets/mask.js';
 import { STEP_ICONS as ICONS } from '../workflows/details.js';
 import { isSecretRef } from '../arazzo/secrets/refs.js';
 import type { StepProgress } from '../workflows/types.js';
+import { operatorName, shellWord } from './operator.js';
 
 export function stepLine(step: StepProgress): string {
   const http = step.httpStatus !== undefined ? ` → HTTP ${step.httpStatus}` : '';
@@ -24,10 +25,14 @@ export function maskOutputs(values: Record<string, unknown>): Record<string, unk
   return out;
 }
 
-/** The commands that give the decision a pending approval waits for. */
+/**
+ * The commands that give the decision a pending approval waits for, ready to paste: the operator's name
+ * (ARAZZO_APPROVER, else the login name), never a placeholder.
+ */
 export function approveHint(workflowRunId: string): string[] {
+  const by = shellWord(operatorName());
   return [
-    `approve: npx arazzo-temporal approve ${workflowRunId} --by YOUR-NAME`,
-    `reject:  npx arazzo-temporal reject ${workflowRunId} --by YOUR-NAME --reason WHY [--compensate]`,
+    `approve: npx arazzo-temporal approve ${workflowRunId} --by ${by}`,
+    `reject:  npx arazzo-temporal reject ${workflowRunId} --by ${by} --reason 'why'   (--compensate also undoes completed steps)`,
   ];
 }
