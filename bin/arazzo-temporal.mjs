@@ -27,8 +27,9 @@ function changedSince(dir, time) {
 }
 
 function builtIsCurrent() {
-  if (!existsSync(built) || !existsSync(stamp)) return false;
-  return !existsSync(sources) || !changedSince(sources, statSync(stamp).mtimeMs);
+  if (!existsSync(built)) return false;
+  if (!existsSync(sources)) return true; // an installed package ships dist/ only
+  return existsSync(stamp) && !changedSince(sources, statSync(stamp).mtimeMs);
 }
 
 async function runSources() {
