@@ -16,29 +16,13 @@ import { useSimulators } from '../support/simulators.js';
 
 const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
 
-const WORKER = `// A worker of the user's own: their connection, their options, our workflow and activities.
-import { NativeConnection } from '@temporalio/worker';
-import { createArazzoWorker, encryptionEnabled } from 'arazzo-temporal';
-
-const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
-const seen = [];
-const worker = await createArazzoWorker({
-  connection,
-  namespace: process.env.TEMPORAL_NAMESPACE,
-  taskQueue: process.env.MY_TASK_QUEUE,
-  extra: {
-    identity: 'my-own-worker',
-    interceptors: { activity: [() => ({ inbound: { async execute(input, next) { seen.push(1); return next(input); } } })] },
-  },
-});
-console.log(\`my worker polls \${process.env.MY_TASK_QUEUE}, encrypted: \${encryptionEnabled()}\`);
-process.on('SIGTERM', () => {
-  console.log(\`activities seen by my interceptor: \${seen.length}\`);
-  worker.shutdown();
-});
-await worker.run();
-await connection.close();
-`;
+/** README "Use it in your own worker": its worker.mjs, run as it is written there. */
+function readmeWorker(): string {
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  const block = /<!-- readme-test: package worker\.mjs -->\n```js\n([\s\S]*?)\n```\n/.exec(readme);
+  if (!block) throw new Error('README.md has no block marked readme-test: package worker.mjs');
+  return `${block[1]}\n`;
+}
 
 const TYPES = `// The shipped declarations: a user's TypeScript compiles against them.
 import { NativeConnection } from '@temporalio/worker';
@@ -90,7 +74,7 @@ describe('the npm package, installed in a scratch project', () => {
       join(scratch, 'package.json'),
       JSON.stringify({ name: 'my-rotations', private: true, type: 'module' }, null, 2),
     );
-    writeFileSync(join(scratch, 'worker.mjs'), WORKER);
+    writeFileSync(join(scratch, 'worker.mjs'), readmeWorker());
     writeFileSync(join(scratch, 'types.ts'), TYPES);
     writeKeyFile(join(scratch, '.secrets', 'codec-keys.json'), [newKey(keyId)]);
   });
