@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npx arazzo-temporal ...` (package.json "bin"). Runs the compiled CLI (dist/, built by `npm run build`,
-// which `npm install`/`npm ci` run through "prepare", and which a package ships): starting Node on
+// which `npm install`/`npm ci` run through "postinstall", and which a package ships: "prepack"): starting Node on
 // compiled JavaScript takes a tenth of a second, through tsx over two seconds on a busy machine.
 //
 // In a checkout, dist/ can be older than src/ (an edit, a pull): then it runs the sources through tsx (a

@@ -56,7 +56,9 @@ describe('the npm package, installed in a scratch project', () => {
     )[0] as { filename: string; files: Array<{ path: string }> };
     const paths = packed.files.map((f) => f.path);
     // Only what runs: no tests, benchmarks, sources or source maps.
-    expect(paths.filter((p) => /^(test|bench|src|scripts)\/|^dist\/(test|bench)\/|\.map$/.test(p))).toEqual([]);
+    expect(paths.filter((p) => /^(test|bench|src)\/|^dist\/(test|bench)\/|\.map$/.test(p))).toEqual([]);
+    // What its install runs (package.json "postinstall") ships with it; it builds nothing in a package.
+    expect(paths.filter((p) => p.startsWith('scripts/'))).toEqual(['scripts/build-on-install.mjs']);
     expect(paths).toContain('dist/src/index.d.ts');
     expect(paths).toContain('arazzo/rotations/prisma-rotate-connection.arazzo.yaml');
 
