@@ -23,9 +23,13 @@ function expectDemoOutcome(output: string, approveStep: string) {
   expect(output).toContain(`Approval needed before DELETE`);
   expect(output).toMatch(
     new RegExp(
-      `temporal workflow signal --address \\S+ --workflow-id demo-\\S+ --name approve --input '\\{"stepId":"${approveStep}"`,
+      `^  /\\S+/temporal workflow signal --address \\S+ --workflow-id demo-\\S+ --name approve --input '\\{"stepId":"${approveStep}"`,
+      'm',
     ),
   );
+  // Pasteable: our CLI with the operator's name (never a placeholder), the temporal CLI by absolute path.
+  expect(output).toMatch(/^ {2}npx arazzo-temporal --address \S+ approve demo-\S+ --by \S+$/m);
+  expect(output).not.toContain('YOUR-NAME');
   expect(output).toContain(`approved ${approveStep}`);
   expect(output).toContain('old credential works: no (revoked)');
   expect(output).toContain('new credential works: yes');
