@@ -5,6 +5,7 @@ import { MASK, maskValue, isSecretName } from '../arazzo/secrets/mask.js';
 import { STEP_ICONS as ICONS } from '../workflows/details.js';
 import { isSecretRef } from '../arazzo/secrets/refs.js';
 import type { StepProgress } from '../workflows/types.js';
+import { findTemporalCli } from '../../scripts/temporal-install.mjs';
 import { operatorName, shellWord } from './operator.js';
 
 export function stepLine(step: StepProgress): string {
@@ -35,4 +36,22 @@ export function approveHint(workflowRunId: string): string[] {
     `approve: npx arazzo-temporal approve ${workflowRunId} --by ${by}`,
     `reject:  npx arazzo-temporal reject ${workflowRunId} --by ${by} --reason 'why'   (--compensate also undoes completed steps)`,
   ];
+}
+
+/**
+ * A `temporal ...` command as the workflow words it (Web UI details), made to work when pasted here:
+ * the `temporal` CLI by its absolute path (the project's copy is not on PATH), the operator's name
+ * instead of the placeholder.
+ */
+export function pasteableTemporalCommand(command: string): string {
+  const by = operatorName();
+  let pasteable = /^[\w.@-]+$/.test(by) ? command.replace('"YOUR-NAME"', JSON.stringify(by)) : command;
+  let cli: string | undefined;
+  try {
+    cli = findTemporalCli();
+  } catch {
+    cli = undefined; // TEMPORAL_CLI_PATH names no executable: keep the bare name
+  }
+  if (cli) pasteable = pasteable.replace(/^temporal /, `${shellWord(cli)} `);
+  return pasteable;
 }

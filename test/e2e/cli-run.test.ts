@@ -63,13 +63,17 @@ describe('arazzo-temporal start / status / approve / reject', () => {
     );
     expect(noSecretIn(out + started.stderr, secrets)).toBe(true);
 
-    const status = await runCli(['status', id]);
+    const status = await runCli(['status', id], { env: { ARAZZO_APPROVER: 'ops-bob' } });
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`run ${id}: awaiting-approval (Temporal: RUNNING)`);
     expect(status.stdout).toContain('approval pending for revokeOldConnection: DELETE');
-    expect(status.stdout).toContain(
-      `with the temporal CLI: temporal workflow signal --workflow-id ${id} --name approve`,
+    // Pasteable: the temporal CLI by its absolute path, the operator's name instead of a placeholder.
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `with the temporal CLI: /\\S+/temporal workflow signal --workflow-id ${id} --name approve --input '.*"by":"ops-bob"`,
+      ),
     );
+    expect(status.stdout).not.toContain('YOUR-NAME');
     const json = await runCli(['status', id, '--json']);
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout);

@@ -7,7 +7,7 @@ import type { RunProgress } from '../../workflows/types.js';
 import { withClient } from '../connect.js';
 import { CliError, EXIT, firstLine } from '../errors.js';
 import { out, printJson } from '../output.js';
-import { approveHint, maskOutputs, stepLine } from '../render-progress.js';
+import { approveHint, maskOutputs, pasteableTemporalCommand, stepLine } from '../render-progress.js';
 import { webUiBase, workflowLink } from '../web-ui.js';
 import { noWorkerText, startWorkerHint, workerPresence } from '../worker-presence.js';
 
@@ -106,7 +106,9 @@ function render(progress: RunProgress, workflowRunId: string, temporalStatus?: s
     );
     lines.push(`  approval id ${pending.approvalId}, expires ${pending.expiresAt}`);
     for (const hint of approveHint(workflowRunId)) lines.push(`  ${hint}`);
-    lines.push(`  with the temporal CLI: ${approveCommand(workflowRunId, pending.stepId, pending.approvalId)}`);
+    lines.push(
+      `  with the temporal CLI: ${pasteableTemporalCommand(approveCommand(workflowRunId, pending.stepId, pending.approvalId))}`,
+    );
   }
   const attention = progress.attention;
   if (attention) {
