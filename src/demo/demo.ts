@@ -12,6 +12,8 @@ import { maskValue } from '../arazzo/secrets/mask.js';
 import type { ArazzoRunInput, ArazzoRunResult, RunProgress } from '../workflows/types.js';
 import { approveUpdate, progressQuery, WORKFLOW_TYPE } from '../workflows/contract.js';
 import { approveCommand } from '../workflows/details.js';
+import { ensureTemporalCli } from '../../scripts/temporal-install.mjs';
+import { operatorName, shellWord } from '../cli/operator.js';
 import { createArazzoWorker } from '../worker.js';
 import { type DemoEnvironment, startDemoEnvironment } from './environment.js';
 
@@ -136,10 +138,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
       for (const d of pending.secrets ?? []) log(`  ${d}`);
       // The demo's worker has no approval policy: say so, so nobody takes this approval for proof.
       if (pending.notice) log(`Note: ${pending.notice}`);
+      // Commands that work when pasted: our CLI (the approve update, refused at once if it does not fit),
+      // or the temporal CLI by its absolute path (it is not on PATH), both with the operator's name.
+      const by = operatorName();
       log('Approve it with:');
-      log(
-        `  ${approveCommand(workflowId, pending.stepId, pending.approvalId).replace('workflow signal ', `workflow signal --address ${env.address} `)}`,
+      log(`  npx arazzo-temporal --address ${env.address} approve ${workflowId} --by ${shellWord(by)}`);
+      log('or with the temporal CLI:');
+      const signal = approveCommand(workflowId, pending.stepId, pending.approvalId).replace(
+        'temporal workflow signal ',
+        `${shellWord(ensureTemporalCli({ quiet: true }))} workflow signal --address ${env.address} `,
       );
+      log(`  ${/^[\w.@-]+$/.test(by) ? signal.replace('"YOUR-NAME"', JSON.stringify(by)) : signal}`);
       if (options.manual) {
         log('Waiting for your approval (Ctrl-C to stop; nothing destructive happens without it)...');
       } else {
@@ -196,12 +205,15 @@ async function follow(
   for (;;) {
     const progress = await handle.query(progressQuery).catch(() => undefined);
     if (progress) {
+      // Columns as wide as the longest step id and operation of the run, so long ids do not break them.
+      const idWidth = Math.max(...progress.steps.map((s) => s.stepId.length));
+      const opWidth = Math.max(...progress.steps.map((s) => s.operation.length));
       for (const step of progress.steps) {
         const key = `${step.status}:${step.httpStatus ?? ''}`;
         if (seen.get(step.stepId) !== key && step.status !== 'pending') {
           seen.set(step.stepId, key);
           const http = step.httpStatus ? ` HTTP ${step.httpStatus}` : '';
-          log(`  ${step.stepId.padEnd(28)} ${step.operation.padEnd(44)} ${step.status}${http}`);
+          log(`  ${step.stepId.padEnd(idWidth)}  ${step.operation.padEnd(opWidth)}  ${step.status}${http}`);
         }
       }
       if (wanted.has(progress.state)) return progress;

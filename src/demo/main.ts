@@ -1,5 +1,5 @@
 // `npm run demo [-- deepgram] [-- --manual]`
-import { runDemo } from './demo.js';
+import { demoOpening } from './opening.js';
 
 const args = process.argv.slice(2);
 const provider = args.includes('deepgram') ? 'deepgram' : 'prisma';
@@ -8,7 +8,10 @@ if (unknown.length) {
   console.error(`unknown argument(s): ${unknown.join(' ')}\nusage: npm run demo [-- deepgram] [-- --manual]`);
   process.exit(2);
 }
+console.log(demoOpening(provider));
 try {
+  // Loaded after the first line (opening.ts says why).
+  const { runDemo } = await import('./demo.js');
   await runDemo({ provider, manual: args.includes('--manual') });
   process.exit(0);
 } catch (err) {

@@ -54,8 +54,9 @@ export function scheduleCommand(): Command {
 function createCommand(): Command {
   const command = new Command('create')
     .description('create a schedule (the default: `schedule <document> --every 30d ...`)')
-    .argument('<document>', "Arazzo document, below the worker's document root")
-    .requiredOption('--every <interval>', 'how often: 30d, 12h, 1w');
+    // Both checked in the action: `schedule` alone lists the subcommands instead of asking for --every.
+    .argument('[document]', "Arazzo document, below the worker's document root")
+    .option('--every <interval>', 'how often: 30d, 12h, 1w (required)');
   return addRunFlags(command, {
     input: 'name=value, @file.json or a JSON object (repeatable); secrets as references',
     server: 'base URL for a source description (repeatable)',
@@ -66,7 +67,14 @@ function createCommand(): Command {
     .option('--paused', 'create it paused', false)
     .option('--ui-url <url>', 'Web UI base URL for the link')
     .option('--json', 'machine-readable output', false)
-    .action(async (document: string, o: CreateFlags, command: Command) => {
+    .action(async (document: string | undefined, o: CreateFlags, command: Command) => {
+      if (document === undefined) return command.parent!.help();
+      if (o.every === undefined) {
+        throw new UsageError(
+          "required option '--every <interval>' not specified",
+          'e.g. --every 30d (add --help for usage)',
+        );
+      }
       // Loaded on use, like every command's heavy dependencies (see program.ts).
       const { prepareRun } = await import('../prepare-run.js');
       const prepared = await prepareRun(document, o, 'the schedule');
