@@ -1,6 +1,13 @@
 // Loading Arazzo documents and their source descriptions. Pure: every read goes through the
 // caller-supplied `read` function.
-export { checkArazzoVersion, SUPPORTED_ARAZZO_VERSION } from './arazzo-version.js';
+export {
+  type ArazzoMinorVersion,
+  arazzoMinorVersion,
+  checkArazzoVersion,
+  hasUnsupportedArazzoVersion,
+  SUPPORTED_ARAZZO_VERSION,
+  SUPPORTED_ARAZZO_VERSIONS,
+} from './arazzo-version.js';
 export {
   compareFindings,
   type DocumentSet,
