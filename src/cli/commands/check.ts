@@ -4,6 +4,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { Command } from 'commander';
 import type { Finding } from '../../arazzo/model.js';
+import type { SchemaChoice } from '../../arazzo/validate/index.js';
 import { EXIT } from '../errors.js';
 import { out, printJson } from '../output.js';
 
@@ -23,13 +24,22 @@ export function checkCommand(): Command {
     .option('--json', 'machine-readable output', false)
     .addHelpText('after', '\nExit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.')
     .action(async (document: string, o: CheckFlags) => {
-      const findings = await checkDocument(document, o);
+      const { findings, validatedAgainst } = await checkReport(document, o);
       const errors = findings.filter((f) => f.severity === 'error').length;
       const warnings = findings.length - errors;
-      if (o.json) printJson({ ok: errors === 0, document, findings, errors, warnings });
+      if (o.json)
+        printJson({
+          ok: errors === 0,
+          document,
+          validatedAgainst: validatedAgainst ?? null,
+          findings,
+          errors,
+          warnings,
+        });
       else {
         const { formatFindings } = await import('../../arazzo/format-finding.js');
         if (findings.length) out(formatFindings(findings));
+        if (validatedAgainst) out(describeSchemaChoice(validatedAgainst));
         out(`${errors ? '✘' : '✔'} ${document}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
       }
       process.exitCode = errors ? EXIT.failure : EXIT.ok;
@@ -40,16 +50,38 @@ export async function checkDocument(
   document: string,
   o: Pick<CheckFlags, 'workflow' | 'strict'> = { strict: false },
 ): Promise<Finding[]> {
+  return (await checkReport(document, o)).findings;
+}
+
+/** The line `check` prints about the schema: which Arazzo version the document was judged as. */
+export function describeSchemaChoice(choice: SchemaChoice): string {
+  return `validated against Arazzo ${choice.version} (schema ${choice.schemaId})`;
+}
+
+/**
+ * The findings, and the Arazzo version and schema the document was validated against (none when it
+ * could not be parsed or names a version this engine does not run).
+ */
+export async function checkReport(
+  document: string,
+  o: Pick<CheckFlags, 'workflow' | 'strict'> = { strict: false },
+): Promise<{ findings: Finding[]; validatedAgainst?: SchemaChoice }> {
   // Loaded on use, like every command's heavy dependencies (see program.ts).
-  const [{ loadFromDisk }, { validateDocumentSet }, { preflight }] = await Promise.all([
-    import('../read-document.js'),
-    import('../../arazzo/validate/index.js'),
-    import('../../arazzo/preflight/index.js'),
-  ]);
+  const [{ loadFromDisk }, { validateDocumentSet, schemaFor }, { preflight }, { hasUnsupportedArazzoVersion }] =
+    await Promise.all([
+      import('../read-document.js'),
+      import('../../arazzo/validate/index.js'),
+      import('../../arazzo/preflight/index.js'),
+      import('../../arazzo/document/arazzo-version.js'),
+    ]);
   const set = await loadFromDisk(document);
   const findings = validateDocumentSet(set, { strict: o.strict });
-  if (set.entry.document !== undefined) findings.push(...preflight(set, { workflowId: o.workflow }));
-  return dedupe(findings).map((f) => ({ ...f, file: displayPath(f.file) }));
+  const judged = set.entry.document !== undefined && !hasUnsupportedArazzoVersion(set.entry.document);
+  if (judged) findings.push(...preflight(set, { workflowId: o.workflow }));
+  return {
+    findings: dedupe(findings).map((f) => ({ ...f, file: displayPath(f.file) })),
+    validatedAgainst: judged ? schemaFor(set.entry.document) : undefined,
+  };
 }
 
 function dedupe(findings: Finding[]): Finding[] {
