@@ -2,7 +2,7 @@ import type { ArazzoDocument, Finding } from '../model.js';
 import { checkArazzoVersion } from './arazzo-version.js';
 import { dereferenceOpenApi, type ReadText, SUPPORTED_OPENAPI_VERSION } from './openapi-description.js';
 import { parseDocumentText } from './parse-document-text.js';
-import { resolveUrl } from './resolve-url.js';
+import { baseUriOf, resolveUrl } from './resolve-url.js';
 import { locate, type SourceMap } from './source-map.js';
 
 export interface LoadOptions {
@@ -40,7 +40,15 @@ export interface LoadedArazzoSource {
   location: string;
   document: ArazzoDocument;
   sourceMap: SourceMap;
+  /**
+   * Its own source descriptions, keyed by its names: its workflows call their operations, so they
+   * run as child workflows of ours (build-plan.ts). Loaded like ours, to `MAX_ARAZZO_SOURCE_DEPTH`.
+   */
+  sources: Record<string, LoadedSource>;
 }
+
+/** How deep Arazzo documents may name Arazzo documents (a cycle is refused at once). */
+export const MAX_ARAZZO_SOURCE_DEPTH = 8;
 
 export interface UnavailableSource {
   type?: string;
@@ -98,8 +106,36 @@ export async function loadDocumentSet(entryUrl: string, options: LoadOptions): P
   };
   findings.push(...checkArazzoVersion(parsed.value, parsed.sourceMap));
 
+  const loaded = await loadSources(entry, options, [entryUrl]);
+  findings.push(...loaded.findings);
+  findings.sort(compareFindings);
+  return { entry, sources: loaded.sources, findings };
+}
+
+/**
+ * The set of an Arazzo document of `set.sources` (an `arazzo` source): its own document and its own
+ * sources, so its workflows can be checked and planned the way the entry's are.
+ */
+export function nestedSet(source: LoadedArazzoSource): DocumentSet {
+  return {
+    entry: { url: source.location, document: source.document, sourceMap: source.sourceMap },
+    sources: source.sources,
+    findings: [],
+  };
+}
+
+/**
+ * Loads the source descriptions `owner` names, relative to its base URI (its `$self`, else where it
+ * was read from). `chain` holds the locations of the Arazzo documents that led here (a cycle stops).
+ */
+async function loadSources(
+  owner: EntryDocument,
+  options: LoadOptions,
+  chain: string[],
+): Promise<{ sources: Record<string, LoadedSource>; findings: Finding[] }> {
+  const findings: Finding[] = [];
   const sources: Record<string, LoadedSource> = {};
-  const descriptions = (parsed.value as { sourceDescriptions?: unknown } | undefined)?.sourceDescriptions;
+  const descriptions = (owner.document as { sourceDescriptions?: unknown } | undefined)?.sourceDescriptions;
   if (Array.isArray(descriptions)) {
     // Read in parallel, but record in document order so `sources` iterates as written.
     const loaded = await Promise.all(
@@ -111,7 +147,7 @@ export async function loadDocumentSet(entryUrl: string, options: LoadOptions): P
         const pointer = `/sourceDescriptions/${index}/url`;
         return {
           name,
-          ...(await loadSource(url, typeof type === 'string' ? type : undefined, entry, pointer, options)),
+          ...(await loadSource(url, typeof type === 'string' ? type : undefined, owner, pointer, options, chain)),
         };
       }),
     );
@@ -121,8 +157,7 @@ export async function loadDocumentSet(entryUrl: string, options: LoadOptions): P
       if (!(result.name in sources)) sources[result.name] = result.source;
     }
   }
-  findings.sort(compareFindings);
-  return { entry, sources, findings };
+  return { sources, findings };
 }
 
 async function loadSource(
@@ -131,8 +166,9 @@ async function loadSource(
   entry: EntryDocument,
   pointer: string,
   options: LoadOptions,
+  chain: string[],
 ): Promise<{ source: LoadedSource; findings: Finding[] }> {
-  const url = resolveUrl(writtenUrl, entry.url);
+  const url = resolveUrl(writtenUrl, baseUriOf(entry.document, entry.url));
   const location = options.sourceMap?.[writtenUrl] ?? options.sourceMap?.[url] ?? url;
   const at = { ...locate(entry.sourceMap, pointer), pointer };
   const unavailable = (code: string, message: string, hint: string): { source: LoadedSource; findings: Finding[] } => ({
@@ -167,10 +203,29 @@ async function loadSource(
   const type = declaredType ?? (value && typeof value === 'object' && 'arazzo' in value ? 'arazzo' : 'openapi');
 
   if (type === 'arazzo') {
+    if (chain.includes(location)) {
+      return unavailable(
+        'source-cycle',
+        `source description "${writtenUrl}" is a document that leads back to itself (${[...chain, location].join(' → ')})`,
+        'an Arazzo document cannot (even indirectly) name itself as a source',
+      );
+    }
+    if (chain.length > MAX_ARAZZO_SOURCE_DEPTH) {
+      return unavailable(
+        'source-too-deep',
+        `source description "${writtenUrl}" is Arazzo documents ${chain.length + 1} deep (limit ${MAX_ARAZZO_SOURCE_DEPTH})`,
+        'name the workflows you need from fewer levels of documents',
+      );
+    }
     const versionFindings = checkArazzoVersion(value, parsed.sourceMap);
+    const document = value as unknown as ArazzoDocument;
+    const own = await loadSources({ url: location, document, sourceMap: parsed.sourceMap }, options, [
+      ...chain,
+      location,
+    ]);
     return {
-      source: { type, url, location, document: value as unknown as ArazzoDocument, sourceMap: parsed.sourceMap },
-      findings: versionFindings,
+      source: { type, url, location, document, sourceMap: parsed.sourceMap, sources: own.sources },
+      findings: [...versionFindings, ...own.findings],
     };
   }
 
@@ -180,8 +235,10 @@ async function loadSource(
       'unsupported-openapi-version',
       version === undefined
         ? `source description "${writtenUrl}" is not an OpenAPI description (no "openapi" field)`
-        : `source description "${writtenUrl}" is OpenAPI ${String(version)}; only 3.0.x and 3.1.x are supported`,
-      version === undefined ? 'set `type: arazzo` if it is an Arazzo document' : 'convert it to OpenAPI 3.0 or 3.1',
+        : `source description "${writtenUrl}" is OpenAPI ${String(version)}; only 3.0.x, 3.1.x and 3.2.x are supported`,
+      version === undefined
+        ? 'set `type: arazzo` if it is an Arazzo document'
+        : 'convert it to OpenAPI 3.0, 3.1 or 3.2',
     );
   }
   try {

@@ -14,6 +14,8 @@ export {
   type EntryDocument,
   isAvailable,
   type LoadedArazzoSource,
+  MAX_ARAZZO_SOURCE_DEPTH,
+  nestedSet,
   type LoadedOpenApiSource,
   type LoadedSource,
   type LoadOptions,
@@ -39,5 +41,5 @@ export {
   type ResolvedOperation,
 } from './operation-index.js';
 export { type ParsedText, parseDocumentText } from './parse-document-text.js';
-export { resolveUrl } from './resolve-url.js';
+export { baseUriOf, resolveUrl } from './resolve-url.js';
 export { emptySourceMap, locate, type Position, type SourceMap } from './source-map.js';

@@ -1,7 +1,7 @@
 import { $RefParser } from '@apidevtools/json-schema-ref-parser';
 
-/** OpenAPI versions whose Operation/Path Item objects this engine understands. */
-export const SUPPORTED_OPENAPI_VERSION = /^3\.[01]\.\d+(-.+)?$/;
+/** OpenAPI versions whose Operation/Path Item objects this engine understands (3.2: `query`, `additionalOperations`, `in: querystring`). */
+export const SUPPORTED_OPENAPI_VERSION = /^3\.[012]\.\d+(-.+)?$/;
 
 export type ReadText = (url: string) => Promise<string>;
 

@@ -164,7 +164,7 @@ describe('loadDocumentSet', () => {
     expect(swagger.findings).toMatchObject([
       {
         code: 'unsupported-openapi-version',
-        message: 'source description "./swagger.yaml" is OpenAPI 2.0.0; only 3.0.x and 3.1.x are supported',
+        message: 'source description "./swagger.yaml" is OpenAPI 2.0.0; only 3.0.x, 3.1.x and 3.2.x are supported',
         line: 7,
       },
     ]);
