@@ -19,12 +19,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { decideNext, recordRetries } from '../arazzo/flow/index.js';
+import type { Parameter } from '../arazzo/model.js';
 import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
 import { evaluateOutputs } from '../arazzo/request/outputs.js';
 import type { ArazzoActivities, StepResult } from '../activities/index.js';
 import { whatExists, UNKNOWN_OUTCOME_OPTIONS } from './attention.js';
 import { ApprovalGate } from './approval-gate.js';
-import { childInputs, runChildWorkflow } from './child-runs.js';
+import { childInputs, parameterInputs, runChildWorkflow } from './child-runs.js';
 import { Compensation } from './compensation.js';
 import { nonRetryableTypes } from './contract.js';
 import { Decisions } from './decisions.js';
@@ -36,6 +37,7 @@ import { newRunRecord, RunState } from './run-state.js';
 import {
   classifyStepFailure,
   describeOutcome,
+  resultOfStepTimeout,
   describeStep,
   failureMessage,
   resultWithoutRequest,
@@ -198,8 +200,14 @@ class Walk {
           await sleep(`${Math.max(0, move.delaySeconds)}s`, { summary: `retry ${step.stepId} (${move.attempt})` });
           index = move.stepIndex;
           break;
-        case 'goto-workflow':
-          return this.runChild(move.workflowId, record.inputs, `goto ${move.workflowId}`);
+        case 'goto-workflow': {
+          // 1.1: the action's parameters are the target's inputs; without them, this workflow's (1.0).
+          const parameters = move.action.parameters as Parameter[] | undefined;
+          const inputs = parameters
+            ? parameterInputs(parameters, this.state.context(), this.plan.strict)
+            : record.inputs;
+          return this.runChild(move.workflowId, inputs, `goto ${move.workflowId}`);
+        }
         case 'complete':
           return { kind: 'completed', outputs: evaluateOutputs(workflow.outputs, this.state.context()) };
         case 'end':
@@ -267,6 +275,12 @@ class Walk {
         return result;
       } catch (err) {
         if (isCancellation(err)) throw err;
+        // A 1.1 step timeout is a failed step: its onFailure actions decide what follows.
+        const timedOut = resultOfStepTimeout(step, err);
+        if (timedOut) {
+          this.recordStepResult(step, timedOut);
+          return timedOut;
+        }
         const failure = classifyStepFailure(step, err);
         if (failure.fatal) {
           this.state.finishStep(step.stepId, 'failed', undefined, failure.message);

@@ -1,9 +1,18 @@
 // DocumentSet → Plan: picks the workflow to run, follows what it can reach, and copies only what
 // execution needs. Expects a document that validation passed (it throws PlanError otherwise, with
 // the pointer of what it could not resolve, so a broken plan never reaches a worker).
-import { type DocumentSet, findOperation, isAvailable, nestedSet, type ResolvedOperation } from '../document/index.js';
+import {
+  type DocumentSet,
+  findOperation,
+  isAvailable,
+  nestedSet,
+  type ResolvedOperation,
+  resolveUrl,
+} from '../document/index.js';
 import { type ResolvedAction, type StepActions, resolveStepActions } from '../flow/index.js';
-import type { Components, Parameter, Step, Workflow } from '../model.js';
+import { arazzoMinorVersion } from '../document/arazzo-version.js';
+import type { Components, Parameter, RequestBody, Step, Workflow } from '../model.js';
+import { markSelector, markSelectorsDeep } from '../selectors/plan-selectors.js';
 import { mergeParameters } from '../request/parameters.js';
 import { resolveServerUrl } from '../request/servers.js';
 import type { OperationParameter } from '../request/serialize-parameter.js';
@@ -49,7 +58,11 @@ export function buildPlan(set: DocumentSet, options: BuildPlanOptions = {}): Pla
     pending.push(...planned.dependsOn, ...reachableWorkflows(planned));
   }
   return {
-    document: { url: set.entry.url, title: doc.info?.title },
+    document: {
+      url: set.entry.url,
+      title: doc.info?.title,
+      ...(is11(set) && typeof doc.$self === 'string' ? { self: resolveUrl(doc.$self, set.entry.url) } : {}),
+    },
     workflowId,
     workflows,
     strict: options.strict ?? false,
@@ -118,7 +131,7 @@ function planWorkflow(set: DocumentSet, workflow: Workflow, index: number, prefi
     inputs: workflow.inputs,
     dependsOn: (workflow.dependsOn ?? []).map((id) => prefix + id),
     steps,
-    outputs: workflow.outputs ?? {},
+    outputs: selectorsMarked(set, workflow.outputs ?? {}),
     lockKey: typeof lockKey === 'string' ? lockKey : undefined,
   };
 }
@@ -134,19 +147,32 @@ function planStep(
 ): PlanStep {
   const parameters = mergeParameters(workflow.parameters, step.parameters, components?.parameters);
   const resolved: StepActions = resolveStepActions(workflow, step, components, { workflowIndex });
-  const withPrefix = (action: ResolvedAction): ResolvedAction =>
-    action.workflowId === undefined ? action : { ...action, workflowId: prefix + action.workflowId };
-  const actions: StepActions = prefix
-    ? { success: resolved.success.map(withPrefix), failure: resolved.failure.map(withPrefix) }
-    : resolved;
+  const planned = (action: ResolvedAction): ResolvedAction => {
+    if (action.workflowId === undefined) return action;
+    const out = { ...action, workflowId: prefix + action.workflowId };
+    if (action.parameters) {
+      // 1.1 workflow-input mapping: references resolved, selectors in the plan's form.
+      const inputs = mergeParameters(undefined, action.parameters, components?.parameters);
+      out.parameters = inputs.map((parameter) => ({ ...parameter, value: markSelector(parameter.value) }));
+    }
+    return out;
+  };
+  const hasParameters = [...resolved.success, ...resolved.failure].some((a) => a.parameters);
+  const actions: StepActions =
+    prefix || hasParameters
+      ? { success: resolved.success.map(planned), failure: resolved.failure.map(planned) }
+      : resolved;
   const base = {
     stepId: step.stepId,
     pointer,
     description: step.description,
-    parameters,
-    requestBody: step.requestBody,
+    parameters: is11(set)
+      ? parameters.map((parameter) => ({ ...parameter, value: markSelector(parameter.value) }))
+      : parameters,
+    requestBody: is11(set) ? requestBodyMarked(step.requestBody) : step.requestBody,
     successCriteria: step.successCriteria ?? [],
-    outputs: step.outputs ?? {},
+    outputs: selectorsMarked(set, step.outputs ?? {}),
+    ...(is11(set) && typeof step.timeout === 'number' ? { timeoutMs: step.timeout } : {}),
     actions,
   };
   if (step.workflowId !== undefined) {
@@ -158,6 +184,32 @@ function planStep(
     operation,
     approval: approvalOf(step, operation),
     compensation: planCompensation(set, step, `${pointer}/x-compensation`, prefix),
+  };
+}
+
+/** Whether the document is Arazzo 1.1 (Selector Objects, step timeouts...). */
+function is11(set: DocumentSet): boolean {
+  return arazzoMinorVersion(set.entry.document) === '1.1';
+}
+
+/** Outputs with their Selector Objects in the plan's form (1.1 only; 1.0 outputs are strings). */
+function selectorsMarked(set: DocumentSet, outputs: Record<string, unknown>): Record<string, string> {
+  if (!is11(set)) return outputs as Record<string, string>;
+  return Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, markSelector(value)])) as Record<
+    string,
+    string
+  >;
+}
+
+/** A 1.1 request body: Selector Objects anywhere in the payload and in replacement values. */
+function requestBodyMarked(body: RequestBody | undefined): RequestBody | undefined {
+  if (!body) return body;
+  return {
+    ...body,
+    ...(body.payload !== undefined ? { payload: markSelectorsDeep(body.payload) } : {}),
+    ...(body.replacements
+      ? { replacements: body.replacements.map((r) => ({ ...r, value: markSelector(r.value) })) }
+      : {}),
   };
 }
 
@@ -233,6 +285,11 @@ function operationParameters(op: ResolvedOperation): OperationParameter[] {
       if (p.style !== undefined) slim.style = p.style;
       if (p.explode !== undefined) slim.explode = Boolean(p.explode);
       if (p.allowReserved !== undefined) slim.allowReserved = Boolean(p.allowReserved);
+      // OpenAPI 3.2 `in: querystring` carries its format as the one media type of `content`.
+      if (p.in === 'querystring' && p.content && typeof p.content === 'object') {
+        const [contentType] = Object.keys(p.content);
+        if (contentType) slim.contentType = contentType;
+      }
       return slim;
     });
 }
