@@ -57,7 +57,26 @@ describe('Arazzo 1.1 runs', () => {
         servers: { store: `${server.url}/store` },
       });
       const result = await handle.result();
-      return { result, progress: await handle.query(progressQuery) };
+      const history = await handle.fetchHistory();
+      const scheduled = new Map<string, { activityId: string; scheduleToCloseTimeout: string }>();
+      const timedOut: Array<{ activityId: string; scheduleToCloseTimeout: string }> = [];
+      for (const event of history.events ?? []) {
+        const attributes = event.activityTaskScheduledEventAttributes;
+        if (attributes?.scheduleToCloseTimeout) {
+          const seconds = Number(attributes.scheduleToCloseTimeout.seconds ?? 0);
+          const nanos = Number(attributes.scheduleToCloseTimeout.nanos ?? 0);
+          scheduled.set(String(event.eventId), {
+            activityId: attributes.activityId ?? '',
+            scheduleToCloseTimeout: `${(seconds + nanos / 1e9).toFixed(3)}s`,
+          });
+        }
+        const timeout = event.activityTaskTimedOutEventAttributes;
+        if (timeout) {
+          const found = scheduled.get(String(timeout.scheduledEventId));
+          if (found) timedOut.push(found);
+        }
+      }
+      return { result, progress: await handle.query(progressQuery), timedOut };
     });
     return { ...outcome, received: server.received.slice(before) };
   }
@@ -106,5 +125,27 @@ describe('Arazzo 1.1 runs', () => {
         body: '',
       },
     ]);
+  });
+
+  it('a step timeout is a Temporal timeout: the step fails, its onFailure goto runs the workflow with the mapped inputs', async () => {
+    const { result, progress, received, timedOut } = await run(
+      'test/fixtures/arazzo-1.1/timeout.arazzo.yaml',
+      'slowThenFallback',
+      { petId: 'p-7' },
+    );
+    expect(result.status).toBe('completed');
+    // goto a workflow transfers control: the run ends with the target's outputs.
+    expect(result.outputs).toEqual({ name: 'Fallback Rex', reason: 'slow' });
+    expect(received.map((r) => requestSummary(r))).toEqual([
+      { method: 'GET', url: '/store/pets/p-7', headers: {}, body: '' },
+      { method: 'GET', url: '/store/slow', headers: {}, body: '' },
+      { method: 'GET', url: '/store/pets/slow-Rex', headers: {}, body: '' },
+    ]);
+    expect(progress.steps.find((s) => s.stepId === 'slow')).toMatchObject({
+      status: 'failed',
+      message: "timed out after 500 ms (the step's timeout)",
+    });
+    // The server timed the activity out (schedule-to-close = the step's timeout), not a timer in it.
+    expect(timedOut).toEqual([{ activityId: 'slow', scheduleToCloseTimeout: '0.500s' }]);
   });
 });
