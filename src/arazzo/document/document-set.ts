@@ -171,10 +171,24 @@ async function loadSource(
   const url = resolveUrl(writtenUrl, baseUriOf(entry.document, entry.url));
   const location = options.sourceMap?.[writtenUrl] ?? options.sourceMap?.[url] ?? url;
   const at = { ...locate(entry.sourceMap, pointer), pointer };
-  const unavailable = (code: string, message: string, hint: string): { source: LoadedSource; findings: Finding[] } => ({
+  const unavailable = (
+    code: string,
+    message: string,
+    hint: string,
+    severity: Finding['severity'] = 'error',
+  ): { source: LoadedSource; findings: Finding[] } => ({
     source: { type: declaredType, url, location, error: message },
-    findings: [{ severity: 'error', code, message, hint, ...at }],
+    findings: [{ severity, code, message, hint, ...at }],
   });
+  if (declaredType === 'asyncapi') {
+    // Arazzo 1.1 message steps are a later addition: the document validates, its channel steps do not run.
+    return unavailable(
+      'asyncapi-source-not-run',
+      `source description "${writtenUrl}" is an AsyncAPI description; this engine does not run its steps yet`,
+      'workflows whose steps call OpenAPI operations or other workflows run; channel steps do not',
+      'warning',
+    );
+  }
 
   let text: string;
   try {

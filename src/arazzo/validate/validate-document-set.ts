@@ -20,6 +20,7 @@ import { compareFindings, type DocumentSet, isAvailable } from '../document/docu
 import type { Finding } from '../model.js';
 import { createRuleContext, type RuleContext } from './rule-context.js';
 import { checkActionTargets } from './rules/action-targets.js';
+import { checkArazzo11 } from './rules/arazzo-1-1.js';
 import { checkComponentReferences } from './rules/component-references.js';
 import { checkCriteria } from './rules/criteria.js';
 import { checkDependsOn } from './rules/depends-on.js';
@@ -48,6 +49,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   checkRuntimeExpressions,
   checkCriteria,
   checkSchemaPatterns,
+  checkArazzo11,
 ];
 
 export function validateDocumentSet(set: DocumentSet, options: ValidateOptions = {}): Finding[] {
