@@ -61,7 +61,10 @@ function checkOutputs(ctx: RuleContext, owner: JsonObject, pointer: string): voi
 
 function checkSelectorsDeep(ctx: RuleContext, value: unknown, pointer: string, depth: number): void {
   if (depth > 64 || value === null || typeof value !== 'object') return;
-  if (isSelectorObject(value)) return checkSelectorsIn(ctx, value, pointer);
+  if (isSelectorObject(value)) {
+    checkSelectorsIn(ctx, value, pointer);
+    return;
+  }
   for (const [key, item] of Object.entries(value)) checkSelectorsDeep(ctx, item, `${pointer}/${key}`, depth + 1);
 }
 
