@@ -45,7 +45,7 @@ export function checkArazzo11(ctx: RuleContext): void {
           severity: 'warning',
           code: 'channel-step-not-run',
           message: `step${step.stepId ? ` "${step.stepId}"` : ''} acts on an AsyncAPI channel; this engine validates channel steps but does not run them yet`,
-          hint: 'a run of this workflow is refused when it reaches the step; OpenAPI and workflow steps run',
+          hint: 'a run of a workflow with a channel step is refused before any request; OpenAPI and workflow steps run',
           pointer: step.pointer,
         });
       }
