@@ -20,6 +20,18 @@ describe.concurrent('arazzo-temporal check', () => {
     expect(code).toBe(0);
   });
 
+  it.each([
+    'arazzo/rotations/prisma-rotate-connection-1.1.arazzo.yaml',
+    'arazzo/rotations/deepgram-rotate-key-1.1.arazzo.yaml',
+  ])('the 1.1 form of a corrected rotation is clean, validated against 1.1 (%s)', async (doc) => {
+    const { code, stdout, stderr } = await runCli(['check', doc]);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe(
+      `validated against Arazzo 1.1 (schema https://spec.openapis.org/arazzo/1.1/schema/WORK-IN-PROGRESS)\n✔ ${doc}: 0 errors, 0 warnings`,
+    );
+    expect(code).toBe(0);
+  });
+
   it('a 1.1 document: says it was validated against 1.1; --json says so too', async () => {
     const doc = 'test/fixtures/pets-1.1.arazzo.yaml';
     const { code, stdout, stderr } = await runCli(['check', doc]);
