@@ -246,6 +246,13 @@ class Walk {
   private async executeStep(step: PlanStep): Promise<StepResult | Ending> {
     this.state.record.stepRuns += 1;
     this.stepsThisRun += 1;
+    // 1.1 step dependsOn: the steps it names must have completed (a goto may have skipped one).
+    const unmet = (step.dependsOn ?? []).filter((id) => !this.state.record.completedSteps.includes(id));
+    if (unmet.length > 0) {
+      const message = `step ${step.stepId} depends on ${unmet.join(', ')}, which did not complete in this run; nothing was sent`;
+      this.state.finishStep(step.stepId, 'failed', undefined, message);
+      throw ApplicationFailure.create({ type: 'StepDependencyNotMet', message, nonRetryable: true });
+    }
     if (this.needsApproval(step)) {
       const ending = await this.gate.pass(step);
       if (ending) return ending;

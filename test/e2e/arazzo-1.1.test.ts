@@ -148,4 +148,20 @@ describe('Arazzo 1.1 runs', () => {
     // The server timed the activity out (schedule-to-close = the step's timeout), not a timer in it.
     expect(timedOut).toEqual([{ activityId: 'slow', scheduleToCloseTimeout: '0.500s' }]);
   });
+
+  it('step dependsOn: met in order; a goto that skips the step depended on fails the run before its request', async () => {
+    const document = 'test/fixtures/arazzo-1.1/depends-on.arazzo.yaml';
+    const ordered = await run(document, 'ordered', {});
+    expect(ordered.result).toMatchObject({ status: 'completed', outputs: { name: 'Rex' } });
+    expect(ordered.received.map((r) => r.url)).toEqual(['/store/pets/p-7', '/store/pets/p-7']);
+
+    const before = server.received.length;
+    const skipping = await run(document, 'skipping', {}).catch((error: Error) => error);
+    expect(skipping).toBeInstanceOf(Error);
+    expect(String((skipping as Error & { cause?: Error }).cause?.message)).toBe(
+      'step third depends on second, which did not complete in this run; nothing was sent',
+    );
+    // Only the first step's request: the third was refused before sending.
+    expect(server.received.slice(before).map((r) => r.url)).toEqual(['/store/pets/p-7']);
+  });
 });

@@ -173,6 +173,9 @@ function planStep(
     successCriteria: step.successCriteria ?? [],
     outputs: selectorsMarked(set, step.outputs ?? {}),
     ...(is11(set) && typeof step.timeout === 'number' ? { timeoutMs: step.timeout } : {}),
+    ...(is11(set) && Array.isArray(step.dependsOn)
+      ? { dependsOn: step.dependsOn.filter((id) => !id.startsWith('$')) }
+      : {}),
     actions,
   };
   if (step.workflowId !== undefined) {

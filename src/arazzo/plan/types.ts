@@ -50,6 +50,12 @@ export interface PlanStep {
    * passes, the step fails and its onFailure actions apply (step-activity.ts).
    */
   timeoutMs?: number;
+  /**
+   * Arazzo 1.1 step `dependsOn`, the steps of its own workflow only (validation places them before it;
+   * the walk checks they completed, since a goto may have skipped one). Other workflows' steps are
+   * ordered by the workflow's `dependsOn`.
+   */
+  dependsOn?: string[];
   /** Whether a person must approve the step before it runs (DELETE by default; `x-approval`). */
   approval: ApprovalRequirement;
   compensation?: PlanCompensation;

@@ -86,4 +86,20 @@ describe('Arazzo 1.1 rules', () => {
 `;
     expect(await findings(document(steps).replace('arazzo: 1.1.0', 'arazzo: 1.0.1'))).toEqual([]);
   });
+
+  it('step dependsOn: an earlier step of the workflow; not itself, a later one or an unknown one', async () => {
+    const steps = `      - stepId: a
+        operationId: listPets
+        dependsOn: [b]
+      - stepId: b
+        operationId: listPets
+        dependsOn: [a, b, nope]
+`;
+    const result = (await findings(document(steps))).filter(([, code]) => String(code).includes('dependency'));
+    expect(result.map(([severity, code, pointer]) => [severity, code, pointer])).toEqual([
+      ['error', 'step-dependency-order', '/workflows/0/steps/0/dependsOn/0'],
+      ['error', 'step-dependency-order', '/workflows/0/steps/1/dependsOn/1'],
+      ['error', 'unknown-step-dependency', '/workflows/0/steps/1/dependsOn/2'],
+    ]);
+  });
 });

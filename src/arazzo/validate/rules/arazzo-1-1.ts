@@ -4,13 +4,25 @@
 //  - querystring-with-query: a step (with its workflow's parameters) sends `querystring` or `query`
 //    parameters, never both ("per OpenAPI constraints");
 //  - self-without-self: a `$self` expression in a document without a `$self` field has no value;
-//  - channel-step-not-run: AsyncAPI channel steps validate, but this engine does not run them yet.
+//  - channel-step-not-run: AsyncAPI channel steps validate, but this engine does not run them yet;
+//  - step dependsOn ("Step Dependencies and Execution Order"): this engine runs a workflow's steps in
+//    order, so a step may depend on an earlier step of its workflow (checked again when it runs: a goto
+//    may have skipped it), or on a step of a workflow that runs before this one (its `dependsOn`).
 import { arazzoMinorVersion } from '../../document/arazzo-version.js';
 import { compileJsonPath, GOESSNER_VERSION } from '../../criteria/jsonpath.js';
 import { parseJsonPointer } from '../../expressions/json-pointer.js';
 import { parseRuntimeExpression } from '../../expressions/parser.js';
 import { expressionTypeOf, isSelectorObject } from '../../selectors/selector-object.js';
-import { type JsonObject, isObject, itemsOf, stepsOf, workflowsOf } from '../document-walk.js';
+import { isAvailable } from '../../document/document-set.js';
+import {
+  type JsonObject,
+  isObject,
+  itemsOf,
+  type StepNode,
+  stepsOf,
+  type WorkflowNode,
+  workflowsOf,
+} from '../document-walk.js';
 import type { RuleContext } from '../rule-context.js';
 
 export function checkArazzo11(ctx: RuleContext): void {
@@ -40,6 +52,7 @@ export function checkArazzo11(ctx: RuleContext): void {
         }
       }
       checkQueryString(ctx, workflow.workflow, step.step, step.pointer);
+      checkStepDependsOn(ctx, workflow, step);
       if (step.step.channelPath !== undefined || step.step.action !== undefined) {
         ctx.report({
           severity: 'warning',
@@ -139,4 +152,66 @@ function checkSelfUse(ctx: RuleContext, value: unknown, pointer: string, depth: 
   }
   if (value === null || typeof value !== 'object') return;
   for (const [key, item] of Object.entries(value)) checkSelfUse(ctx, item, `${pointer}/${key}`, depth + 1);
+}
+
+const OTHER_WORKFLOW_STEP = /^\$workflows\.([^.]+)\.steps\.([^.]+)$/;
+const SOURCE_WORKFLOW_STEP = /^\$sourceDescriptions\.([^.]+)\.([^.]+)\.steps\.([^.]+)$/;
+
+function checkStepDependsOn(ctx: RuleContext, workflow: WorkflowNode, step: StepNode): void {
+  const dependsOn = step.step.dependsOn;
+  if (!Array.isArray(dependsOn)) return;
+  const steps = stepsOf(workflow);
+  const workflowDependsOn: unknown[] = Array.isArray(workflow.workflow.dependsOn) ? workflow.workflow.dependsOn : [];
+  dependsOn.forEach((reference, index) => {
+    if (typeof reference !== 'string') return;
+    const pointer = `${step.pointer}/dependsOn/${index}`;
+    const other = OTHER_WORKFLOW_STEP.exec(reference);
+    const source = SOURCE_WORKFLOW_STEP.exec(reference);
+    if (!other && !source) {
+      const target = steps.find((s) => s.stepId === reference);
+      if (!target) {
+        ctx.report({
+          code: 'unknown-step-dependency',
+          message: `dependsOn "${reference}" is not a step of workflow "${workflow.workflowId}"`,
+          hint: 'a step of another workflow is `$workflows.<workflowId>.steps.<stepId>`',
+          pointer,
+        });
+      } else if (target.index >= step.index) {
+        ctx.report({
+          code: 'step-dependency-order',
+          message: `step "${step.stepId}" depends on step "${reference}", which comes ${target.index === step.index ? 'nowhere before it (it is itself)' : 'after it'}`,
+          hint: "this engine runs a workflow's steps in order: move the step it depends on before it",
+          pointer,
+        });
+      }
+      return;
+    }
+    const workflowId = other ? other[1] : `$sourceDescriptions.${source![1]}.${source![2]}`;
+    const stepId = other ? other[2] : source![3];
+    const document = other ? ctx.document : sourceDocument(ctx, source![1]);
+    if (document === undefined) return; // an unknown or unreadable source is reported by its own rule
+    const target = workflowsOf(document).find((w) => w.workflowId === (other ? other[1] : source![2]));
+    if (!target || !stepsOf(target).some((s) => s.stepId === stepId)) {
+      ctx.report({
+        code: 'unknown-step-dependency',
+        message: `dependsOn "${reference}": ${target ? `workflow "${target.workflowId}" has no step "${stepId}"` : 'no such workflow'}`,
+        pointer,
+      });
+      return;
+    }
+    if (!workflowDependsOn.includes(workflowId)) {
+      ctx.report({
+        severity: 'warning',
+        code: 'step-dependency-not-run',
+        message: `step "${step.stepId}" depends on a step of workflow "${workflowId}", which this workflow does not run first`,
+        hint: `add "${workflowId}" to the workflow's dependsOn, so it completes before this workflow starts`,
+        pointer,
+      });
+    }
+  });
+}
+
+function sourceDocument(ctx: RuleContext, name: string): unknown {
+  const source = ctx.set.sources[name];
+  return isAvailable(source) && source.type === 'arazzo' ? source.document : undefined;
 }
