@@ -64,7 +64,12 @@ const store = await startRecordingServer({
     body: '<Invoice><Header><InvoiceNumber>INV-42</InvoiceNumber></Header><Line amount="10">food</Line></Invoice>',
   }),
   'GET /store/pets/p-7': () => ({
-    body: JSON.stringify({ name: 'Rex', species: 'dog', tags: ['good'], vaccinations: [{ name: 'rabies', done: true }] }),
+    body: JSON.stringify({
+      name: 'Rex',
+      species: 'dog',
+      tags: ['good'],
+      vaccinations: [{ name: 'rabies', done: true }],
+    }),
   }),
   'POST /store/orders': () => ({ status: 201, body: JSON.stringify({ orderId: 'o-99' }) }),
   'POST /store/orders.xml': () => ({ status: 201, body: '{}' }),
