@@ -47,6 +47,15 @@ export interface LoadedArazzoSource {
   sources: Record<string, LoadedSource>;
 }
 
+/** A 1.1 document's `$self`, resolved against where it was read; undefined without one. */
+function selfOf(document: unknown, location: string): string | undefined {
+  const self = document !== null && typeof document === 'object' ? (document as { $self?: unknown }).$self : undefined;
+  return typeof self === 'string' && self !== '' ? resolveUrl(self, location) : undefined;
+}
+
+/** The Arazzo documents that led to a source: where each was read, and its `$self` identity. */
+type Chain = Array<{ location: string; identity?: string }>;
+
 /** How deep Arazzo documents may name Arazzo documents (a cycle is refused at once). */
 export const MAX_ARAZZO_SOURCE_DEPTH = 8;
 
@@ -106,7 +115,7 @@ export async function loadDocumentSet(entryUrl: string, options: LoadOptions): P
   };
   findings.push(...checkArazzoVersion(parsed.value, parsed.sourceMap));
 
-  const loaded = await loadSources(entry, options, [entryUrl]);
+  const loaded = await loadSources(entry, options, [{ location: entryUrl, identity: selfOf(parsed.value, entryUrl) }]);
   findings.push(...loaded.findings);
   findings.sort(compareFindings);
   return { entry, sources: loaded.sources, findings };
@@ -131,7 +140,7 @@ export function nestedSet(source: LoadedArazzoSource): DocumentSet {
 async function loadSources(
   owner: EntryDocument,
   options: LoadOptions,
-  chain: string[],
+  chain: Chain,
 ): Promise<{ sources: Record<string, LoadedSource>; findings: Finding[] }> {
   const findings: Finding[] = [];
   const sources: Record<string, LoadedSource> = {};
@@ -166,7 +175,7 @@ async function loadSource(
   entry: EntryDocument,
   pointer: string,
   options: LoadOptions,
-  chain: string[],
+  chain: Chain,
 ): Promise<{ source: LoadedSource; findings: Finding[] }> {
   const url = resolveUrl(writtenUrl, baseUriOf(entry.document, entry.url));
   const location = options.sourceMap?.[writtenUrl] ?? options.sourceMap?.[url] ?? url;
@@ -217,10 +226,10 @@ async function loadSource(
   const type = declaredType ?? (value && typeof value === 'object' && 'arazzo' in value ? 'arazzo' : 'openapi');
 
   if (type === 'arazzo') {
-    if (chain.includes(location)) {
+    if (chain.some((link) => link.location === location)) {
       return unavailable(
         'source-cycle',
-        `source description "${writtenUrl}" is a document that leads back to itself (${[...chain, location].join(' → ')})`,
+        `source description "${writtenUrl}" is a document that leads back to itself (${[...chain.map((link) => link.location), location].join(' → ')})`,
         'an Arazzo document cannot (even indirectly) name itself as a source',
       );
     }
@@ -231,11 +240,29 @@ async function loadSource(
         'name the workflows you need from fewer levels of documents',
       );
     }
+    // Identity-based referencing (1.1): an absolute url names a document by its `$self`. A document
+    // read for it (say, a local copy mapped with --source-map) whose `$self` says otherwise is another
+    // document, not the one referenced.
+    const identity = selfOf(value, location);
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(url) && identity !== undefined && identity !== url) {
+      return unavailable(
+        'source-identity-mismatch',
+        `source description "${writtenUrl}" names ${url}, but the document read for it (${location}) is ${identity} by its $self`,
+        'point the url (or the source map) at the document whose $self is this url',
+      );
+    }
+    if (identity !== undefined && chain.some((link) => link.identity === identity)) {
+      return unavailable(
+        'source-cycle',
+        `source description "${writtenUrl}" is ${identity} by its $self, a document that leads back to itself`,
+        'an Arazzo document cannot (even indirectly) name itself as a source',
+      );
+    }
     const versionFindings = checkArazzoVersion(value, parsed.sourceMap);
     const document = value as unknown as ArazzoDocument;
     const own = await loadSources({ url: location, document, sourceMap: parsed.sourceMap }, options, [
       ...chain,
-      location,
+      { location, identity },
     ]);
     return {
       source: { type, url, location, document, sourceMap: parsed.sourceMap, sources: own.sources },
