@@ -208,7 +208,9 @@ async function loadSource(
       `cannot read source description "${writtenUrl}"` +
         (location !== writtenUrl ? ` (read as "${location}")` : '') +
         `: ${errorMessage(error)}`,
-      'check the url, or map it to a local copy (sourceMap option / --source-map)',
+      baseUriOf(entry.document, entry.url) !== entry.url && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(writtenUrl)
+        ? `relative urls resolve against the document's $self (${baseUriOf(entry.document, entry.url)}); map the url to a local copy (--source-map) or make $self relative`
+        : 'check the url, or map it to a local copy (sourceMap option / --source-map)',
     );
   }
 
