@@ -77,13 +77,16 @@ export interface StepResult {
    * secret in it). The run should stop and show this to an operator before going on.
    */
   undelivered?: Array<{ output: string; to: string; reason: string }>;
+  /** Set by the workflow (never the activity): the step's 1.1 `timeout` passed before it completed. */
+  timedOut?: { afterMs: number };
   durationMs: number;
   attempt: number;
 }
 
 type StepJudge = { successCriteria: Criterion[]; outputs: Record<string, string>; actions: StepActions };
 type StepUndo = { successCriteria: Criterion[]; alreadyDoneStatuses: number[] };
-type StepWork = { call: OperationCall; judge?: StepJudge; undo?: StepUndo };
+/** `self`: the plan document's 1.1 `$self`, which `$self` expressions read. */
+type StepWork = { call: OperationCall; judge?: StepJudge; undo?: StepUndo; self?: string };
 
 /**
  * Compatibility only: a step scheduled with its operation, criteria and outputs copied inline, as
@@ -126,12 +129,18 @@ async function stepWork(input: RunStepInput, plans: PlanStore): Promise<StepWork
     });
   }
   const call = { operation: source.operation, parameters: source.parameters, requestBody: source.requestBody };
+  const self = plan.document.self !== undefined ? { self: plan.document.self } : {};
   if (part === 'compensation') {
     const undo = source as NonNullable<PlanStep['compensation']>;
-    return { call, undo: { successCriteria: undo.successCriteria, alreadyDoneStatuses: undo.alreadyDoneStatuses } };
+    return {
+      call,
+      undo: { successCriteria: undo.successCriteria, alreadyDoneStatuses: undo.alreadyDoneStatuses },
+      ...self,
+    };
   }
   const planned = source as PlanStep;
   return {
+    ...self,
     call,
     judge: { successCriteria: planned.successCriteria, outputs: planned.outputs, actions: planned.actions },
   };
@@ -152,6 +161,7 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
       });
     }
     const work = await stepWork(input, plans);
+    if (work.self !== undefined) input = { ...input, context: { ...input.context, self: work.self } };
     const secrets = new StepSecrets({
       policy: policy.secrets ?? noSecretPolicy,
       allowedServerHosts: policy.allowedServerHosts,

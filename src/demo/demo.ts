@@ -1,4 +1,4 @@
-// `npm run demo [-- deepgram] [-- --manual]`: the whole product on one screen. A real Temporal server
+// `npm run demo [-- deepgram] [-- --manual] [-- --arazzo-1.1]`: the whole product on one screen. A real Temporal server
 // and worker rotate a credential at a provider simulator: the run pauses before the destructive step,
 // is approved (automatically after a short pause, or by you with the printed command), resumes, and
 // leaves exactly one valid credential, which is checked against the simulator at the end.
@@ -19,6 +19,8 @@ import { type DemoEnvironment, startDemoEnvironment } from './environment.js';
 
 export interface DemoOptions {
   provider?: 'prisma' | 'deepgram';
+  /** Which form of the rotation document runs: Arazzo 1.0 (default) or its 1.1 form (`-1.1.arazzo.yaml`). */
+  arazzo?: '1.0' | '1.1';
   /** Wait for a person to approve instead of approving after a short pause. */
   manual?: boolean;
   /** Seconds before the automatic approval. */
@@ -45,13 +47,19 @@ interface Scenario {
 }
 
 /** Seeds the simulator with a credential to rotate; the token travels as a secret reference only. */
-function scenario(env: DemoEnvironment, provider: 'prisma' | 'deepgram', runTag: string): Scenario {
+function scenario(
+  env: DemoEnvironment,
+  provider: 'prisma' | 'deepgram',
+  runTag: string,
+  arazzo: '1.0' | '1.1',
+): Scenario {
+  const form = arazzo === '1.1' ? '-1.1' : '';
   if (provider === 'prisma') {
     const seeded = env.prisma.seed({ databaseName: 'orders', connectionName: 'orders-app' });
     process.env.DEMO_PRISMA_TOKEN = seeded.serviceToken;
     return {
       input: {
-        document: 'rotations/prisma-rotate-connection.arazzo.yaml',
+        document: `rotations/prisma-rotate-connection${form}.arazzo.yaml`,
         inputs: {
           apiToken: { $secret: 'env:DEMO_PRISMA_TOKEN' },
           databaseId: seeded.databaseId,
@@ -73,7 +81,7 @@ function scenario(env: DemoEnvironment, provider: 'prisma' | 'deepgram', runTag:
   process.env.DEMO_DEEPGRAM_KEY = admin.key;
   return {
     input: {
-      document: 'rotations/deepgram-rotate-key.arazzo.yaml',
+      document: `rotations/deepgram-rotate-key${form}.arazzo.yaml`,
       inputs: {
         apiKey: { $secret: 'env:DEMO_DEEPGRAM_KEY' },
         authKeyId: admin.keyId,
@@ -115,7 +123,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
       taskQueue,
       policy: { ...policyFromEnv(), documentRoot: defaultDocumentRoot },
     });
-    const plan = scenario(env, provider, runTag);
+    const plan = scenario(env, provider, runTag, options.arazzo ?? '1.0');
     const workflowId = `demo-${provider}-${runTag}`;
     const outcome = await worker.runUntil(async () => {
       const handle = await client.workflow.start(WORKFLOW_TYPE, {
@@ -124,7 +132,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
         args: [plan.input],
         staticSummary: `Demo: rotate a ${provider === 'prisma' ? 'Prisma connection string' : 'Deepgram API key'}`,
       });
-      log(`\nStarted rotation ${workflowId}`);
+      log(`\nStarted rotation ${workflowId} (document ${plan.input.document})`);
       log(`Web UI: ${env.uiUrl}/namespaces/${env.namespace}/workflows/${workflowId}`);
       if (env.codecUrl) {
         log(

@@ -63,6 +63,13 @@ describe('npm run demo', () => {
     expectDemoOutcome(output, 'deleteOldKey');
   });
 
+  it('rotates a Prisma connection string with the Arazzo 1.1 form of the document (-- --arazzo-1.1), and exits 0', async () => {
+    const { code, output } = await runDemo(['--arazzo-1.1'], { TEMPORAL_ADDRESS: inject('temporalAddress') });
+    expect(code, output).toBe(0);
+    expect(output).toContain('(document rotations/prisma-rotate-connection-1.1.arazzo.yaml)');
+    expectDemoOutcome(output, 'revokeOldConnection');
+  });
+
   it('refuses an unknown argument with exit code 2', async () => {
     const { code, output } = await runDemo(['--bogus'], {});
     expect(code).toBe(2);
