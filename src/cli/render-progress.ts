@@ -40,12 +40,10 @@ export function approveHint(workflowRunId: string): string[] {
 
 /**
  * A `temporal ...` command as the workflow words it (Web UI details), made to work when pasted here:
- * the `temporal` CLI by its absolute path (the project's copy is not on PATH), the operator's name
- * instead of the placeholder.
+ * the `temporal` CLI by its absolute path (the project's copy is not on PATH).
  */
 export function pasteableTemporalCommand(command: string): string {
-  const by = operatorName();
-  let pasteable = /^[\w.@-]+$/.test(by) ? command.replace('"YOUR-NAME"', JSON.stringify(by)) : command;
+  let pasteable = command;
   let cli: string | undefined;
   try {
     cli = findTemporalCli();

@@ -152,11 +152,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
       log('Approve it with:');
       log(`  npx arazzo-temporal --address ${env.address} approve ${workflowId} --by ${shellWord(by)}`);
       log('or with the temporal CLI:');
-      const signal = approveCommand(workflowId, pending.stepId, pending.approvalId).replace(
+      const signal = approveCommand(workflowId, pending.stepId, pending.approvalId, by).replace(
         'temporal workflow signal ',
         `${shellWord(ensureTemporalCli({ quiet: true }))} workflow signal --address ${env.address} `,
       );
-      log(`  ${/^[\w.@-]+$/.test(by) ? signal.replace('"YOUR-NAME"', JSON.stringify(by)) : signal}`);
+      log(`  ${signal}`);
       if (options.manual) {
         log('Waiting for your approval (Ctrl-C to stop; nothing destructive happens without it)...');
       } else {

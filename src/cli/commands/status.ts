@@ -7,6 +7,7 @@ import type { RunProgress } from '../../workflows/types.js';
 import { withClient } from '../connect.js';
 import { CliError, EXIT, firstLine } from '../errors.js';
 import { out, printJson } from '../output.js';
+import { operatorName } from '../operator.js';
 import { approveHint, maskOutputs, pasteableTemporalCommand, stepLine } from '../render-progress.js';
 import { webUiBase, workflowLink } from '../web-ui.js';
 import { noWorkerText, startWorkerHint, workerPresence } from '../worker-presence.js';
@@ -111,7 +112,7 @@ function render(progress: RunProgress, workflowRunId: string, temporalStatus?: s
     } else {
       for (const hint of approveHint(workflowRunId)) lines.push(`  ${hint}`);
       lines.push(
-        `  with the temporal CLI: ${pasteableTemporalCommand(approveCommand(workflowRunId, pending.stepId, pending.approvalId))}`,
+        `  with the temporal CLI: ${pasteableTemporalCommand(approveCommand(workflowRunId, pending.stepId, pending.approvalId, operatorName()))}`,
       );
     }
   }
