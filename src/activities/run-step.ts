@@ -18,7 +18,9 @@ import {
 } from '../arazzo/plan/step-execution.js';
 import { RequestBuildError } from '../arazzo/request/index.js';
 import { isIdempotentMethod, isSuccessStatus, isTransientStatus } from '../arazzo/http/semantics.js';
+import type { DeliveredInfo } from '../arazzo/secrets/refs.js';
 import { SecretRefError } from '../secrets/resolver.js';
+import { sinksFor, type WithdrawOutcome } from '../secrets/sinks.js';
 import { StepSecrets } from '../secrets/step-secrets.js';
 import { noSecretPolicy } from '../secrets/policy.js';
 import type { WorkerPolicy } from './config.js';
@@ -48,6 +50,11 @@ export interface RunStepInput {
   afterAmbiguous?: boolean;
   /** The run's `deliver` map: which outputs go to a secret sink instead of history. */
   deliver?: Record<string, string>;
+  /**
+   * Compensation only: secrets the undone step delivered to a sink. Once the undo succeeded, what they
+   * unlock is gone, so each is removed from its sink (when it still holds the delivered value).
+   */
+  withdraw?: DeliveredInfo[];
 }
 
 export interface StepResult {
@@ -77,6 +84,8 @@ export interface StepResult {
    * secret in it). The run should stop and show this to an operator before going on.
    */
   undelivered?: Array<{ output: string; to: string; reason: string }>;
+  /** Compensation: what became of each delivered secret of the undone step (`withdraw`). */
+  withdrawn?: Array<{ name: string; outcome: WithdrawOutcome | 'failed' }>;
   /** Set by the workflow (never the activity): the step's 1.1 `timeout` passed before it completed. */
   timedOut?: { afterMs: number };
   durationMs: number;
@@ -271,6 +280,7 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
         unresolvedOutputs: [],
         matched: { success: [], failure: [] },
         alreadyGone: done && undo.alreadyDoneStatuses.includes(response.statusCode),
+        ...(done && input.withdraw?.length ? { withdrawn: await withdrawDelivered(input.withdraw, policy) } : {}),
       };
     }
 
@@ -329,6 +339,27 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
       ...undeliveredOf(secrets),
     };
   };
+}
+
+/**
+ * Removes the undone step's delivered secrets from their sinks. Never fails the compensation (the
+ * credential is already deleted): a sink that cannot remove one says so in the result.
+ */
+async function withdrawDelivered(
+  delivered: DeliveredInfo[],
+  policy: WorkerPolicy,
+): Promise<NonNullable<StepResult['withdrawn']>> {
+  const sinks = sinksFor(policy.secrets?.sinkDir);
+  const results: NonNullable<StepResult['withdrawn']> = [];
+  for (const d of delivered) {
+    const sink = sinks.get(d.to);
+    try {
+      results.push({ name: d.name, outcome: sink ? await sink.withdraw(d.name, d.fingerprint) : 'failed' });
+    } catch {
+      results.push({ name: d.name, outcome: 'failed' });
+    }
+  }
+  return results;
 }
 
 function undeliveredOf(secrets: StepSecrets): Pick<StepResult, 'undelivered'> {

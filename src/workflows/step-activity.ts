@@ -6,6 +6,7 @@ import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure } 
 import { isIdempotentMethod, isSuccessStatus } from '../arazzo/http/semantics.js';
 import { referencedContext, stepExpressionText } from '../arazzo/plan/referenced-context.js';
 import type { Plan, PlanStep } from '../arazzo/plan/types.js';
+import type { DeliveredInfo } from '../arazzo/secrets/refs.js';
 import type { ArazzoActivities, RunStepInput, StepResult } from '../activities/index.js';
 import { nonRetryableTypes } from './contract.js';
 import { inlineStepWork } from './legacy.js';
@@ -58,15 +59,17 @@ export class StepActivities {
   }
 
   /** Runs the step's `x-compensation` (the caller checked that it has one). */
-  async runCompensation(step: PlanStep): Promise<StepResult> {
+  /** `withdraw`: the secrets the step delivered to sinks, removed once the undo succeeded. */
+  async runCompensation(step: PlanStep, withdraw: DeliveredInfo[] = []): Promise<StepResult> {
     const undo = step.compensation!;
+    const input = this.input(step, 'compensation');
     return runStep.executeWithOptions(
       {
         activityId: `${step.stepId}:compensate`,
         summary: `${step.stepId}: undo with ${undo.operation.method} ${undo.operation.pathTemplate}`,
         ...this.timeoutAndRetry(undo.operation.method),
       },
-      [this.input(step, 'compensation')],
+      [withdraw.length ? { ...input, withdraw } : input],
     );
   }
 
