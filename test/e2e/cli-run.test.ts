@@ -1,16 +1,22 @@
 // start / status / approve / reject as processes against the real dev server, a worker in this
 // process on the task queue the CLI is told to use, and the Prisma simulator over loopback.
+import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findTemporalCli } from '../../scripts/temporal-install.mjs';
 import { cliEnv, prismaStartFlags, runCli } from '../support/cli.js';
 import { useRunningWorker } from '../support/rotation.js';
+import type { TemporalTestEnv } from '../support/temporal.js';
 import { useSimulators } from '../support/simulators.js';
 
 const PRISMA = 'arazzo/rotations/prisma-rotate-connection.arazzo.yaml';
 
 describe('arazzo-temporal start / status / approve / reject', () => {
   let taskQueue: string;
+  let env: TemporalTestEnv;
   const sims = useSimulators();
-  useRunningWorker('cli-run', (_env, q) => {
+  useRunningWorker('cli-run', (e, q) => {
+    env = e;
     taskQueue = q;
   });
 
@@ -159,6 +165,35 @@ describe('arazzo-temporal start / status / approve / reject', () => {
     const badState = await runCli(['runs', '--state', 'done', '--json']);
     expect(badState.code).toBe(2);
     expect(JSON.parse(badState.stdout).error.exitCode).toBe(2);
+  });
+
+  // The Web UI's current details are read by whoever will decide, often on another machine: the
+  // commands there must work as pasted into a shell that ran only the README's set-up (the project's
+  // `temporal` on PATH), and record who pasted them.
+  it("the Web UI details' commands work when pasted: the temporal signal approves as the paster", async () => {
+    const id = `cli-details-${taskQueue.slice(-8)}`;
+    const { prisma, seeded, args } = await prismaRun(id);
+    expect((await runCli(args)).code).toBe(0);
+    await pollStatus(id, 'awaiting-approval');
+    const metadata = (await env.client.workflow.getHandle(id).query('__temporal_workflow_metadata')) as {
+      currentDetails?: string;
+    };
+    const details = metadata.currentDetails ?? '';
+    expect(details).toContain(`npx arazzo-temporal approve ${id} --step revokeOldConnection`);
+    expect(details).not.toContain('YOUR-NAME');
+    const signal = details.split('\n').find((line) => line.startsWith('temporal workflow signal '));
+    expect(signal, details).toContain('--name approve');
+    const pasted = spawnSync('sh', ['-c', signal!], {
+      env: cliEnv({ PATH: `${dirname(findTemporalCli() ?? 'temporal')}:${process.env.PATH}`, USER: 'ops-carol' }),
+      encoding: 'utf8',
+    });
+    expect(pasted.stderr).toBe('');
+    expect(pasted.status).toBe(0);
+    const done = await pollStatus(id, 'completed');
+    expect(done.progress.approvals).toEqual([
+      expect.objectContaining({ stepId: 'revokeOldConnection', decision: 'approved', by: 'ops-carol', via: 'signal' }),
+    ]);
+    expect(prisma.credentialWorks(seeded.connectionString)).toBe(false);
   });
 
   it('reject --compensate: the step is skipped and the replacement undone', async () => {
