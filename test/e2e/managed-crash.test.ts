@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { managedQuery } from '../../src/workflows/managed-contract.js';
 import { approveRotation, startManaged, waitForManaged } from '../support/managed.js';
-import { PRISMA_DOC, waitForState } from '../support/rotation.js';
+import { managedPrismaRun, waitForState } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 import { spawnWorkerProcess } from '../support/worker-processes.js';
@@ -40,21 +40,12 @@ describe('managed credential: crashes of the worker process', () => {
   it('killed while it sleeps, and again while its rotation awaits approval', async () => {
     const prisma = await sims.prisma();
     const seeded = prisma.seed();
-    process.env.ARAZZO_E2E_MANAGED_CRASH = seeded.serviceToken;
+    // Sets the token's variable, which the worker processes inherit: before the first one starts.
+    const run = managedPrismaRun(prisma, seeded, 'ARAZZO_E2E_MANAGED_CRASH', 'crash');
     const taskQueue = env.uniqueTaskQueue('managed-crash');
     const first = await startWorkerProcess(taskQueue);
     const managed = await startManaged(env, taskQueue, `prisma:${seeded.databaseId}:${seeded.connectionId}`, {
-      run: {
-        document: PRISMA_DOC,
-        inputs: {
-          apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_CRASH' },
-          databaseId: seeded.databaseId,
-          oldConnectionId: seeded.connectionId,
-          newName: 'crash',
-        },
-        servers: { prismaManagementApi: prisma.baseUrl },
-        stepTimeout: '3s',
-      },
+      run: { ...run, stepTimeout: '3s' },
       every: '1h',
       firstDueAt: new Date(Date.now() + 6000).toISOString(),
     });

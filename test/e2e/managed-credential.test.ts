@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressQuery } from '../../src/workflows/contract.js';
 import { managedQuery, rotationWorkflowId } from '../../src/workflows/managed-contract.js';
 import { approveRotation, startManaged, waitForManaged } from '../support/managed.js';
-import { DEEPGRAM_DOC, PRISMA_DOC, requestsWith, startWorker, testPolicy, waitForState } from '../support/rotation.js';
+import {
+  DEEPGRAM_DOC,
+  managedPrismaRun,
+  requestsWith,
+  startWorker,
+  testPolicy,
+  waitForState,
+} from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
@@ -24,21 +31,13 @@ describe('managed credentials', () => {
   it('Prisma: three scheduled rotations, each approved, leave exactly one valid connection, the third', async () => {
     const prisma = await sims.prisma();
     const seeded = prisma.seed();
-    process.env.ARAZZO_E2E_MANAGED_PRISMA = seeded.serviceToken;
     const taskQueue = env.uniqueTaskQueue('managed-prisma');
     const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
     const lockKey = `prisma:${seeded.databaseId}:${seeded.connectionId}`;
     await worker.runUntil(async () => {
       const managed = await startManaged(env, taskQueue, lockKey, {
         run: {
-          document: PRISMA_DOC,
-          inputs: {
-            apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_PRISMA' },
-            databaseId: seeded.databaseId,
-            oldConnectionId: seeded.connectionId,
-            newName: 'app-db',
-          },
-          servers: { prismaManagementApi: prisma.baseUrl },
+          ...managedPrismaRun(prisma, seeded, 'ARAZZO_E2E_MANAGED_PRISMA', 'app-db'),
           stepTimeout: '5s',
         },
         every: '2s',
@@ -140,21 +139,13 @@ describe('managed credentials', () => {
   it('a rotate-now during a scheduled rotation is refused (onBusy refuse) or queued (onBusy queue), never run alongside', async () => {
     const prisma = await sims.prisma();
     const seeded = prisma.seed();
-    process.env.ARAZZO_E2E_MANAGED_PRISMA2 = seeded.serviceToken;
     const taskQueue = env.uniqueTaskQueue('managed-busy');
     const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
     const lockKey = `prisma:${seeded.databaseId}:${seeded.connectionId}`;
     await worker.runUntil(async () => {
       const managed = await startManaged(env, taskQueue, lockKey, {
         run: {
-          document: PRISMA_DOC,
-          inputs: {
-            apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_PRISMA2' },
-            databaseId: seeded.databaseId,
-            oldConnectionId: seeded.connectionId,
-            newName: 'busy',
-          },
-          servers: { prismaManagementApi: prisma.baseUrl },
+          ...managedPrismaRun(prisma, seeded, 'ARAZZO_E2E_MANAGED_PRISMA2', 'busy'),
           stepTimeout: '5s',
         },
         every: '1h',
@@ -197,20 +188,12 @@ describe('managed credentials', () => {
   it('a rejected rotation leaves the current credential and is tried again after a back-off, not at once', async () => {
     const prisma = await sims.prisma();
     const seeded = prisma.seed();
-    process.env.ARAZZO_E2E_MANAGED_PRISMA3 = seeded.serviceToken;
     const taskQueue = env.uniqueTaskQueue('managed-backoff');
     const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
     await worker.runUntil(async () => {
       const managed = await startManaged(env, taskQueue, `prisma:${seeded.databaseId}:${seeded.connectionId}`, {
         run: {
-          document: PRISMA_DOC,
-          inputs: {
-            apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_PRISMA3' },
-            databaseId: seeded.databaseId,
-            oldConnectionId: seeded.connectionId,
-            newName: 'backoff',
-          },
-          servers: { prismaManagementApi: prisma.baseUrl },
+          ...managedPrismaRun(prisma, seeded, 'ARAZZO_E2E_MANAGED_PRISMA3', 'backoff'),
           stepTimeout: '5s',
         },
         every: '1h',
@@ -252,20 +235,12 @@ describe('managed credentials', () => {
   it('the managed credential refuses a cancel request; terminated, its rotation finishes and a new one waits for the lock', async () => {
     const prisma = await sims.prisma();
     const seeded = prisma.seed();
-    process.env.ARAZZO_E2E_MANAGED_PRISMA4 = seeded.serviceToken;
     const taskQueue = env.uniqueTaskQueue('managed-guard');
     const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
     const lockKey = `prisma:${seeded.databaseId}:${seeded.connectionId}`;
     const input = (newName: string) => ({
       run: {
-        document: PRISMA_DOC,
-        inputs: {
-          apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_PRISMA4' },
-          databaseId: seeded.databaseId,
-          oldConnectionId: seeded.connectionId,
-          newName,
-        },
-        servers: { prismaManagementApi: prisma.baseUrl },
+        ...managedPrismaRun(prisma, seeded, 'ARAZZO_E2E_MANAGED_PRISMA4', newName),
         stepTimeout: '5s',
         lock: { pollInterval: '1s' },
       },
@@ -328,18 +303,10 @@ describe('managed credentials', () => {
   it("a calendar schedule: the next due time is the cron expression's next match (UTC); a bad one is refused", async () => {
     const prisma = await sims.prisma();
     const seeded = prisma.seed();
-    process.env.ARAZZO_E2E_MANAGED_PRISMA5 = seeded.serviceToken;
     const taskQueue = env.uniqueTaskQueue('managed-cron');
     const worker = await startWorker(env, taskQueue, testPolicy({ secrets }));
     const run = {
-      document: PRISMA_DOC,
-      inputs: {
-        apiToken: { $secret: 'env:ARAZZO_E2E_MANAGED_PRISMA5' },
-        databaseId: seeded.databaseId,
-        oldConnectionId: seeded.connectionId,
-        newName: 'cron',
-      },
-      servers: { prismaManagementApi: prisma.baseUrl },
+      ...managedPrismaRun(prisma, seeded, 'ARAZZO_E2E_MANAGED_PRISMA5', 'cron'),
     };
     await worker.runUntil(async () => {
       const before = Date.now();

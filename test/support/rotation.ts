@@ -87,6 +87,30 @@ export function prismaRotationInput(
 }
 
 /**
+ * The Prisma rotation's run for a managed credential, which keeps its inputs for as long as it manages
+ * the credential, so the token is a reference: `tokenVariable` is set to the seeded token here (the
+ * worker's policy must allow it).
+ */
+export function managedPrismaRun(
+  sim: { baseUrl: string },
+  seeded: { serviceToken: string; databaseId: string; connectionId: string },
+  tokenVariable: string,
+  newName: string,
+) {
+  process.env[tokenVariable] = seeded.serviceToken;
+  return {
+    document: PRISMA_DOC,
+    inputs: {
+      apiToken: { $secret: `env:${tokenVariable}` },
+      databaseId: seeded.databaseId,
+      oldConnectionId: seeded.connectionId,
+      newName,
+    },
+    servers: { prismaManagementApi: sim.baseUrl },
+  };
+}
+
+/**
  * For a test file whose runs are started from outside (the CLI as a process): connects, runs one worker
  * on a unique task queue for the whole file, and stops both afterwards. `ready` receives them.
  */

@@ -189,8 +189,8 @@ interface HandleCall {
   /** Printed with the id when it is done. */
   done: string;
   note?: boolean;
-  /** What to print after `done <id>`, if anything (trigger: the run it started). */
-  act: (handle: ScheduleHandle, note?: string) => Promise<string | void>;
+  /** The call; a string it answers is printed after `done <id>` (trigger: the run it started). */
+  act: (handle: ScheduleHandle, note?: string) => Promise<unknown>;
 }
 
 /**
@@ -243,7 +243,8 @@ function handleCommand(call: HandleCall): Command {
     await withClient(self, async ({ client }) => {
       let more = '';
       try {
-        more = (await call.act(client.schedule.getHandle(id), o.note)) ?? '';
+        const answer = await call.act(client.schedule.getHandle(id), o.note);
+        if (typeof answer === 'string') more = answer;
       } catch (err) {
         if (err instanceof ScheduleNotFoundError || /not ?found/i.test((err as Error).message)) {
           throw new CliError(`no schedule with id ${id}`, 'list them with: arazzo-temporal schedule list');
