@@ -125,11 +125,10 @@ export function renderDetails(progress: RunProgress, workflowRunId: string): str
     lines.push('```');
     lines.push(...cliDecisionCommands(workflowRunId, pending.stepId));
     lines.push('```');
-    lines.push(
-      'Or with the `temporal` CLI (reject: `--name reject`, add `"reason"`, `"compensate": true` undoes completed steps):',
-    );
+    lines.push('Or with the `temporal` CLI (`"compensate": true` also undoes completed steps):');
     lines.push('```');
     lines.push(approveCommand(workflowRunId, pending.stepId, pending.approvalId));
+    lines.push(rejectCommand(workflowRunId, pending.stepId, pending.approvalId));
     lines.push('```');
   }
   if (progress.requester || progress.approvals.some((a) => a.authenticated !== undefined)) {
