@@ -4,6 +4,7 @@ import { startPrismaSimulator } from '../../src/simulators/index.js';
 import type { BenchEnv, BenchWorker } from '../lib/environment.js';
 import { fmt, kib, mib, num, type Table, times } from '../lib/format.js';
 import { type HistoryStats, historyStats } from '../lib/history.js';
+import type { PlotPanel } from '../lib/plot.js';
 import { finishRotation, runRotation, startRotation, VARIANTS, type Variant } from '../lib/rotation.js';
 import { percentile, ratio, type Summary, summarize } from '../lib/stats.js';
 import { nowMs, pool } from '../lib/time.js';
@@ -29,6 +30,42 @@ export interface VersusHandwrittenResult {
   historySample: PerVariant<HistoryStats>;
   batches: PerVariant<Batch[]>;
   tables: Table[];
+  /** Throughput and worker CPU against concurrency, both variants: written as an SVG beside the report. */
+  plot: { panels: PlotPanel[]; caption: string };
+}
+
+const COLORS: PerVariant<string> = { interpreter: '#d62728', handwritten: '#1f77b4' };
+const NAMES: PerVariant<string> = { interpreter: 'interpreter', handwritten: 'hand-written' };
+
+/** The two figures a reader compares at a glance: rotations per second and worker CPU per run. */
+function concurrencyPlot(
+  levels: number[],
+  throughput: PerVariant<Record<number, Summary>>,
+  cpuPer1000: PerVariant<Record<number, Summary>>,
+): VersusHandwrittenResult['plot'] {
+  const series = (pick: PerVariant<Record<number, Summary>>) =>
+    VARIANTS.map((v) => ({
+      name: NAMES[v],
+      color: COLORS[v],
+      points: levels.flatMap((x) => (pick[v][x]?.n ? [{ x, y: pick[v][x] }] : [])),
+    }));
+  return {
+    panels: [
+      {
+        title: 'Throughput',
+        xLabel: 'concurrent rotations (log scale)',
+        yLabel: 'rotations per second',
+        series: series(throughput),
+      },
+      {
+        title: 'Worker CPU per run',
+        xLabel: 'concurrent rotations (log scale)',
+        yLabel: 'worker CPU seconds per 1,000 runs',
+        series: series(cpuPer1000),
+      },
+    ],
+    caption: 'Median of the repetitions; bars from min to max. Same server, same machine, same run, side by side.',
+  };
 }
 
 /** A batch of rotations on one worker; CPU is the worker child's own, read before and after. */
@@ -208,6 +245,7 @@ export async function runVersusHandwritten(env: BenchEnv, params: BenchParams): 
     history,
     historySample,
     batches,
+    plot: concurrencyPlot(levels, throughput, cpuPer1000),
     tables: [
       {
         title: '1. Interpreter vs hand-written workflow (corrected Prisma rotation, approval off)',
