@@ -36,6 +36,7 @@ import {
 } from '../src/workflows/managed-contract.js';
 import type { ArazzoRunInput, RunProgress, RunState } from '../src/workflows/types.js';
 import { workflowsPath } from '../src/worker.js';
+import { startRecordingServer } from '../test/support/recording-server.js';
 
 const setName = process.argv[2];
 if (!setName || !/^[a-z0-9-]+$/.test(setName)) {
@@ -69,6 +70,26 @@ const worker = await Worker.create({
   }),
 });
 const prisma = await startPrismaSimulator({ port: 0 });
+// Arazzo 1.1 scenarios call a scripted loopback store (test/fixtures/arazzo-1.1/store.openapi.yaml).
+const store = await startRecordingServer({
+  'GET /store/invoices/inv-1': () => ({
+    contentType: 'application/xml',
+    body: '<Invoice><Header><InvoiceNumber>INV-42</InvoiceNumber></Header><Line amount="10">food</Line></Invoice>',
+  }),
+  'GET /store/pets/p-7': () => ({
+    body: JSON.stringify({
+      name: 'Rex',
+      species: 'dog',
+      tags: ['good'],
+      vaccinations: [{ name: 'rabies', done: true }],
+    }),
+  }),
+  'POST /store/orders': () => ({ status: 201, body: JSON.stringify({ orderId: 'o-99' }) }),
+  'POST /store/orders.xml': () => ({ status: 201, body: '{}' }),
+  'GET /store/search': () => ({ body: JSON.stringify({ matches: ['Rex', 'Fido'] }) }),
+  'GET /store/slow': () => ({ delayMs: 3_000, body: '{}' }),
+  'GET /store/pets/slow-Rex': () => ({ body: JSON.stringify({ name: 'Fallback Rex' }) }),
+});
 const deepgram = await startDeepgramSimulator({ port: 0 });
 
 // Signed approvals (from set 2026-11-30-c): a second worker with an approval policy (two approvers of
@@ -426,6 +447,38 @@ const scenarios: Record<string, () => Promise<void>> = {
     await save('polling-loop-first-run', h, h.firstExecutionRunId);
     await save('polling-loop-last-run', h);
   },
+  // Arazzo 1.1 (set 2026-11-30-e on): selectors in outputs, parameters, payloads and replacements
+  // (evaluated in the activity and, for workflow outputs, in the workflow), querystring, $self.
+  async 'arazzo-1.1-selectors'() {
+    const h = await start('selectors', {
+      document: 'test/fixtures/arazzo-1.1/selectors.arazzo.yaml',
+      inputs: { petId: 'unused', invoiceId: 'inv-1', customer: { id: 'c-1', name: 'Ada', pets: ['p-7'] } },
+      servers: { store: `${store.url}/store` },
+    });
+    await settle(h);
+    await save('arazzo-1.1-selectors', h);
+  },
+  // A step timeout as the activity's schedule-to-close timeout, then a goto action whose parameters
+  // become the fallback workflow's inputs (a child workflow).
+  async 'arazzo-1.1-timeout-goto-parameters'() {
+    const h = await start('timeout', {
+      document: 'test/fixtures/arazzo-1.1/timeout.arazzo.yaml',
+      inputs: { petId: 'p-7' },
+      servers: { store: `${store.url}/store` },
+    });
+    await settle(h);
+    await save('arazzo-1.1-timeout-goto-parameters', h);
+  },
+  // A workflow of an arazzo source description run as a child workflow.
+  async 'arazzo-source-child-workflow'() {
+    const h = await start('source-child', {
+      document: 'test/fixtures/arazzo-1.1/pets-from-source-1.1.arazzo.yaml',
+      inputs: { petId: 'p-7' },
+      servers: { 'shared.store': `${store.url}/store` },
+    });
+    await settle(h);
+    await save('arazzo-source-child-workflow', h);
+  },
 };
 
 try {
@@ -441,6 +494,7 @@ try {
   await prisma.close();
   await deepgram.close();
   await new Promise((resolve) => webhookReceiver.close(resolve));
+  await store.close();
   await connection.close();
   await native.close();
   await server.stop();

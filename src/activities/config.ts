@@ -1,8 +1,8 @@
 // What a worker allows. A run's input is written by whoever may start workflows; these settings are
 // the worker operator's, and no input can widen them.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type ApprovalPolicy, parseApprovalPolicy } from '../arazzo/approvals/policy.js';
+import { defaultDocumentRoot } from '../project-files.js';
 import { type SecretPolicy, secretPolicyFromEnv } from '../secrets/policy.js';
 import { DEFAULT_DOCUMENT_CACHE_BYTES } from './document-cache.js';
 import { bytesFromEnv, maxDocumentBytesFromEnv } from './document-read.js';
@@ -46,7 +46,7 @@ export interface WorkerPolicy {
   pauseAfterResponse?: { stepId: string; markerDir: string };
 }
 
-export const defaultDocumentRoot = fileURLToPath(new URL('../../arazzo/', import.meta.url));
+export { defaultDocumentRoot };
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', '::1'];
 

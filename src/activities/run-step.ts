@@ -18,7 +18,9 @@ import {
 } from '../arazzo/plan/step-execution.js';
 import { RequestBuildError } from '../arazzo/request/index.js';
 import { isIdempotentMethod, isSuccessStatus, isTransientStatus } from '../arazzo/http/semantics.js';
+import type { DeliveredInfo } from '../arazzo/secrets/refs.js';
 import { SecretRefError } from '../secrets/resolver.js';
+import { sinksFor, type WithdrawOutcome } from '../secrets/sinks.js';
 import { StepSecrets } from '../secrets/step-secrets.js';
 import { noSecretPolicy } from '../secrets/policy.js';
 import type { WorkerPolicy } from './config.js';
@@ -48,6 +50,11 @@ export interface RunStepInput {
   afterAmbiguous?: boolean;
   /** The run's `deliver` map: which outputs go to a secret sink instead of history. */
   deliver?: Record<string, string>;
+  /**
+   * Compensation only: secrets the undone step delivered to a sink. Once the undo succeeded, what they
+   * unlock is gone, so each is removed from its sink (when it still holds the delivered value).
+   */
+  withdraw?: DeliveredInfo[];
 }
 
 export interface StepResult {
@@ -77,13 +84,18 @@ export interface StepResult {
    * secret in it). The run should stop and show this to an operator before going on.
    */
   undelivered?: Array<{ output: string; to: string; reason: string }>;
+  /** Compensation: what became of each delivered secret of the undone step (`withdraw`). */
+  withdrawn?: Array<{ name: string; outcome: WithdrawOutcome | 'failed' }>;
+  /** Set by the workflow (never the activity): the step's 1.1 `timeout` passed before it completed. */
+  timedOut?: { afterMs: number };
   durationMs: number;
   attempt: number;
 }
 
 type StepJudge = { successCriteria: Criterion[]; outputs: Record<string, string>; actions: StepActions };
 type StepUndo = { successCriteria: Criterion[]; alreadyDoneStatuses: number[] };
-type StepWork = { call: OperationCall; judge?: StepJudge; undo?: StepUndo };
+/** `self`: the plan document's 1.1 `$self`, which `$self` expressions read. */
+type StepWork = { call: OperationCall; judge?: StepJudge; undo?: StepUndo; self?: string };
 
 /**
  * Compatibility only: a step scheduled with its operation, criteria and outputs copied inline, as
@@ -126,12 +138,18 @@ async function stepWork(input: RunStepInput, plans: PlanStore): Promise<StepWork
     });
   }
   const call = { operation: source.operation, parameters: source.parameters, requestBody: source.requestBody };
+  const self = plan.document.self !== undefined ? { self: plan.document.self } : {};
   if (part === 'compensation') {
     const undo = source as NonNullable<PlanStep['compensation']>;
-    return { call, undo: { successCriteria: undo.successCriteria, alreadyDoneStatuses: undo.alreadyDoneStatuses } };
+    return {
+      call,
+      undo: { successCriteria: undo.successCriteria, alreadyDoneStatuses: undo.alreadyDoneStatuses },
+      ...self,
+    };
   }
   const planned = source as PlanStep;
   return {
+    ...self,
     call,
     judge: { successCriteria: planned.successCriteria, outputs: planned.outputs, actions: planned.actions },
   };
@@ -152,6 +170,7 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
       });
     }
     const work = await stepWork(input, plans);
+    if (work.self !== undefined) input = { ...input, context: { ...input.context, self: work.self } };
     const secrets = new StepSecrets({
       policy: policy.secrets ?? noSecretPolicy,
       allowedServerHosts: policy.allowedServerHosts,
@@ -261,6 +280,7 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
         unresolvedOutputs: [],
         matched: { success: [], failure: [] },
         alreadyGone: done && undo.alreadyDoneStatuses.includes(response.statusCode),
+        ...(done && input.withdraw?.length ? { withdrawn: await withdrawDelivered(input.withdraw, policy) } : {}),
       };
     }
 
@@ -319,6 +339,27 @@ export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
       ...undeliveredOf(secrets),
     };
   };
+}
+
+/**
+ * Removes the undone step's delivered secrets from their sinks. Never fails the compensation (the
+ * credential is already deleted): a sink that cannot remove one says so in the result.
+ */
+async function withdrawDelivered(
+  delivered: DeliveredInfo[],
+  policy: WorkerPolicy,
+): Promise<NonNullable<StepResult['withdrawn']>> {
+  const sinks = sinksFor(policy.secrets?.sinkDir);
+  const results: NonNullable<StepResult['withdrawn']> = [];
+  for (const d of delivered) {
+    const sink = sinks.get(d.to);
+    try {
+      results.push({ name: d.name, outcome: sink ? await sink.withdraw(d.name, d.fingerprint) : 'failed' });
+    } catch {
+      results.push({ name: d.name, outcome: 'failed' });
+    }
+  }
+  return results;
 }
 
 function undeliveredOf(secrets: StepSecrets): Pick<StepResult, 'undelivered'> {

@@ -1,5 +1,6 @@
-// Arazzo 1.0.x document model, as parsed from YAML/JSON. Field names follow the specification
-// (Arazzo 1.0.1, https://spec.openapis.org/arazzo/v1.0.1); `x-` extensions are kept as they are.
+// Arazzo 1.0.x and 1.1.x document model, as parsed from YAML/JSON. Field names follow the
+// specification (https://spec.openapis.org/arazzo/v1.0.1, v1.1.0; fields marked 1.1 are only valid in
+// 1.1 documents, which the version's schema enforces); `x-` extensions are kept as they are.
 // These types describe what a *valid* document looks like; the validator is what proves a parsed
 // value has this shape, so code that reads an unvalidated value must not trust them.
 
@@ -7,6 +8,8 @@ export type Extensions = { [key: `x-${string}`]: unknown };
 
 export interface ArazzoDocument extends Extensions {
   arazzo: string;
+  /** 1.1: the document's own URI (its identity and base URI; no fragment). */
+  $self?: string;
   info: Info;
   sourceDescriptions: SourceDescription[];
   workflows: Workflow[];
@@ -23,7 +26,8 @@ export interface Info extends Extensions {
 export interface SourceDescription extends Extensions {
   name: string;
   url: string;
-  type?: 'openapi' | 'arazzo';
+  /** `asyncapi` is Arazzo 1.1. */
+  type?: 'openapi' | 'arazzo' | 'asyncapi';
 }
 
 export interface Workflow extends Extensions {
@@ -39,12 +43,27 @@ export interface Workflow extends Extensions {
   parameters?: Array<Parameter | ReusableObject>;
 }
 
+/**
+ * A step is one of three kinds: it calls an OpenAPI operation (`operationId`/`operationPath`), runs a
+ * workflow (`workflowId`), or (Arazzo 1.1) acts on an AsyncAPI channel (`channelPath` or an AsyncAPI
+ * `operationId`, with `action`). Channel steps validate but do not run yet: the plan refuses them.
+ */
 export interface Step extends Extensions {
   stepId: string;
   description?: string;
   operationId?: string;
   operationPath?: string;
   workflowId?: string;
+  /** 1.1: an AsyncAPI channel (`{$sourceDescriptions.<name>.url}#/channels/...`). */
+  channelPath?: string;
+  /** 1.1: what a channel step does. */
+  action?: 'send' | 'receive';
+  /** 1.1: correlates a `receive` with its request. */
+  correlationId?: unknown;
+  /** 1.1: milliseconds before the step fails (onFailure then applies). */
+  timeout?: number;
+  /** 1.1: steps that must complete first (`stepId`, `$workflows.<id>.steps.<stepId>`, ...). */
+  dependsOn?: string[];
   parameters?: Array<Parameter | ReusableObject>;
   requestBody?: RequestBody;
   successCriteria?: Criterion[];
@@ -53,7 +72,8 @@ export interface Step extends Extensions {
   outputs?: Record<string, string>;
 }
 
-export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
+/** `querystring` (the whole query string as one value) is Arazzo 1.1 / OpenAPI 3.2. */
+export type ParameterLocation = 'path' | 'query' | 'querystring' | 'header' | 'cookie';
 
 export interface Parameter extends Extensions {
   name: string;
@@ -68,6 +88,8 @@ export interface SuccessAction extends Extensions {
   type: 'end' | 'goto';
   workflowId?: string;
   stepId?: string;
+  /** 1.1: the inputs of the workflow `workflowId` names. */
+  parameters?: Array<Parameter | ReusableObject>;
   criteria?: Criterion[];
 }
 
@@ -76,6 +98,8 @@ export interface FailureAction extends Extensions {
   type: 'end' | 'goto' | 'retry';
   workflowId?: string;
   stepId?: string;
+  /** 1.1: the inputs of the workflow `workflowId` names. */
+  parameters?: Array<Parameter | ReusableObject>;
   retryAfter?: number;
   retryLimit?: number;
   criteria?: Criterion[];
@@ -109,8 +133,14 @@ export interface RequestBody extends Extensions {
 }
 
 export interface PayloadReplacement extends Extensions {
-  /** A JSON Pointer (or an XPath for XML payloads) into the payload. */
+  /** A JSON Pointer (or an XPath for XML payloads; 1.1: also JSONPath) into the payload. */
   target: string;
+  /** 1.1: how `target` is read; absent: JSON Pointer for JSON payloads, XPath for XML ones. */
+  targetSelectorType?:
+    | 'jsonpath'
+    | 'xpath'
+    | 'jsonpointer'
+    | { type: 'jsonpath' | 'xpath' | 'jsonpointer'; version: string };
   value: unknown;
 }
 

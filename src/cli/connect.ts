@@ -6,11 +6,12 @@
 // way ("Failed to connect before the deadline") whether nothing listens, the host is unknown or a busy
 // server did not answer in time, and those need different advice; so a failed connection is followed by
 // one plain TCP connection to the address, which tells them apart (connectFailure).
+import { createRequire } from 'node:module';
 import { connect as tcpConnect } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { Command } from 'commander';
-import { CliError, firstLine, UsageError } from './errors.js';
+import { parseDuration, seconds } from './duration.js';
+import { CliError, firstLine } from './errors.js';
 
 export interface ConnectionFlags {
   address?: string;
@@ -34,29 +35,20 @@ export function connectionFlags(command: Command): ConnectionFlags {
   return { address: o.address, namespace: o.namespace, profile: o.profile, connectTimeout: o.connectTimeout };
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000 };
-
 /** `--connect-timeout`, else ARAZZO_CONNECT_TIMEOUT, else 5 s; in milliseconds. */
 export function connectTimeoutMs(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
   const [text, source] =
     flag !== undefined ? [flag, '--connect-timeout'] : [env.ARAZZO_CONNECT_TIMEOUT, 'ARAZZO_CONNECT_TIMEOUT'];
   if (text === undefined || text.trim() === '') return DEFAULT_CONNECT_TIMEOUT_MS;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
-  const ms = match ? Number(match[1]) * UNIT_MS[match[2] ?? 's'] : Number.NaN;
-  if (!(ms >= 1)) {
-    throw new UsageError(
-      `${source} ${text}: not a duration`,
-      'write it like 30s, 1500ms or 2m (a bare number is seconds)',
-    );
-  }
-  return Math.round(ms);
+  return parseDuration(text, source);
 }
 
-/** `5 s`, `1.5 s`: how a timeout is shown. */
-const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+type Envconfig = typeof import('@temporalio/envconfig');
 
 export function connectionSettings(flags: ConnectionFlags) {
-  let config: ReturnType<typeof loadClientConnectConfig>;
+  // Required on use (it is CommonJS, so synchronously): `--help`, `check` and `list` never connect.
+  const { loadClientConnectConfig } = createRequire(import.meta.url)('@temporalio/envconfig') as Envconfig;
+  let config: ReturnType<Envconfig['loadClientConnectConfig']>;
   try {
     config = loadClientConnectConfig({ profile: flags.profile });
   } catch (err) {

@@ -9,6 +9,8 @@ export const EXIT = {
   usage: 2,
   /** `start --wait` / `approve --wait`: the run stopped and needs an operator's decision (not an approval). */
   attention: 3,
+  /** `--wait --timeout`: the time passed before the run finished or waited; the run goes on. */
+  timeout: 4,
 } as const;
 
 export class CliError extends Error {

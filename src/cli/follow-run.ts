@@ -4,24 +4,32 @@
 // says how it ended; that ending is the command's exit code.
 import { type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
 import type { ArazzoRunResult, RunProgress, RunState, StepProgress } from '../workflows/types.js';
+import { seconds } from './duration.js';
 import { EXIT } from './errors.js';
 import { out, printJson } from './output.js';
 import { queryProgress } from './progress-query.js';
 import { authenticationLines, signedDecisionCommands } from '../workflows/details.js';
 import { approveHint, maskOutputs, stepLine } from './render-progress.js';
+import { colourOf, paint, styled } from './style.js';
+import { noWorkerText, startWorkerHint, workerPresence } from './worker-presence.js';
 
 interface FollowOutcome {
-  /** The run's state when following stopped (`failed` also for a run Temporal closed as failed). */
-  state: RunState | 'terminated' | 'timed-out';
+  /**
+   * The run's state when following stopped (`failed` also for a run Temporal closed as failed);
+   * `still-running` when --timeout passed first.
+   */
+  state: RunState | 'terminated' | 'timed-out' | 'still-running';
   progress?: RunProgress;
   result?: ArazzoRunResult;
   /** Why a closed run failed (failure message, no stack). */
   failure?: string;
+  /** With `still-running`: how long it waited (ms). */
+  waited?: number;
 }
 
 const POLL_MS = 300;
-/** Said (once) when nothing has moved for this long: usually no worker polls the task queue. */
-const QUIET_WARNING_MS = 20_000;
+/** How often, while nothing moves, it looks whether a worker polls the run's task queue. */
+const PRESENCE_CHECK_MS = 5_000;
 /** How a run Temporal closed without a result ended (any other close is a failure). */
 const CLOSED_STATES: Record<string, FollowOutcome['state']> = {
   TERMINATED: 'terminated',
@@ -34,17 +42,36 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
  * Follows the run and prints how it ended (as JSON with `json`); returns the exit code.
  * `decidedApprovalId`: an approval just decided, which the run may still report pending for a moment.
  */
-export async function followRun(handle: WorkflowHandle, json: boolean, decidedApprovalId?: string): Promise<number> {
+export async function followRun(
+  handle: WorkflowHandle,
+  json: boolean,
+  decidedApprovalId?: string,
+  limits: FollowLimits = {},
+): Promise<number> {
+  const began = Date.now();
   const outcome = await follow(handle, {
     decidedApprovalId,
+    timeoutMs: limits.timeoutMs,
     print: json ? () => undefined : out,
     spinner: !json && process.stderr.isTTY ? process.stderr : undefined,
   });
   if (json) printJson(jsonOutcome(handle.workflowId, outcome));
-  else printOutcome(handle.workflowId, outcome);
-  if (outcome.state === 'completed' || outcome.state === 'awaiting-approval') return EXIT.ok;
+  else {
+    printOutcome(handle.workflowId, outcome);
+    if (styled()) out(summaryLine(handle.workflowId, outcome, Date.now() - began));
+  }
+  const accepted: string[] = ['completed', 'awaiting-approval', ...(limits.accept ?? [])];
+  if (accepted.includes(outcome.state)) return EXIT.ok;
   if (outcome.state === 'needs-attention') return EXIT.attention;
+  if (outcome.state === 'still-running') return EXIT.timeout;
   return EXIT.failure;
+}
+
+export interface FollowLimits {
+  /** `--timeout`: stop following after this long (the run goes on); exit code 4. */
+  timeoutMs?: number;
+  /** Final states that are what the command asked for (`reject --wait`: rejected, compensated). */
+  accept?: RunState[];
 }
 
 interface FollowOptions {
@@ -52,13 +79,14 @@ interface FollowOptions {
   /** Where the spinner goes (a TTY stream), or nothing. */
   spinner?: NodeJS.WriteStream;
   decidedApprovalId?: string;
+  timeoutMs?: number;
 }
 
 async function follow(handle: WorkflowHandle, options: FollowOptions): Promise<FollowOutcome> {
   const seen = new Map<string, string>();
   const started = Date.now();
-  let lastChange = Date.now();
-  let warned = false;
+  let lastPresenceCheck = 0;
+  let workerMissing = false;
   let frame = 0;
   let spinning = false;
   const clearSpinner = () => {
@@ -74,8 +102,7 @@ async function follow(handle: WorkflowHandle, options: FollowOptions): Promise<F
       const key = `${step.status}/${step.attempts}/${step.httpStatus ?? ''}`;
       if (seen.get(step.stepId) === key || (step.status === 'pending' && !seen.has(step.stepId))) continue;
       seen.set(step.stepId, key);
-      lastChange = Date.now();
-      print(stepLine(step));
+      print(paint(colourOf(step.status), stepLine(step)));
     }
   };
 
@@ -83,21 +110,33 @@ async function follow(handle: WorkflowHandle, options: FollowOptions): Promise<F
     for (;;) {
       const description = await handle.describe();
       if (description.status.name !== 'RUNNING') return await closed(handle, description.status.name, report);
+      if (Date.now() - lastPresenceCheck >= PRESENCE_CHECK_MS) {
+        // Say plainly when no worker polls the run's task queue (once, and again when one comes); while
+        // none does, a query would only wait for its deadline.
+        lastPresenceCheck = Date.now();
+        const presence = await workerPresence(handle.client, handle.client.options.namespace, description.taskQueue);
+        if (presence.workers === 0 && !workerMissing) {
+          print(`… ${noWorkerText(presence)}: the run waits for one; ${startWorkerHint(presence)}`);
+        } else if (presence.workers > 0 && workerMissing) {
+          print(`… a worker polls task queue "${presence.taskQueue}" now`);
+        }
+        workerMissing = presence.workers === 0;
+      }
       let progress: RunProgress | undefined;
-      try {
-        progress = await queryProgress(handle);
-      } catch {
-        // no worker has picked the run up yet
+      if (!workerMissing) {
+        const left = options.timeoutMs === undefined ? undefined : options.timeoutMs - (Date.now() - started);
+        try {
+          progress = await queryProgress(handle, Math.max(1, Math.min(5_000, left ?? 5_000)));
+        } catch {
+          // no worker has picked the run up yet
+        }
       }
       if (progress) {
         report(progress.steps);
         if (isWaiting(progress, options.decidedApprovalId)) return { state: progress.state, progress };
       }
-      if (!warned && Date.now() - lastChange > QUIET_WARNING_MS) {
-        warned = true;
-        print(
-          `… no progress for ${Math.round((Date.now() - lastChange) / 1000)}s: is a worker polling task queue "${description.taskQueue}"?`,
-        );
+      if (options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs) {
+        return { state: 'still-running', progress, waited: Date.now() - started };
       }
       if (options.spinner) {
         const elapsed = Math.round((Date.now() - started) / 1000);
@@ -149,7 +188,27 @@ function failureText(err: WorkflowFailedError): string {
   return cause?.type ? `${cause.type}: ${message}` : message;
 }
 
+/** On a terminal: `── run x: completed in 12.3 s · 5 steps: 5 succeeded`, in the state's colour. */
+function summaryLine(workflowId: string, outcome: FollowOutcome, ms: number): string {
+  const steps = outcome.result?.steps ?? outcome.progress?.steps ?? [];
+  const counts = new Map<string, number>();
+  for (const step of steps) counts.set(step.status, (counts.get(step.status) ?? 0) + 1);
+  const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+  const text = `── run ${workflowId}: ${outcome.state} after ${seconds(ms)}${steps.length ? ` · ${steps.length} steps: ${tally}` : ''}`;
+  return paint('bold', paint(colourOf(outcome.state), text));
+}
+
 function printOutcome(workflowId: string, outcome: FollowOutcome): void {
+  if (outcome.state === 'still-running') {
+    const where = outcome.progress
+      ? `${outcome.progress.state}${outcome.progress.currentStep ? ` at ${outcome.progress.currentStep}` : ''}`
+      : 'not picked up by a worker';
+    out(
+      `run ${workflowId}: still running (${where}); stopped waiting after ${seconds(outcome.waited ?? 0)} (--timeout)`,
+    );
+    out(`see it later with: npx arazzo-temporal status ${workflowId}`);
+    return;
+  }
   out(`run ${workflowId}: ${outcome.state}`);
   if (outcome.state === 'awaiting-approval' && outcome.progress?.pendingApproval) {
     const p = outcome.progress.pendingApproval;
@@ -175,6 +234,7 @@ function jsonOutcome(workflowId: string, o: FollowOutcome) {
   return {
     workflowId,
     state: o.state,
+    waitedMs: o.waited,
     pendingApproval: o.progress?.pendingApproval,
     attention: o.progress?.attention,
     failure: o.failure,

@@ -3,14 +3,17 @@
 // file, one concept a file. Every command is built here so that `--help` can list it, so a command
 // imports its heavy parts (the Temporal SDK, the Arazzo validator, the dev server) inside its action:
 // `--help` and `check` must not pay for what only `start` or `worker` use.
-import { Command } from 'commander';
+import { Command, type Option } from 'commander';
 import { approverCommand } from './commands/approver.js';
+import { cancelCommand } from './commands/cancel.js';
 import { checkCommand } from './commands/check.js';
 import { approveCommand, rejectCommand } from './commands/decide.js';
 import { demoCommand } from './commands/demo.js';
+import { historyCommand } from './commands/history.js';
 import { listCommand } from './commands/list.js';
 import { manageCommand } from './commands/manage.js';
 import { managedCommand } from './commands/managed.js';
+import { runsCommand } from './commands/runs.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { serverCommand } from './commands/server.js';
 import { startCommand } from './commands/start.js';
@@ -34,7 +37,10 @@ export function createProgram(version: string): Command {
       '\nConnection settings are read like the `temporal` CLI does: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,\nTEMPORAL_API_KEY, TLS variables, and profiles in temporal.toml (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE).',
     );
   // Settings subcommands inherit: usage errors throw (main maps them to exit 2) with a hint.
-  program.exitOverride().showHelpAfterError('(add --help for usage)');
+  program
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ optionDescription: describeOption });
   for (const command of [
     checkCommand(),
     listCommand(),
@@ -42,6 +48,9 @@ export function createProgram(version: string): Command {
     approveCommand(),
     rejectCommand(),
     statusCommand(),
+    cancelCommand(),
+    runsCommand(),
+    historyCommand(),
     workerCommand(),
     serverCommand(),
     manageCommand(),
@@ -53,6 +62,21 @@ export function createProgram(version: string): Command {
     program.addCommand(inherit(command, program));
   }
   return program;
+}
+
+/**
+ * An option's help line without repeated defaults: commander's "(default: ...)" only when the text does
+ * not already say its default, and never for off switches and empty lists.
+ */
+function describeOption(option: Option): string {
+  const value = option.defaultValue as unknown;
+  const trivial = value === undefined || value === false || (Array.isArray(value) && value.length === 0);
+  const extra: string[] = [];
+  if (option.argChoices) extra.push(`choices: ${option.argChoices.map((c) => JSON.stringify(c)).join(', ')}`);
+  if (!trivial && !/\bdefault\b/i.test(option.description)) {
+    extra.push(`default: ${option.defaultValueDescription ?? JSON.stringify(value)}`);
+  }
+  return extra.length ? `${option.description} (${extra.join(', ')})` : option.description;
 }
 
 /** addCommand() does not copy settings (command() does): exitOverride and the help hint go down the tree. */

@@ -1,29 +1,8 @@
-// Where the project is, from wherever this file runs (src/cli under tsx, dist/src/cli once built):
-// the nearest folder above with this project's package.json.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The CLI's view of the project's files; src/project-files.ts is the one source of where they are.
+import { resolve } from 'node:path';
+import { defaultDocumentRoot } from '../project-files.js';
 
-function findProjectRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if (JSON.parse(readFileSync(manifest, 'utf8')).name === 'arazzo-temporal') return dir;
-      } catch {
-        // not ours; keep looking
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the arazzo-temporal project above ${start}`);
-    dir = parent;
-  }
-}
-
-export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
-
-/** The worker's default document root: the project's `arazzo/` folder (ARAZZO_DOCUMENT_ROOT overrides). */
+/** The worker's document root: the flag, else ARAZZO_DOCUMENT_ROOT, else the shipped `arazzo/` folder. */
 export function documentRootFrom(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(option ?? env.ARAZZO_DOCUMENT_ROOT ?? join(projectRoot, 'arazzo'));
+  return resolve(option ?? env.ARAZZO_DOCUMENT_ROOT ?? defaultDocumentRoot);
 }

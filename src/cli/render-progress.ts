@@ -5,6 +5,8 @@ import { MASK, maskValue, isSecretName } from '../arazzo/secrets/mask.js';
 import { STEP_ICONS as ICONS } from '../workflows/details.js';
 import { isSecretRef } from '../arazzo/secrets/refs.js';
 import type { StepProgress } from '../workflows/types.js';
+import { findTemporalCli } from '../../scripts/temporal-install.mjs';
+import { operatorName, shellWord } from './operator.js';
 
 export function stepLine(step: StepProgress): string {
   const http = step.httpStatus !== undefined ? ` → HTTP ${step.httpStatus}` : '';
@@ -24,10 +26,30 @@ export function maskOutputs(values: Record<string, unknown>): Record<string, unk
   return out;
 }
 
-/** The commands that give the decision a pending approval waits for. */
+/**
+ * The commands that give the decision a pending approval waits for, ready to paste: the operator's name
+ * (ARAZZO_APPROVER, else the login name), never a placeholder.
+ */
 export function approveHint(workflowRunId: string): string[] {
+  const by = shellWord(operatorName());
   return [
-    `approve: npx arazzo-temporal approve ${workflowRunId} --by YOUR-NAME`,
-    `reject:  npx arazzo-temporal reject ${workflowRunId} --by YOUR-NAME --reason WHY [--compensate]`,
+    `approve: npx arazzo-temporal approve ${workflowRunId} --by ${by}`,
+    `reject:  npx arazzo-temporal reject ${workflowRunId} --by ${by} --reason 'why'   (--compensate also undoes completed steps)`,
   ];
+}
+
+/**
+ * A `temporal ...` command as the workflow words it (Web UI details), made to work when pasted here:
+ * the `temporal` CLI by its absolute path (the project's copy is not on PATH).
+ */
+export function pasteableTemporalCommand(command: string): string {
+  let pasteable = command;
+  let cli: string | undefined;
+  try {
+    cli = findTemporalCli();
+  } catch {
+    cli = undefined; // TEMPORAL_CLI_PATH names no executable: keep the bare name
+  }
+  if (cli) pasteable = pasteable.replace(/^temporal /, `${shellWord(cli)} `);
+  return pasteable;
 }

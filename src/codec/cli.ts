@@ -34,7 +34,7 @@ export function defaultUiOrigins(uiPort = Number(process.env.ARAZZO_TEMPORAL_UI_
 
 function rotate(values: { 'new-key'?: boolean; promote?: string; retire?: string; keys?: boolean }): boolean {
   const env = process.env;
-  const path = env.ARAZZO_CODEC_KEY_FILE ?? defaultKeyFile;
+  const path = env.ARAZZO_CODEC_KEY_FILE ?? defaultKeyFile(env);
   if (env.ARAZZO_CODEC_KEYS?.trim() && (values['new-key'] || values.promote || values.retire)) {
     throw new Error(
       'ARAZZO_CODEC_KEYS is set, so processes here ignore the key file: rotate by editing the variable (a decrypt-only key goes before the last one)',

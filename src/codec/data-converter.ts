@@ -11,10 +11,10 @@ import { type KeyRing, type KeySource, resetSharedKeySourceForTests, sharedKeySo
 import { installUndecodableMessageGuard } from './undecodable-messages.js';
 
 function locateFailureConverter(): string {
+  // The build copies it beside the compiled module (package.json "postbuild"); a package ships no src/.
   const beside = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
-  if (existsSync(beside)) return beside;
-  // Compiled output (dist/src/codec) does not copy .cjs files: use the source next to it.
-  return fileURLToPath(new URL('../../../src/codec/failure-converter.cjs', import.meta.url));
+  if (!existsSync(beside)) throw new Error(`${beside} is missing: run \`npm run build\` again`);
+  return beside;
 }
 
 /** Module path for `failureConverterPath` (client, worker, and `bundleWorkflowCode`). */

@@ -12,7 +12,7 @@
 // Sources, first found wins: ARAZZO_CODEC_KEYS (`id1:base64key,id2:base64key`: the LAST one
 // encrypts; add a decrypt-only key by putting it before the last; a process reads the variable once),
 // else the key file (ARAZZO_CODEC_KEY_FILE, default `.secrets/codec-keys.json` in the project,
-// git-ignored), which running processes re-read when it changes:
+// git-ignored; src/project-files.ts says which folder that is, from sources, dist/ or a package), which running processes re-read when it changes:
 //   {"encrypt": "k2", "keys": [{"id": "k3", "key": "<base64 of 32 bytes>"}, {"id": "k2", "key": "..."}]}
 // `encrypt` names the encrypting key. Files written before it existed (no `encrypt`) still load: their
 // last key encrypts. Files written here always list the encrypting key last as well, so a process
@@ -29,7 +29,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { defaultKeyFile } from '../project-files.js';
 
 export interface CodecKey {
   id: string;
@@ -39,8 +39,7 @@ export interface CodecKey {
 /** The last key encrypts; every key decrypts. */
 export type KeyRing = readonly CodecKey[];
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const defaultKeyFile = resolve(projectRoot, '.secrets/codec-keys.json');
+export { defaultKeyFile };
 
 export const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -132,7 +131,7 @@ export function newKey(id?: string): CodecKey {
 }
 
 function keyFileOf(env: NodeJS.ProcessEnv): string {
-  return env.ARAZZO_CODEC_KEY_FILE ? resolve(env.ARAZZO_CODEC_KEY_FILE) : defaultKeyFile;
+  return env.ARAZZO_CODEC_KEY_FILE ? resolve(env.ARAZZO_CODEC_KEY_FILE) : defaultKeyFile(env);
 }
 
 // ------------------------------------------------------------------ key sources
@@ -256,7 +255,7 @@ export function ensureKeySource(env: NodeJS.ProcessEnv = process.env): { source:
  * Phase 1: a new key, decrypt-only (listed before the encrypting key). In a new or empty file it is
  * the only key, so it encrypts.
  */
-export function addKeyToFile(path: string = defaultKeyFile, id?: string): { key: CodecKey; encrypts: boolean } {
+export function addKeyToFile(path: string = defaultKeyFile(), id?: string): { key: CodecKey; encrypts: boolean } {
   const ring = existsSync(path) ? [...readKeyFile(path)] : [];
   const key = newKey(id);
   if (ring.some((k) => k.id === key.id)) throw new Error(`${path}: key id "${key.id}" is already there`);

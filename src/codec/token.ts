@@ -4,10 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const defaultTokenFile = resolve(projectRoot, '.secrets/codec-token');
+import { defaultTokenFile } from '../project-files.js';
 
 export interface CodecToken {
   token: string;
@@ -20,7 +17,7 @@ export interface CodecToken {
 }
 
 export function tokenFileOf(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ARAZZO_CODEC_TOKEN_FILE ? resolve(env.ARAZZO_CODEC_TOKEN_FILE) : defaultTokenFile;
+  return env.ARAZZO_CODEC_TOKEN_FILE ? resolve(env.ARAZZO_CODEC_TOKEN_FILE) : defaultTokenFile(env);
 }
 
 /** Whether the environment asks for a codec server without authentication (ARAZZO_CODEC_INSECURE=1). */

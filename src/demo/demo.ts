@@ -1,4 +1,4 @@
-// `npm run demo [-- deepgram] [-- --manual]`: the whole product on one screen. A real Temporal server
+// `npm run demo [-- deepgram] [-- --manual] [-- --arazzo-1.1]`: the whole product on one screen. A real Temporal server
 // and worker rotate a credential at a provider simulator: the run pauses before the destructive step,
 // is approved (automatically after a short pause, or by you with the printed command), resumes, and
 // leaves exactly one valid credential, which is checked against the simulator at the end.
@@ -12,11 +12,15 @@ import { maskValue } from '../arazzo/secrets/mask.js';
 import type { ArazzoRunInput, ArazzoRunResult, RunProgress } from '../workflows/types.js';
 import { approveUpdate, progressQuery, WORKFLOW_TYPE } from '../workflows/contract.js';
 import { approveCommand } from '../workflows/details.js';
+import { ensureTemporalCli } from '../../scripts/temporal-install.mjs';
+import { operatorName, shellWord } from '../cli/operator.js';
 import { createArazzoWorker } from '../worker.js';
 import { type DemoEnvironment, startDemoEnvironment } from './environment.js';
 
 export interface DemoOptions {
   provider?: 'prisma' | 'deepgram';
+  /** Which form of the rotation document runs: Arazzo 1.0 (default) or its 1.1 form (`-1.1.arazzo.yaml`). */
+  arazzo?: '1.0' | '1.1';
   /** Wait for a person to approve instead of approving after a short pause. */
   manual?: boolean;
   /** Seconds before the automatic approval. */
@@ -43,13 +47,19 @@ interface Scenario {
 }
 
 /** Seeds the simulator with a credential to rotate; the token travels as a secret reference only. */
-function scenario(env: DemoEnvironment, provider: 'prisma' | 'deepgram', runTag: string): Scenario {
+function scenario(
+  env: DemoEnvironment,
+  provider: 'prisma' | 'deepgram',
+  runTag: string,
+  arazzo: '1.0' | '1.1',
+): Scenario {
+  const form = arazzo === '1.1' ? '-1.1' : '';
   if (provider === 'prisma') {
     const seeded = env.prisma.seed({ databaseName: 'orders', connectionName: 'orders-app' });
     process.env.DEMO_PRISMA_TOKEN = seeded.serviceToken;
     return {
       input: {
-        document: 'rotations/prisma-rotate-connection.arazzo.yaml',
+        document: `rotations/prisma-rotate-connection${form}.arazzo.yaml`,
         inputs: {
           apiToken: { $secret: 'env:DEMO_PRISMA_TOKEN' },
           databaseId: seeded.databaseId,
@@ -71,7 +81,7 @@ function scenario(env: DemoEnvironment, provider: 'prisma' | 'deepgram', runTag:
   process.env.DEMO_DEEPGRAM_KEY = admin.key;
   return {
     input: {
-      document: 'rotations/deepgram-rotate-key.arazzo.yaml',
+      document: `rotations/deepgram-rotate-key${form}.arazzo.yaml`,
       inputs: {
         apiKey: { $secret: 'env:DEMO_DEEPGRAM_KEY' },
         authKeyId: admin.keyId,
@@ -113,7 +123,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
       taskQueue,
       policy: { ...policyFromEnv(), documentRoot: defaultDocumentRoot },
     });
-    const plan = scenario(env, provider, runTag);
+    const plan = scenario(env, provider, runTag, options.arazzo ?? '1.0');
     const workflowId = `demo-${provider}-${runTag}`;
     const outcome = await worker.runUntil(async () => {
       const handle = await client.workflow.start(WORKFLOW_TYPE, {
@@ -122,7 +132,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
         args: [plan.input],
         staticSummary: `Demo: rotate a ${provider === 'prisma' ? 'Prisma connection string' : 'Deepgram API key'}`,
       });
-      log(`\nStarted rotation ${workflowId}`);
+      log(`\nStarted rotation ${workflowId} (document ${plan.input.document})`);
       log(`Web UI: ${env.uiUrl}/namespaces/${env.namespace}/workflows/${workflowId}`);
       if (env.codecUrl) {
         log(
@@ -136,10 +146,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoOutcome> {
       for (const d of pending.secrets ?? []) log(`  ${d}`);
       // The demo's worker has no approval policy: say so, so nobody takes this approval for proof.
       if (pending.notice) log(`Note: ${pending.notice}`);
+      // Commands that work when pasted: our CLI (the approve update, refused at once if it does not fit),
+      // or the temporal CLI by its absolute path (it is not on PATH), both with the operator's name.
+      const by = operatorName();
       log('Approve it with:');
-      log(
-        `  ${approveCommand(workflowId, pending.stepId, pending.approvalId).replace('workflow signal ', `workflow signal --address ${env.address} `)}`,
+      log(`  npx arazzo-temporal --address ${env.address} approve ${workflowId} --by ${shellWord(by)}`);
+      log('or with the temporal CLI:');
+      const signal = approveCommand(workflowId, pending.stepId, pending.approvalId, by).replace(
+        'temporal workflow signal ',
+        `${shellWord(ensureTemporalCli({ quiet: true }))} workflow signal --address ${env.address} `,
       );
+      log(`  ${signal}`);
       if (options.manual) {
         log('Waiting for your approval (Ctrl-C to stop; nothing destructive happens without it)...');
       } else {
@@ -196,12 +213,15 @@ async function follow(
   for (;;) {
     const progress = await handle.query(progressQuery).catch(() => undefined);
     if (progress) {
+      // Columns as wide as the longest step id and operation of the run, so long ids do not break them.
+      const idWidth = Math.max(...progress.steps.map((s) => s.stepId.length));
+      const opWidth = Math.max(...progress.steps.map((s) => s.operation.length));
       for (const step of progress.steps) {
         const key = `${step.status}:${step.httpStatus ?? ''}`;
         if (seen.get(step.stepId) !== key && step.status !== 'pending') {
           seen.set(step.stepId, key);
           const http = step.httpStatus ? ` HTTP ${step.httpStatus}` : '';
-          log(`  ${step.stepId.padEnd(28)} ${step.operation.padEnd(44)} ${step.status}${http}`);
+          log(`  ${step.stepId.padEnd(idWidth)}  ${step.operation.padEnd(opWidth)}  ${step.status}${http}`);
         }
       }
       if (wanted.has(progress.state)) return progress;

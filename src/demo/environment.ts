@@ -1,13 +1,14 @@
 // Everything the demo needs running, and how to stop exactly what it started: a Temporal dev server
 // (or the one already listening on the default port), the codec server, the provider simulators.
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { startCodecServer } from '../codec/codec-server.js';
 import { getEncryptionCodec } from '../codec/data-converter.js';
 import { ensureKeyRing } from '../codec/keys.js';
 import { ensureCodecToken, insecureFromEnv } from '../codec/token.js';
 import { freePort, startDevServer } from '../devserver/dev-server.js';
+import { secretsDir } from '../project-files.js';
 import { startDeepgramSimulator, startPrismaSimulator } from '../simulators/index.js';
 
 export interface DemoEnvironment {
@@ -53,7 +54,7 @@ export async function startDemoEnvironment(log: (line: string) => void): Promise
   try {
     const keys = ensureKeyRing();
     if (keys.created) log(`created a codec key in ${keys.created} (git-ignored)`);
-    const sinkDir = resolve('.secrets/delivered');
+    const sinkDir = join(secretsDir(), 'delivered');
     mkdirSync(sinkDir, { recursive: true, mode: 0o700 });
 
     const existing = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';

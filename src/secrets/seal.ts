@@ -10,11 +10,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Plan, PlanOperation } from '../arazzo/plan/types.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { type KeyRing, sharedKeySource } from '../codec/keys.js';
-
-const sealKeyFile = resolve(fileURLToPath(new URL('../../', import.meta.url)), '.secrets/plan-seal.key');
+import { planSealKeyFile } from '../project-files.js';
 
 /**
  * Without codec keys, seals must still verify after a worker restart (runs outlive worker processes):
@@ -23,6 +21,7 @@ const sealKeyFile = resolve(fileURLToPath(new URL('../../', import.meta.url)), '
 function localSealKey(): Buffer {
   const fromEnv = process.env.ARAZZO_PLAN_SEAL_KEY;
   if (fromEnv) return Buffer.from(fromEnv, 'base64');
+  const sealKeyFile = planSealKeyFile();
   if (!existsSync(sealKeyFile)) {
     mkdirSync(dirname(sealKeyFile), { recursive: true, mode: 0o700 });
     try {

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync } from 'node:fs';
 import { chmod, link, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fingerprint as fingerprintOf } from '../arazzo/secrets/mask.js';
 import { FILE_NAME } from '../arazzo/secrets/refs.js';
 
 export interface SecretSink {
@@ -21,7 +22,16 @@ export interface SecretSink {
    */
   deliver(name: string, value: string, options?: { tag?: string }): Promise<{ name: string; location: string }>;
   read(name: string): Promise<string>;
+  /**
+   * Removes a delivered value once what it unlocks is gone (the credential was deleted by compensation):
+   * only when `name` still holds the value with this fingerprint, so a file someone replaced or reused
+   * is never touched. Says what it found.
+   */
+  withdraw(name: string, fingerprint: string): Promise<WithdrawOutcome>;
 }
+
+/** `removed`; `absent` (already gone); `kept`: the name holds another value now, left alone. */
+export type WithdrawOutcome = 'removed' | 'absent' | 'kept';
 
 const MAX_NAME = 128;
 
@@ -93,6 +103,19 @@ export class FileSink implements SecretSink {
     const path = join(this.dir, name);
     if (lstatSync(path).isSymbolicLink()) throw new Error(`${name} is a symbolic link`);
     return readFile(path, 'utf8');
+  }
+
+  async withdraw(name: string, fingerprint: string): Promise<WithdrawOutcome> {
+    let value: string;
+    try {
+      value = await this.read(name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+      throw err;
+    }
+    if (fingerprintOf(value) !== fingerprint) return 'kept';
+    await rm(join(this.dir, name), { force: true });
+    return 'removed';
   }
 }
 

@@ -3,6 +3,7 @@
 // depend on which workflow of the plan a run executes), so it schedules its steps by reference too.
 import { ApplicationFailure, executeChild, uuid4, workflowInfo } from '@temporalio/workflow';
 import { type ExpressionContext, evaluateTemplate, parseValueTemplate } from '../arazzo/expressions/index.js';
+import type { Parameter } from '../arazzo/model.js';
 import type { Plan, PlanStep } from '../arazzo/plan/types.js';
 import type { Ending } from './ending.js';
 import type { ArazzoRunInput, ArazzoRunResult } from './types.js';
@@ -15,8 +16,17 @@ export interface ParentRun {
 
 /** A workflow step's parameters, evaluated: the child run's inputs (an absent value is left out). */
 export function childInputs(step: PlanStep, context: ExpressionContext, strict: boolean): Record<string, unknown> {
+  return parameterInputs(step.parameters, context, strict);
+}
+
+/** Parameters of a workflowId step or (1.1) action, evaluated: the target workflow's inputs. */
+export function parameterInputs(
+  parameters: Parameter[],
+  context: ExpressionContext,
+  strict: boolean,
+): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
-  for (const p of step.parameters) {
+  for (const p of parameters) {
     const parsed = parseValueTemplate(p.value, { strict });
     if (!parsed.ok) continue;
     const value = evaluateTemplate(parsed.value, context);

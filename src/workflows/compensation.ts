@@ -2,10 +2,23 @@
 // first (a 404 counts as already undone), and the two ways an operator ends a run.
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { PlanStep } from '../arazzo/plan/types.js';
+import { type DeliveredInfo, isSecretRef } from '../arazzo/secrets/refs.js';
+import type { StepResult } from '../activities/index.js';
 import type { Ending } from './ending.js';
 import type { RunState } from './run-state.js';
 import type { StepActivities } from './step-activity.js';
 import type { AbortArgs } from './types.js';
+
+/** The secrets a step delivered to sinks: the `delivered` of each reference among its outputs. */
+function deliveredBy(outputs: Record<string, unknown> | undefined): DeliveredInfo[] {
+  return Object.values(outputs ?? {}).flatMap((v) => (isSecretRef(v) && v.delivered ? [v.delivered] : []));
+}
+
+/** What became of them, for the step's progress line (names only: a sink name is not a secret). */
+function withdrawnNote(result: StepResult): string {
+  if (!result.withdrawn?.length) return '';
+  return `; delivered secret ${result.withdrawn.map((w) => `${w.name} ${w.outcome === 'kept' ? 'kept (it holds another value now)' : w.outcome === 'failed' ? 'could not be removed' : 'removed'}`).join(', ')}`;
+}
 
 export class Compensation {
   constructor(
@@ -25,7 +38,7 @@ export class Compensation {
     for (const stepId of [...this.state.record.completedSteps].reverse()) {
       const step = this.findStep(stepId);
       if (!step?.compensation) continue;
-      const result = await this.steps.runCompensation(step);
+      const result = await this.steps.runCompensation(step, deliveredBy(this.state.record.stepOutputs[stepId]));
       if (!result.successful) {
         throw ApplicationFailure.create({
           type: 'CompensationFailed',
@@ -33,7 +46,8 @@ export class Compensation {
           nonRetryable: true,
         });
       }
-      this.state.finishStep(stepId, 'compensated', result.statusCode, result.alreadyGone ? 'already undone' : 'undone');
+      const undone = result.alreadyGone ? 'already undone' : 'undone';
+      this.state.finishStep(stepId, 'compensated', result.statusCode, `${undone}${withdrawnNote(result)}`);
     }
   }
 

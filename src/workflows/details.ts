@@ -14,16 +14,36 @@ export const STEP_ICONS: Record<string, string> = {
   compensated: '↶',
 };
 
-function shellQuote(json: unknown): string {
-  return `'${JSON.stringify(json).replace(/'/g, `'\\''`)}'`;
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-export function approveCommand(workflowRunId: string, stepId: string, approvalId: string): string {
-  return `temporal workflow signal --workflow-id ${workflowRunId} --name approve --input ${shellQuote({ stepId, approvalId, by: 'YOUR-NAME' })}`;
+/**
+ * The signal's JSON input as one shell word. `by` omitted: the command is printed for whoever pastes
+ * it (the Web UI, a webhook), so the shell fills in their login name (`"$USER"`, spliced between two
+ * single-quoted halves) instead of a placeholder nobody replaces.
+ */
+function decisionInput(fields: Record<string, unknown>, by: string | undefined): string {
+  if (by !== undefined) return shellQuote(JSON.stringify({ ...fields, by }));
+  return `${shellQuote(`${JSON.stringify(fields).slice(0, -1)},"by":"`)}"$USER"${shellQuote('"}')}`;
 }
 
-export function rejectCommand(workflowRunId: string, stepId: string, approvalId: string): string {
-  return `temporal workflow signal --workflow-id ${workflowRunId} --name reject --input ${shellQuote({ stepId, approvalId, by: 'YOUR-NAME', reason: 'WHY', compensate: false })}`;
+/** The `temporal workflow signal` that approves; `by` omitted: the login name of whoever pastes it. */
+export function approveCommand(workflowRunId: string, stepId: string, approvalId: string, by?: string): string {
+  return `temporal workflow signal --workflow-id ${workflowRunId} --name approve --input ${decisionInput({ stepId, approvalId }, by)}`;
+}
+
+export function rejectCommand(workflowRunId: string, stepId: string, approvalId: string, by?: string): string {
+  const fields = { stepId, approvalId, reason: 'WHY', compensate: false };
+  return `temporal workflow signal --workflow-id ${workflowRunId} --name reject --input ${decisionInput(fields, by)}`;
+}
+
+/** Our own CLI's decision commands: --by defaults to the login name of whoever runs them. */
+export function cliDecisionCommands(workflowRunId: string, stepId: string): string[] {
+  return [
+    `npx arazzo-temporal approve ${workflowRunId} --step ${stepId}`,
+    `npx arazzo-temporal reject ${workflowRunId} --step ${stepId} --reason 'WHY' [--compensate]`,
+  ];
 }
 
 /** The signed decisions an approver gives under an approval policy (the CLI signs them with the key). */
@@ -101,13 +121,15 @@ export function renderDetails(progress: RunProgress, workflowRunId: string): str
     }
   }
   if (pending && !pending.authenticated) {
-    lines.push('Approve:');
+    lines.push('Approve or reject (recorded under your login name; `--by NAME` to say otherwise):');
+    lines.push('```');
+    lines.push(...cliDecisionCommands(workflowRunId, pending.stepId));
+    lines.push('```');
+    lines.push(
+      'Or with the `temporal` CLI (reject: `--name reject`, add `"reason"`, `"compensate": true` undoes completed steps):',
+    );
     lines.push('```');
     lines.push(approveCommand(workflowRunId, pending.stepId, pending.approvalId));
-    lines.push('```');
-    lines.push('Reject (add `"compensate": true` to undo completed steps):');
-    lines.push('```');
-    lines.push(rejectCommand(workflowRunId, pending.stepId, pending.approvalId));
     lines.push('```');
   }
   if (progress.requester || progress.approvals.some((a) => a.authenticated !== undefined)) {

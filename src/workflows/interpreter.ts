@@ -20,12 +20,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { decideNext, recordRetries } from '../arazzo/flow/index.js';
+import type { Parameter } from '../arazzo/model.js';
 import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
 import { evaluateOutputs } from '../arazzo/request/outputs.js';
 import type { ArazzoActivities, StepResult } from '../activities/index.js';
 import { whatExists, UNKNOWN_OUTCOME_OPTIONS } from './attention.js';
 import { ApprovalGate, inheritedApprovalSettings, stepNeedsApproval, takeApprovalSettings } from './approval-gate.js';
-import { childInputs, runChildWorkflow } from './child-runs.js';
+import { childInputs, parameterInputs, runChildWorkflow } from './child-runs.js';
 import { Compensation } from './compensation.js';
 import { nonRetryableTypes } from './contract.js';
 import { Decisions } from './decisions.js';
@@ -38,6 +39,7 @@ import { newRunRecord, RunState } from './run-state.js';
 import {
   classifyStepFailure,
   describeOutcome,
+  resultOfStepTimeout,
   describeStep,
   failureMessage,
   resultWithoutRequest,
@@ -214,8 +216,14 @@ class Walk {
           await sleep(`${Math.max(0, move.delaySeconds)}s`, { summary: `retry ${step.stepId} (${move.attempt})` });
           index = move.stepIndex;
           break;
-        case 'goto-workflow':
-          return this.runChild(move.workflowId, record.inputs, `goto ${move.workflowId}`);
+        case 'goto-workflow': {
+          // 1.1: the action's parameters are the target's inputs; without them, this workflow's (1.0).
+          const parameters = move.action.parameters as Parameter[] | undefined;
+          const inputs = parameters
+            ? parameterInputs(parameters, this.state.context(), this.plan.strict)
+            : record.inputs;
+          return this.runChild(move.workflowId, inputs, `goto ${move.workflowId}`);
+        }
         case 'complete':
           return { kind: 'completed', outputs: evaluateOutputs(workflow.outputs, this.state.context()) };
         case 'end':
@@ -254,6 +262,13 @@ class Walk {
   private async executeStep(step: PlanStep): Promise<StepResult | Ending> {
     this.state.record.stepRuns += 1;
     this.stepsThisRun += 1;
+    // 1.1 step dependsOn: the steps it names must have completed (a goto may have skipped one).
+    const unmet = (step.dependsOn ?? []).filter((id) => !this.state.record.completedSteps.includes(id));
+    if (unmet.length > 0) {
+      const message = `step ${step.stepId} depends on ${unmet.join(', ')}, which did not complete in this run; nothing was sent`;
+      this.state.finishStep(step.stepId, 'failed', undefined, message);
+      throw ApplicationFailure.create({ type: 'StepDependencyNotMet', message, nonRetryable: true });
+    }
     if (this.needsApproval(step)) {
       const ending =
         (await this.gate.pass(step)) ??
@@ -283,6 +298,12 @@ class Walk {
         return result;
       } catch (err) {
         if (isCancellation(err)) throw err;
+        // A 1.1 step timeout is a failed step: its onFailure actions decide what follows.
+        const timedOut = resultOfStepTimeout(step, err);
+        if (timedOut) {
+          this.recordStepResult(step, timedOut);
+          return timedOut;
+        }
         const failure = classifyStepFailure(step, err);
         if (failure.fatal) {
           this.state.finishStep(step.stepId, 'failed', undefined, failure.message);

@@ -53,9 +53,10 @@ export const PATCHES = {
       '2026-11-30-a',
       '2026-11-30-b',
       '2026-11-30-d',
+      '2026-11-30-e',
     ],
     retire:
-      'when every set before 2026-11-30-c and set 2026-11-30-d (recorded beside it, without a policy) are dropped',
+      'when every set before 2026-11-30-c and sets 2026-11-30-d and -e (recorded beside it, without a policy) are dropped',
   },
   lockRefusesCancel: {
     id: 'arazzo-lock-refuses-cancel',
@@ -69,6 +70,7 @@ export const PATCHES = {
       '2026-11-30-a',
       '2026-11-30-b',
       '2026-11-30-c',
+      '2026-11-30-e',
     ],
     retire:
       'when no lock started before it is open (a lock lives as long as its holder) and every set before 2026-11-30-d is dropped',
@@ -85,6 +87,7 @@ export const PATCHES = {
       '2026-11-30-a',
       '2026-11-30-b',
       '2026-11-30-c',
+      '2026-11-30-e',
     ],
     retire: 'when every set before 2026-11-30-d is dropped',
   },
@@ -101,6 +104,7 @@ export const PATCHES = {
       '2026-11-30-b',
       '2026-11-30-c',
       '2026-11-30-d',
+      '2026-11-30-e',
     ],
     retire: 'when every set before 2026-11-30-f is dropped',
   },

@@ -6,6 +6,7 @@ import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure } 
 import { isIdempotentMethod, isSuccessStatus } from '../arazzo/http/semantics.js';
 import { referencedContext, stepExpressionText } from '../arazzo/plan/referenced-context.js';
 import type { Plan, PlanStep } from '../arazzo/plan/types.js';
+import type { DeliveredInfo } from '../arazzo/secrets/refs.js';
 import type { ArazzoActivities, RunStepInput, StepResult } from '../activities/index.js';
 import { nonRetryableTypes } from './contract.js';
 import { inlineStepWork } from './legacy.js';
@@ -51,22 +52,24 @@ export class StepActivities {
       {
         activityId: count === 1 ? step.stepId : `${step.stepId}#${count}`,
         summary: `${step.stepId}: ${describeStep(step)}`,
-        ...this.timeoutAndRetry(step.operation!.method),
+        ...this.timeoutAndRetry(step.operation!.method, step.timeoutMs),
       },
       [{ ...this.input(step, 'step'), afterAmbiguous, deliver: this.settings.deliver }],
     );
   }
 
   /** Runs the step's `x-compensation` (the caller checked that it has one). */
-  async runCompensation(step: PlanStep): Promise<StepResult> {
+  /** `withdraw`: the secrets the step delivered to sinks, removed once the undo succeeded. */
+  async runCompensation(step: PlanStep, withdraw: DeliveredInfo[] = []): Promise<StepResult> {
     const undo = step.compensation!;
+    const input = this.input(step, 'compensation');
     return runStep.executeWithOptions(
       {
         activityId: `${step.stepId}:compensate`,
         summary: `${step.stepId}: undo with ${undo.operation.method} ${undo.operation.pathTemplate}`,
         ...this.timeoutAndRetry(undo.operation.method),
       },
-      [this.input(step, 'compensation')],
+      [withdraw.length ? { ...input, withdraw } : input],
     );
   }
 
@@ -96,9 +99,17 @@ export class StepActivities {
     return referencedContext(text, this.state.context());
   }
 
-  private timeoutAndRetry(method: string) {
+  /**
+   * An Arazzo 1.1 step `timeout` is the activity's schedule-to-close timeout: the whole step, with
+   * Temporal's retries of an idempotent request, must finish within it (the server enforces it, no
+   * timer runs in the activity). Steps without one (every 1.0 step) are scheduled as before.
+   */
+  private timeoutAndRetry(method: string, stepTimeoutMs?: number) {
+    const startToCloseTimeout = this.settings.options.stepTimeoutMs + 5_000;
+    if (stepTimeoutMs === undefined) return { startToCloseTimeout, retry: retryPolicyFor(method) };
     return {
-      startToCloseTimeout: this.settings.options.stepTimeoutMs + 5_000,
+      startToCloseTimeout: Math.min(startToCloseTimeout, stepTimeoutMs),
+      scheduleToCloseTimeout: stepTimeoutMs,
       retry: retryPolicyFor(method),
     };
   }
@@ -175,6 +186,9 @@ export function classifyStepFailure(step: PlanStep, err: unknown): StepFailure {
 
 /** Why a step failed, in one line: request, status, the criterion that did not hold. */
 export function failureMessage(result: StepResult): string {
+  if (result.timedOut) {
+    return `${result.method} ${result.url} did not complete within the step's timeout of ${result.timedOut.afterMs} ms`;
+  }
   const why = result.failedCriterion ? whyFalse(result.failedCriterion) : 'failed';
   // A destructive request the server accepted has happened, whatever the document expected: say so.
   const consequence =
@@ -195,16 +209,41 @@ function whyFalse(criterion: NonNullable<StepResult['failedCriterion']>): string
 export function describeOutcome(result: StepResult, note?: string): string | undefined {
   const message = result.alreadyGone
     ? 'already gone (an earlier attempt had done it)'
-    : result.successful
-      ? note
-      : result.failedCriterion
-        ? whyFalse(result.failedCriterion)
-        : 'failed';
+    : result.timedOut
+      ? `timed out after ${result.timedOut.afterMs} ms (the step's timeout)`
+      : result.successful
+        ? note
+        : result.failedCriterion
+          ? whyFalse(result.failedCriterion)
+          : 'failed';
   // A secret no sink took stays the output's value (encrypted history); the approval prompt says so.
   const undelivered = (result.undelivered ?? []).map(
     (u) => `${u.output} not delivered to ${u.to} (${u.reason}): kept in this run's encrypted history`,
   );
   return [message, ...undelivered].filter(Boolean).join('; ') || undefined;
+}
+
+/**
+ * The step's own 1.1 `timeout` passed (Temporal timed its activity out): the spec's "the step fails
+ * and onFailure applies", not an unknown outcome for an operator. Undefined for any other failure.
+ * Failure actions without criteria apply; those with criteria cannot hold (there is no response).
+ */
+export function resultOfStepTimeout(step: PlanStep, err: unknown): StepResult | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (step.timeoutMs === undefined || !(cause instanceof TimeoutFailure)) return undefined;
+  return {
+    stepId: step.stepId,
+    method: step.operation?.method ?? '',
+    url: step.operation?.pathTemplate ?? '',
+    statusCode: 0,
+    successful: false,
+    outputs: {},
+    unresolvedOutputs: [],
+    matched: { success: [], failure: step.actions.failure.map((a) => a.criteria.length === 0) },
+    durationMs: step.timeoutMs,
+    attempt: 1,
+    timedOut: { afterMs: step.timeoutMs },
+  };
 }
 
 /** The StepResult of a step that ran no request (a nested workflow, or outputs an operator supplied). */

@@ -14,8 +14,48 @@ describe.concurrent('arazzo-temporal check', () => {
   it.each([PRISMA, DEEPGRAM])('a corrected rotation is clean: exit 0 (%s)', async (doc) => {
     const { code, stdout, stderr } = await runCli(['check', doc]);
     expect(stderr).toBe('');
-    expect(stdout.trim()).toBe(`✔ ${doc}: 0 errors, 0 warnings`);
+    expect(stdout.trim()).toBe(
+      `validated against Arazzo 1.0 (schema https://spec.openapis.org/arazzo/1.0/schema/2025-10-15)\n✔ ${doc}: 0 errors, 0 warnings`,
+    );
     expect(code).toBe(0);
+  });
+
+  it.each([
+    'arazzo/rotations/prisma-rotate-connection-1.1.arazzo.yaml',
+    'arazzo/rotations/deepgram-rotate-key-1.1.arazzo.yaml',
+  ])('the 1.1 form of a corrected rotation is clean, validated against 1.1 (%s)', async (doc) => {
+    const { code, stdout, stderr } = await runCli(['check', doc]);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe(
+      `validated against Arazzo 1.1 (schema https://spec.openapis.org/arazzo/1.1/schema/WORK-IN-PROGRESS)\n✔ ${doc}: 0 errors, 0 warnings`,
+    );
+    expect(code).toBe(0);
+  });
+
+  it('a 1.1 document: says it was validated against 1.1; --json says so too', async () => {
+    const doc = 'test/fixtures/pets-1.1.arazzo.yaml';
+    const { code, stdout, stderr } = await runCli(['check', doc]);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe(
+      `validated against Arazzo 1.1 (schema https://spec.openapis.org/arazzo/1.1/schema/WORK-IN-PROGRESS)\n✔ ${doc}: 0 errors, 0 warnings`,
+    );
+    expect(code).toBe(0);
+    const json = await runCli(['check', doc, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      validatedAgainst: { version: '1.1', schemaId: 'https://spec.openapis.org/arazzo/1.1/schema/WORK-IN-PROGRESS' },
+    });
+  });
+
+  it('arazzo: 2.0.0 is one clear error, not a schema dump', async () => {
+    const doc = 'test/fixtures/unsupported-version.arazzo.yaml';
+    const { code, stdout } = await runCli(['check', doc]);
+    expect(stdout.trim().split('\n')).toEqual([
+      `${doc}:1:9 error [unsupported-arazzo-version] Arazzo version "2.0.0" is not supported: this engine runs Arazzo 1.0.x and 1.1.x documents (at /arazzo)`,
+      '    hint: this engine implements the Arazzo 1.x specifications; convert the document to Arazzo 1.1',
+      `✘ ${doc}: 1 error, 0 warnings`,
+    ]);
+    expect(code).toBe(1);
   });
 
   it('the Prisma seed: validation and pre-flight findings at file:line:column, exit 1', async () => {

@@ -89,7 +89,7 @@ describe('arazzo-temporal: nothing listening vs a server that does not answer in
     const flag = await runCli(['--connect-timeout', 'soon', 'status', 'x', '--address', busyAddress]);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toBe(
-      'error: --connect-timeout soon: not a duration\nhint: write it like 30s, 1500ms or 2m (a bare number is seconds)\n',
+      'error: --connect-timeout soon: not a duration\nhint: write it like 30s, 1500ms, 2m or 1h (a bare number is seconds)\n',
     );
     const variable = await runCli(['status', 'x', '--address', busyAddress], { env: { ARAZZO_CONNECT_TIMEOUT: '0' } });
     expect(variable.code).toBe(2);

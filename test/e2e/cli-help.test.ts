@@ -13,6 +13,9 @@ const HELP: Array<[string[], string[]]> = [
       'approve',
       'reject',
       'status',
+      'cancel',
+      'runs',
+      'history',
       'worker',
       'server',
       'manage',
@@ -41,6 +44,9 @@ const HELP: Array<[string[], string[]]> = [
   [['approve'], ['<workflow-id>', '--step', '--by', '--reason', '--wait']],
   [['reject'], ['<workflow-id>', '--step', '--by', '--reason', '--compensate']],
   [['status'], ['<workflow-id>', '--json']],
+  [['cancel'], ['<workflow-id>', '--reason', '--json']],
+  [['runs'], ['--state', '--status', '--workflow', '--limit', '--json']],
+  [['history'], ['<workflow-id>', '--json']],
   [['worker'], ['--task-queue', '--document-root', '--log-level']],
   [
     ['server'],
@@ -76,7 +82,7 @@ const HELP: Array<[string[], string[]]> = [
   [['schedule'], ['create', 'list', 'pause', 'unpause', 'trigger', 'delete', '--every 30d']],
   [
     ['schedule', 'create'],
-    ['<document>', '--every', '--input', '--task-queue', '--paused'],
+    ['[document]', '--every', '--input', '--task-queue', '--paused'],
   ],
   [['schedule', 'list'], ['--json']],
   [
@@ -96,6 +102,19 @@ describe.concurrent('arazzo-temporal --help', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`Usage: arazzo-temporal${command.length ? ` ${command.join(' ')}` : ''}`);
     for (const text of mentions) expect(stdout).toContain(text);
+    // Defaults said once, and never for off switches or empty lists.
+    expect(stdout).not.toMatch(/\(default: (false|\[\])\)/);
+    expect(stdout.replace(/\s+/g, ' ')).not.toMatch(/default:[^()]*\([^()]*\)[^()]*\) \(default:/);
+    expect(stdout.replace(/\s+/g, ' ')).not.toMatch(/\(default: [^()]*\) \(default:/);
+  });
+
+  it('schedule with no arguments lists its subcommands (exit 0)', async () => {
+    const { code, stdout, stderr } = await runCli(['schedule']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    for (const sub of ['create', 'list', 'pause', 'unpause', 'trigger', 'delete']) {
+      expect(stdout).toMatch(new RegExp(`^  ${sub} `, 'm'));
+    }
   });
 
   it('--version prints the package version', async () => {

@@ -1,16 +1,22 @@
 // start / status / approve / reject as processes against the real dev server, a worker in this
 // process on the task queue the CLI is told to use, and the Prisma simulator over loopback.
+import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findTemporalCli } from '../../scripts/temporal-install.mjs';
 import { cliEnv, prismaStartFlags, runCli } from '../support/cli.js';
 import { useRunningWorker } from '../support/rotation.js';
+import type { TemporalTestEnv } from '../support/temporal.js';
 import { useSimulators } from '../support/simulators.js';
 
 const PRISMA = 'arazzo/rotations/prisma-rotate-connection.arazzo.yaml';
 
 describe('arazzo-temporal start / status / approve / reject', () => {
   let taskQueue: string;
+  let env: TemporalTestEnv;
   const sims = useSimulators();
-  useRunningWorker('cli-run', (_env, q) => {
+  useRunningWorker('cli-run', (e, q) => {
+    env = e;
     taskQueue = q;
   });
 
@@ -35,7 +41,8 @@ describe('arazzo-temporal start / status / approve / reject', () => {
     const id = `cli-approve-${taskQueue.slice(-8)}`;
     const { prisma, seeded, args, secrets } = await prismaRun(id);
 
-    const started = await runCli([...args, '--wait']);
+    // The printed commands carry the operator's name (ARAZZO_APPROVER, else the login name), no placeholder.
+    const started = await runCli([...args, '--wait'], { env: { ARAZZO_APPROVER: 'ops-alice' } });
     expect(started.stderr).toContain('warning: input apiToken is a secret given in plain text');
     expect(started.code).toBe(0);
     const out = started.stdout;
@@ -48,7 +55,10 @@ describe('arazzo-temporal start / status / approve / reject', () => {
         `Web UI {6}${escapeRegExp(cliEnv().ARAZZO_TEMPORAL_UI_URL!)}/namespaces/default/workflows/${id}/[0-9a-f-]{36}/history`,
       ),
     );
-    expect(out).toContain(`approve: npx arazzo-temporal approve ${id} --by YOUR-NAME`);
+    expect(out).toContain(`approve: npx arazzo-temporal approve ${id} --by ops-alice`);
+    expect(out).toContain(
+      `reject:  npx arazzo-temporal reject ${id} --by ops-alice --reason 'why'   (--compensate also undoes completed steps)`,
+    );
     for (const step of ['confirmDatabase', 'checkOldConnection', 'createConnection', 'verifyReplacement']) {
       expect(out).toMatch(new RegExp(`^✔ ${step} succeeded: \\w+ \\S+ → HTTP 200`, 'm'));
     }
@@ -59,13 +69,17 @@ describe('arazzo-temporal start / status / approve / reject', () => {
     );
     expect(noSecretIn(out + started.stderr, secrets)).toBe(true);
 
-    const status = await runCli(['status', id]);
+    const status = await runCli(['status', id], { env: { ARAZZO_APPROVER: 'ops-bob' } });
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`run ${id}: awaiting-approval (Temporal: RUNNING)`);
     expect(status.stdout).toContain('approval pending for revokeOldConnection: DELETE');
-    expect(status.stdout).toContain(
-      `with the temporal CLI: temporal workflow signal --workflow-id ${id} --name approve`,
+    // Pasteable: the temporal CLI by its absolute path, the operator's name instead of a placeholder.
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `with the temporal CLI: /\\S+/temporal workflow signal --workflow-id ${id} --name approve --input '.*"by":"ops-bob"`,
+      ),
     );
+    expect(status.stdout).not.toContain('YOUR-NAME');
     const json = await runCli(['status', id, '--json']);
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout);
@@ -108,6 +122,78 @@ describe('arazzo-temporal start / status / approve / reject', () => {
     const late = await runCli(['approve', id, '--by', 'alice']);
     expect(late.code).toBe(1);
     expect(late.stderr).toMatch(/^error: no approval is pending for .* \(state: completed\)/);
+
+    // history: each step from the run's history, decoded, secrets masked; works for a closed run.
+    const history = await runCli(['history', id]);
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(
+      new RegExp(
+        `^createConnection +succeeded +POST ${escapeRegExp(prisma.baseUrl)}/databases/\\S+/connections → HTTP 200 \\d+ ms$`,
+        'm',
+      ),
+    );
+    expect(history.stdout).toMatch(/^ +newConnectionString: •••••• \(fp [0-9a-f]{4}\)$/m);
+    expect(history.stdout).toMatch(/^revokeOldConnection +succeeded +DELETE .* → HTTP 204 \d+ ms$/m);
+    expect(noSecretIn(history.stdout, secrets)).toBe(true);
+    const historyJson = JSON.parse((await runCli(['history', id, '--json'])).stdout);
+    expect(historyJson.steps.map((s: { stepId: string }) => s.stepId)).toEqual([
+      'confirmDatabase',
+      'checkOldConnection',
+      'createConnection',
+      'verifyReplacement',
+      'revokeOldConnection',
+    ]);
+
+    // runs: the run with its state, filtered by state (search attributes: no worker needed).
+    const runs = await runCli([
+      'runs',
+      '--state',
+      'completed',
+      '--workflow',
+      'rotate-connection',
+      '--limit',
+      '200',
+      '--json',
+    ]);
+    expect(runs.code).toBe(0);
+    expect(JSON.parse(runs.stdout).runs).toContainEqual(
+      expect.objectContaining({ workflowId: id, status: 'COMPLETED', state: 'completed', taskQueue }),
+    );
+    const table = await runCli(['runs', '--state', 'completed', '--limit', '200']);
+    expect(table.stdout).toMatch(/^WORKFLOWID +STATUS +STATE +STEP +STARTED$/m);
+    expect(table.stdout).toMatch(new RegExp(`^${id} +COMPLETED +completed `, 'm'));
+    const badState = await runCli(['runs', '--state', 'done', '--json']);
+    expect(badState.code).toBe(2);
+    expect(JSON.parse(badState.stdout).error.exitCode).toBe(2);
+  });
+
+  // The Web UI's current details are read by whoever will decide, often on another machine: the
+  // commands there must work as pasted into a shell that ran only the README's set-up (the project's
+  // `temporal` on PATH), and record who pasted them.
+  it("the Web UI details' commands work when pasted: the temporal signal approves as the paster", async () => {
+    const id = `cli-details-${taskQueue.slice(-8)}`;
+    const { prisma, seeded, args } = await prismaRun(id);
+    expect((await runCli(args)).code).toBe(0);
+    await pollStatus(id, 'awaiting-approval');
+    const metadata = (await env.client.workflow.getHandle(id).query('__temporal_workflow_metadata')) as {
+      currentDetails?: string;
+    };
+    const details = metadata.currentDetails ?? '';
+    expect(details).toContain(`npx arazzo-temporal approve ${id} --step revokeOldConnection`);
+    expect(details).not.toContain('YOUR-NAME');
+    const signal = details.split('\n').find((line) => line.startsWith('temporal workflow signal '));
+    expect(signal, details).toContain('--name approve');
+    const pasted = spawnSync('sh', ['-c', signal!], {
+      env: cliEnv({ PATH: `${dirname(findTemporalCli() ?? 'temporal')}:${process.env.PATH}`, USER: 'ops-carol' }),
+      encoding: 'utf8',
+    });
+    expect(pasted.stderr).toBe('');
+    expect(pasted.status).toBe(0);
+    const done = await pollStatus(id, 'completed');
+    expect(done.progress.approvals).toEqual([
+      expect.objectContaining({ stepId: 'revokeOldConnection', decision: 'approved', by: 'ops-carol', via: 'signal' }),
+    ]);
+    expect(prisma.credentialWorks(seeded.connectionString)).toBe(false);
   });
 
   it('reject --compensate: the step is skipped and the replacement undone', async () => {
@@ -133,7 +219,8 @@ describe('arazzo-temporal start / status / approve / reject', () => {
       '--compensate',
       '--wait',
     ]);
-    expect(rejected.code).toBe(1);
+    // The rejection is what was asked for: the run ending compensated is success.
+    expect(rejected.code).toBe(0);
     expect(rejected.stdout).toContain('rejected revokeOldConnection; undoing completed steps');
     expect(rejected.stdout).toMatch(/^↶ createConnection compensated/m);
     expect(rejected.stdout).toContain(`run ${id}: compensated`);

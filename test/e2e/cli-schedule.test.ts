@@ -72,13 +72,17 @@ describe('arazzo-temporal schedule', () => {
     });
 
     // One run now: it is the real rotation, up to its approval.
-    expect((await runCli(['schedule', 'trigger', id])).code).toBe(0);
-    let runId: string | undefined;
-    for (let i = 0; i < 100 && !runId; i++) {
-      runId = (await env.client.schedule.getHandle(id).describe()).info.recentActions[0]?.action.workflow.workflowId;
-      if (!runId) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(runId).toMatch(new RegExp(`^${id}-`));
+    const triggered = await runCli(['schedule', 'trigger', id]);
+    expect(triggered.code).toBe(0);
+    // It says which run it started (Temporal's trigger call does not).
+    const runId = new RegExp(
+      `^triggered ${id}: started (\\S+) \\(follow it with: arazzo-temporal status \\1\\)$`,
+      'm',
+    ).exec(triggered.stdout)?.[1];
+    expect(runId, triggered.stdout).toMatch(new RegExp(`^${id}-`));
+    expect(
+      (await env.client.schedule.getHandle(id).describe()).info.recentActions.map((a) => a.action.workflow.workflowId),
+    ).toContain(runId);
     const handle = env.client.workflow.getHandle(runId!);
     const progress = await waitForState(handle, 'awaiting-approval');
     expect(progress.pendingApproval?.stepId).toBe('revokeOldConnection');

@@ -24,9 +24,13 @@ function expectDemoOutcome(output: string, approveStep: string) {
   expect(output).toContain('Note: approvals are NOT authenticated');
   expect(output).toMatch(
     new RegExp(
-      `temporal workflow signal --address \\S+ --workflow-id demo-\\S+ --name approve --input '\\{"stepId":"${approveStep}"`,
+      `^  /\\S+/temporal workflow signal --address \\S+ --workflow-id demo-\\S+ --name approve --input '\\{"stepId":"${approveStep}"`,
+      'm',
     ),
   );
+  // Pasteable: our CLI with the operator's name (never a placeholder), the temporal CLI by absolute path.
+  expect(output).toMatch(/^ {2}npx arazzo-temporal --address \S+ approve demo-\S+ --by \S+$/m);
+  expect(output).not.toContain('YOUR-NAME');
   expect(output).toContain(`approved ${approveStep}`);
   expect(output).toContain('old credential works: no (revoked)');
   expect(output).toContain('new credential works: yes');
@@ -44,6 +48,10 @@ describe('npm run demo', () => {
     // TEMPORAL_ADDRESS points nowhere, so the demo starts (and stops) a dev server of its own.
     const { code, output } = await runDemo([], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(code, output).toBe(0);
+    // Said before the SDK and the worker are loaded (seconds on a busy machine; bench/startup.ts times it).
+    expect(output.split('\n')[0]).toBe(
+      'Demo: rotating a Prisma Postgres connection string at the provider simulator. Loading the Temporal SDK and the worker...',
+    );
     expect(output).toContain('starting a Temporal dev server');
     expectDemoOutcome(output, 'revokeOldConnection');
   });
@@ -53,6 +61,13 @@ describe('npm run demo', () => {
     expect(code, output).toBe(0);
     expect(output).toContain(`using the Temporal server already running at ${inject('temporalAddress')}`);
     expectDemoOutcome(output, 'deleteOldKey');
+  });
+
+  it('rotates a Prisma connection string with the Arazzo 1.1 form of the document (-- --arazzo-1.1), and exits 0', async () => {
+    const { code, output } = await runDemo(['--arazzo-1.1'], { TEMPORAL_ADDRESS: inject('temporalAddress') });
+    expect(code, output).toBe(0);
+    expect(output).toContain('(document rotations/prisma-rotate-connection-1.1.arazzo.yaml)');
+    expectDemoOutcome(output, 'revokeOldConnection');
   });
 
   it('refuses an unknown argument with exit code 2', async () => {

@@ -11,12 +11,16 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaSimulator } from '../../src/simulators/index.js';
 import type { RunProgress } from '../../src/workflows/types.js';
-import { requestsWith, startRun, waitForState, prismaRotationInput } from '../support/rotation.js';
+import { PRISMA_DOC, prismaRotationInput, requestsWith, startRun, waitForState } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 import { spawnWorkerProcess } from '../support/worker-processes.js';
 
-describe('interpreter: crashes of the worker process', () => {
+// Both forms of the rotation document: Arazzo 1.0 and its 1.1 form (same behaviour, same guarantees).
+describe.each([
+  ['1.0', PRISMA_DOC],
+  ['1.1', PRISMA_DOC.replace('.arazzo.yaml', '-1.1.arazzo.yaml')],
+])('interpreter: crashes of the worker process (Arazzo %s document)', (_form, document) => {
   let env: TemporalTestEnv;
   const sims = useSimulators();
   const workers: ChildProcess[] = [];
@@ -55,7 +59,11 @@ describe('interpreter: crashes of the worker process', () => {
     });
     const seeded = sim.seed();
     const taskQueue = env.uniqueTaskQueue('crash');
-    const input = prismaRotationInput(sim, seeded, taskQueue, { approval: { timeout: '5m' }, stepTimeout: '3s' });
+    const input = prismaRotationInput(sim, seeded, taskQueue, {
+      document,
+      approval: { timeout: '5m' },
+      stepTimeout: '3s',
+    });
     return { sim, seeded, taskQueue, input };
   }
 

@@ -5,9 +5,9 @@
 // task queue "arazzo", tokens only from PRISMA_TOKEN / DEEPGRAM_KEY, new secrets delivered to files.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTemporalCli } from '../../scripts/temporal-install.mjs';
@@ -19,6 +19,7 @@ import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
 const BLOCKS = [
+  'path',
   'prisma-start',
   'prisma-progress',
   'prisma-approve',
@@ -83,8 +84,20 @@ describe('README: the `temporal` CLI path, run verbatim', () => {
     // The worker's environment (README: PRISMA_TOKEN=... DEEPGRAM_KEY=... npx arazzo-temporal worker).
     process.env.PRISMA_TOKEN = seeded.serviceToken;
     process.env.DEEPGRAM_KEY = admin.key;
+    // `temporal` on PATH the README's way (its `path` block, run from the project's folder), not ours.
+    ensureTemporalCli({ quiet: true });
+    const withoutTemporal = (process.env.PATH ?? '/usr/bin:/bin')
+      .split(':')
+      .filter((dir) => !existsSync(join(dir, 'temporal')))
+      .join(':');
+    const pathed = await bash(
+      `${blocks.get('path')}\nprintf '%s' "$PATH"`,
+      { PATH: withoutTemporal, HOME: process.env.HOME ?? work },
+      projectRoot,
+    );
+    expect(pathed.code, pathed.stderr).toBe(0);
     const shell: Record<string, string> = {
-      PATH: `${dirname(ensureTemporalCli({ quiet: true }))}:${process.env.PATH}`,
+      PATH: pathed.stdout,
       HOME: process.env.HOME ?? work,
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_NAMESPACE: env.namespace,
@@ -118,7 +131,8 @@ describe('README: the `temporal` CLI path, run verbatim', () => {
 
     // Prisma: from a file, the token as a reference, the new secret delivered to a file.
     expect(await run('prisma-start')).toContain('rotate-prisma-1');
-    const waiting = await until('prisma-progress', (out) => out.includes('awaiting-approval'));
+    // What the README says to wait for, as it says it.
+    const waiting = await until('prisma-progress', (out) => out.includes('"state":"awaiting-approval"'));
     expect(waiting).toContain('revokeOldConnection');
     expect(waiting).toContain(`/connections/${seeded.connectionId}`);
     await run('prisma-approve');
@@ -126,6 +140,8 @@ describe('README: the `temporal` CLI path, run verbatim', () => {
     expect(result).toContain('completed');
     expect(result).toContain('delivered:file:prisma-new-connection.txt');
     expect(result).toContain('WorkflowExecutionCompleted');
+    // --detailed shows the payloads, decoded through the codec server: the run's input in clear.
+    expect(result).toContain('rotations/prisma-rotate-connection.arazzo.yaml');
     const minted = readFileSync(join(work, 'delivered', 'prisma-new-connection.txt'), 'utf8').trim();
     expect(prisma.credentialWorks(minted)).toBe(true);
     expect(prisma.credentialWorks(seeded.connectionString)).toBe(false);

@@ -4,7 +4,7 @@
 // run), each file exactly the string the simulator minted for that run, and every run's result and
 // approval prompt must name the file its string is really in. Real worker, real dev server, the
 // simulator over loopback; no secret is ever printed (comparisons are by index and fingerprint).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,5 +121,83 @@ describe('secret deliveries: concurrent runs with one deliver name', () => {
     for (const seeded of seeds) expect(prisma.credentialWorks(seeded.connectionString)).toBe(false);
     for (const run of runs) expect(countFound(JSON.stringify(run), minted)).toBe(0);
     console.log(`delivered to: ${names.join(', ')}`);
+  });
+
+  // A rejection with compensation deletes the new connection: its delivered string unlocks nothing
+  // any more, so the sink must not keep it (a file that holds another value by then is left alone).
+  it('reject with compensate removes the delivered file of the deleted connection, and only that file', async () => {
+    const prisma = await sims.prisma();
+    const sinkDir = join(work, 'sink-compensate');
+    const taskQueue = env.uniqueTaskQueue('withdraw');
+    const worker = await startWorker(
+      env,
+      taskQueue,
+      testPolicy({ secrets: { envAllow: [], hostBindings: [], sinkDir } }),
+    );
+    const rotate = (i: number, requested: string) => {
+      const seeded = prisma.seed();
+      return {
+        seeded,
+        input: {
+          document: PRISMA_DOC,
+          inputs: {
+            apiToken: seeded.serviceToken,
+            databaseId: seeded.databaseId,
+            oldConnectionId: seeded.connectionId,
+            newName: `withdraw-${i}-${taskQueue.slice(-8)}`,
+          },
+          servers: { prismaManagementApi: prisma.baseUrl },
+          approval: { timeout: '2m' },
+          stepTimeout: '5s',
+          deliver: { newConnectionString: `file:${requested}` },
+        },
+      };
+    };
+    const rejectWithCompensation = async (i: number, requested: string, beforeReject?: () => void) => {
+      const { seeded, input } = rotate(i, requested);
+      const handle = await startRun(env, taskQueue, input, `${taskQueue}-run-${i}`);
+      const waiting = await waitForState(handle, 'awaiting-approval');
+      beforeReject?.();
+      await handle.executeUpdate('reject', {
+        args: [
+          {
+            stepId: 'revokeOldConnection',
+            approvalId: waiting.pendingApproval!.approvalId,
+            by: 'alice',
+            reason: 'test',
+            compensate: true,
+          },
+        ],
+      });
+      const result = await handle.result();
+      const final = await handle.query<RunProgress>('progress');
+      return { seeded, result, final };
+    };
+
+    const [removed, replaced] = await worker.runUntil(async () => [
+      await rejectWithCompensation(0, 'withdrawn.txt'),
+      // Someone put another value under the delivered name before the rejection: it stays.
+      await rejectWithCompensation(1, 'replaced.txt', () => {
+        rmSync(join(sinkDir, 'replaced.txt'));
+        writeFileSync(join(sinkDir, 'replaced.txt'), 'not the delivered value', { mode: 0o600 });
+      }),
+    ]);
+
+    for (const run of [removed, replaced]) {
+      expect(run.result.status).toBe('compensated');
+      // The old connection still works: nothing was revoked.
+      expect(prisma.credentialWorks(run.seeded.connectionString)).toBe(true);
+    }
+    const created = (run: typeof removed) => run.final.steps.find((s) => s.stepId === 'createConnection');
+    expect(created(removed)).toMatchObject({
+      status: 'compensated',
+      message: 'undone; delivered secret withdrawn.txt removed',
+    });
+    expect(created(replaced)).toMatchObject({
+      status: 'compensated',
+      message: 'undone; delivered secret replaced.txt kept (it holds another value now)',
+    });
+    expect(readdirSync(sinkDir)).toEqual(['replaced.txt']);
+    expect(readFileSync(join(sinkDir, 'replaced.txt'), 'utf8')).toBe('not the delivered value');
   });
 });

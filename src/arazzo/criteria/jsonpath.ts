@@ -373,7 +373,7 @@ function countedView(root: unknown, budget: EvaluationBudget): { root: unknown; 
   };
 }
 
-function runQuery(compiled: CompiledJsonPath, root: unknown, budget: EvaluationBudget): unknown[] {
+export function runQuery(compiled: CompiledJsonPath, root: unknown, budget: EvaluationBudget): unknown[] {
   const input =
     compiled.rootFilter && root !== null && typeof root === 'object' && !Array.isArray(root) ? [root] : root;
   if (compiled.dialect === 'rfc9535') {

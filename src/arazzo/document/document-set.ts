@@ -2,7 +2,7 @@ import type { ArazzoDocument, Finding } from '../model.js';
 import { checkArazzoVersion } from './arazzo-version.js';
 import { dereferenceOpenApi, type ReadText, SUPPORTED_OPENAPI_VERSION } from './openapi-description.js';
 import { parseDocumentText } from './parse-document-text.js';
-import { resolveUrl } from './resolve-url.js';
+import { baseUriOf, resolveUrl } from './resolve-url.js';
 import { locate, type SourceMap } from './source-map.js';
 
 export interface LoadOptions {
@@ -40,7 +40,24 @@ export interface LoadedArazzoSource {
   location: string;
   document: ArazzoDocument;
   sourceMap: SourceMap;
+  /**
+   * Its own source descriptions, keyed by its names: its workflows call their operations, so they
+   * run as child workflows of ours (build-plan.ts). Loaded like ours, to `MAX_ARAZZO_SOURCE_DEPTH`.
+   */
+  sources: Record<string, LoadedSource>;
 }
+
+/** A 1.1 document's `$self`, resolved against where it was read; undefined without one. */
+function selfOf(document: unknown, location: string): string | undefined {
+  const self = document !== null && typeof document === 'object' ? (document as { $self?: unknown }).$self : undefined;
+  return typeof self === 'string' && self !== '' ? resolveUrl(self, location) : undefined;
+}
+
+/** The Arazzo documents that led to a source: where each was read, and its `$self` identity. */
+type Chain = Array<{ location: string; identity?: string }>;
+
+/** How deep Arazzo documents may name Arazzo documents (a cycle is refused at once). */
+export const MAX_ARAZZO_SOURCE_DEPTH = 8;
 
 export interface UnavailableSource {
   type?: string;
@@ -98,8 +115,36 @@ export async function loadDocumentSet(entryUrl: string, options: LoadOptions): P
   };
   findings.push(...checkArazzoVersion(parsed.value, parsed.sourceMap));
 
+  const loaded = await loadSources(entry, options, [{ location: entryUrl, identity: selfOf(parsed.value, entryUrl) }]);
+  findings.push(...loaded.findings);
+  findings.sort(compareFindings);
+  return { entry, sources: loaded.sources, findings };
+}
+
+/**
+ * The set of an Arazzo document of `set.sources` (an `arazzo` source): its own document and its own
+ * sources, so its workflows can be checked and planned the way the entry's are.
+ */
+export function nestedSet(source: LoadedArazzoSource): DocumentSet {
+  return {
+    entry: { url: source.location, document: source.document, sourceMap: source.sourceMap },
+    sources: source.sources,
+    findings: [],
+  };
+}
+
+/**
+ * Loads the source descriptions `owner` names, relative to its base URI (its `$self`, else where it
+ * was read from). `chain` holds the locations of the Arazzo documents that led here (a cycle stops).
+ */
+async function loadSources(
+  owner: EntryDocument,
+  options: LoadOptions,
+  chain: Chain,
+): Promise<{ sources: Record<string, LoadedSource>; findings: Finding[] }> {
+  const findings: Finding[] = [];
   const sources: Record<string, LoadedSource> = {};
-  const descriptions = (parsed.value as { sourceDescriptions?: unknown } | undefined)?.sourceDescriptions;
+  const descriptions = (owner.document as { sourceDescriptions?: unknown } | undefined)?.sourceDescriptions;
   if (Array.isArray(descriptions)) {
     // Read in parallel, but record in document order so `sources` iterates as written.
     const loaded = await Promise.all(
@@ -111,7 +156,7 @@ export async function loadDocumentSet(entryUrl: string, options: LoadOptions): P
         const pointer = `/sourceDescriptions/${index}/url`;
         return {
           name,
-          ...(await loadSource(url, typeof type === 'string' ? type : undefined, entry, pointer, options)),
+          ...(await loadSource(url, typeof type === 'string' ? type : undefined, owner, pointer, options, chain)),
         };
       }),
     );
@@ -121,8 +166,7 @@ export async function loadDocumentSet(entryUrl: string, options: LoadOptions): P
       if (!(result.name in sources)) sources[result.name] = result.source;
     }
   }
-  findings.sort(compareFindings);
-  return { entry, sources, findings };
+  return { sources, findings };
 }
 
 async function loadSource(
@@ -131,14 +175,29 @@ async function loadSource(
   entry: EntryDocument,
   pointer: string,
   options: LoadOptions,
+  chain: Chain,
 ): Promise<{ source: LoadedSource; findings: Finding[] }> {
-  const url = resolveUrl(writtenUrl, entry.url);
+  const url = resolveUrl(writtenUrl, baseUriOf(entry.document, entry.url));
   const location = options.sourceMap?.[writtenUrl] ?? options.sourceMap?.[url] ?? url;
   const at = { ...locate(entry.sourceMap, pointer), pointer };
-  const unavailable = (code: string, message: string, hint: string): { source: LoadedSource; findings: Finding[] } => ({
+  const unavailable = (
+    code: string,
+    message: string,
+    hint: string,
+    severity: Finding['severity'] = 'error',
+  ): { source: LoadedSource; findings: Finding[] } => ({
     source: { type: declaredType, url, location, error: message },
-    findings: [{ severity: 'error', code, message, hint, ...at }],
+    findings: [{ severity, code, message, hint, ...at }],
   });
+  if (declaredType === 'asyncapi') {
+    // Arazzo 1.1 message steps are a later addition: the document validates, its channel steps do not run.
+    return unavailable(
+      'asyncapi-source-not-run',
+      `source description "${writtenUrl}" is an AsyncAPI description; this engine does not run its steps yet`,
+      'workflows whose steps call OpenAPI operations or other workflows run; channel steps do not',
+      'warning',
+    );
+  }
 
   let text: string;
   try {
@@ -149,7 +208,9 @@ async function loadSource(
       `cannot read source description "${writtenUrl}"` +
         (location !== writtenUrl ? ` (read as "${location}")` : '') +
         `: ${errorMessage(error)}`,
-      'check the url, or map it to a local copy (sourceMap option / --source-map)',
+      baseUriOf(entry.document, entry.url) !== entry.url && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(writtenUrl)
+        ? `relative urls resolve against the document's $self (${baseUriOf(entry.document, entry.url)}); map the url to a local copy (--source-map) or make $self relative`
+        : 'check the url, or map it to a local copy (sourceMap option / --source-map)',
     );
   }
 
@@ -167,10 +228,47 @@ async function loadSource(
   const type = declaredType ?? (value && typeof value === 'object' && 'arazzo' in value ? 'arazzo' : 'openapi');
 
   if (type === 'arazzo') {
+    if (chain.some((link) => link.location === location)) {
+      return unavailable(
+        'source-cycle',
+        `source description "${writtenUrl}" is a document that leads back to itself (${[...chain.map((link) => link.location), location].join(' → ')})`,
+        'an Arazzo document cannot (even indirectly) name itself as a source',
+      );
+    }
+    if (chain.length > MAX_ARAZZO_SOURCE_DEPTH) {
+      return unavailable(
+        'source-too-deep',
+        `source description "${writtenUrl}" is Arazzo documents ${chain.length + 1} deep (limit ${MAX_ARAZZO_SOURCE_DEPTH})`,
+        'name the workflows you need from fewer levels of documents',
+      );
+    }
+    // Identity-based referencing (1.1): an absolute url names a document by its `$self`. A document
+    // read for it (say, a local copy mapped with --source-map) whose `$self` says otherwise is another
+    // document, not the one referenced.
+    const identity = selfOf(value, location);
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(url) && identity !== undefined && identity !== url) {
+      return unavailable(
+        'source-identity-mismatch',
+        `source description "${writtenUrl}" names ${url}, but the document read for it (${location}) is ${identity} by its $self`,
+        'point the url (or the source map) at the document whose $self is this url',
+      );
+    }
+    if (identity !== undefined && chain.some((link) => link.identity === identity)) {
+      return unavailable(
+        'source-cycle',
+        `source description "${writtenUrl}" is ${identity} by its $self, a document that leads back to itself`,
+        'an Arazzo document cannot (even indirectly) name itself as a source',
+      );
+    }
     const versionFindings = checkArazzoVersion(value, parsed.sourceMap);
+    const document = value as unknown as ArazzoDocument;
+    const own = await loadSources({ url: location, document, sourceMap: parsed.sourceMap }, options, [
+      ...chain,
+      { location, identity },
+    ]);
     return {
-      source: { type, url, location, document: value as unknown as ArazzoDocument, sourceMap: parsed.sourceMap },
-      findings: versionFindings,
+      source: { type, url, location, document, sourceMap: parsed.sourceMap, sources: own.sources },
+      findings: [...versionFindings, ...own.findings],
     };
   }
 
@@ -180,8 +278,10 @@ async function loadSource(
       'unsupported-openapi-version',
       version === undefined
         ? `source description "${writtenUrl}" is not an OpenAPI description (no "openapi" field)`
-        : `source description "${writtenUrl}" is OpenAPI ${String(version)}; only 3.0.x and 3.1.x are supported`,
-      version === undefined ? 'set `type: arazzo` if it is an Arazzo document' : 'convert it to OpenAPI 3.0 or 3.1',
+        : `source description "${writtenUrl}" is OpenAPI ${String(version)}; only 3.0.x, 3.1.x and 3.2.x are supported`,
+      version === undefined
+        ? 'set `type: arazzo` if it is an Arazzo document'
+        : 'convert it to OpenAPI 3.0, 3.1 or 3.2',
     );
   }
   try {

@@ -1,12 +1,21 @@
 // Loading Arazzo documents and their source descriptions. Pure: every read goes through the
 // caller-supplied `read` function.
-export { checkArazzoVersion, SUPPORTED_ARAZZO_VERSION } from './arazzo-version.js';
+export {
+  type ArazzoMinorVersion,
+  arazzoMinorVersion,
+  checkArazzoVersion,
+  hasUnsupportedArazzoVersion,
+  SUPPORTED_ARAZZO_VERSION,
+  SUPPORTED_ARAZZO_VERSIONS,
+} from './arazzo-version.js';
 export {
   compareFindings,
   type DocumentSet,
   type EntryDocument,
   isAvailable,
   type LoadedArazzoSource,
+  MAX_ARAZZO_SOURCE_DEPTH,
+  nestedSet,
   type LoadedOpenApiSource,
   type LoadedSource,
   type LoadOptions,
@@ -32,5 +41,5 @@ export {
   type ResolvedOperation,
 } from './operation-index.js';
 export { type ParsedText, parseDocumentText } from './parse-document-text.js';
-export { resolveUrl } from './resolve-url.js';
+export { baseUriOf, resolveUrl } from './resolve-url.js';
 export { emptySourceMap, locate, type Position, type SourceMap } from './source-map.js';

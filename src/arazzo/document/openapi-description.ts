@@ -3,8 +3,8 @@ import { hideDataReferences, restoreDataReferences } from './description-data.js
 import { toPointer } from './json-pointer.js';
 import { parseDocumentText } from './parse-document-text.js';
 
-/** OpenAPI versions whose Operation/Path Item objects this engine understands. */
-export const SUPPORTED_OPENAPI_VERSION = /^3\.[01]\.\d+(-.+)?$/;
+/** OpenAPI versions whose Operation/Path Item objects this engine understands (3.2: `query`, `additionalOperations`, `in: querystring`). */
+export const SUPPORTED_OPENAPI_VERSION = /^3\.[012]\.\d+(-.+)?$/;
 
 export type ReadText = (url: string) => Promise<string>;
 

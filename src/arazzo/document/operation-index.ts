@@ -1,8 +1,10 @@
 import { type DocumentSet, isAvailable, type LoadedOpenApiSource } from './document-set.js';
 import { getAtPointer, parsePointer, toPointer } from './json-pointer.js';
 
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+/** The Path Item's method fields; `query` is OpenAPI 3.2's (the HTTP QUERY method). */
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'query'] as const;
+/** A fixed-field method, or (OpenAPI 3.2 `additionalOperations`) any other method as its key is written. */
+export type HttpMethod = (typeof HTTP_METHODS)[number] | (string & {});
 
 /** One OpenAPI operation, with everything needed to build a request for it. */
 export interface ResolvedOperation {
@@ -60,6 +62,17 @@ export function listOperations(sourceName: string, source: LoadedOpenApiSource):
           operations.push(describe(sourceName, source, path, method, pathItem, operation));
         }
       }
+      // OpenAPI 3.2: methods without a fixed field, keyed by the method as sent (`LINK`, `COPY`...).
+      const additional = pathItem.additionalOperations;
+      if (additional && typeof additional === 'object') {
+        for (const [method, operation] of Object.entries(additional as Record<string, unknown>)) {
+          if (operation && typeof operation === 'object') {
+            operations.push(
+              describe(sourceName, source, path, method, pathItem, operation as Record<string, any>, true),
+            );
+          }
+        }
+      }
     }
   }
   operationCache.set(source, operations);
@@ -74,13 +87,14 @@ function describe(
   method: HttpMethod,
   pathItem: Record<string, any>,
   operation: Record<string, any>,
+  additional = false,
 ): ResolvedOperation {
   const nonEmpty = (servers: unknown) => (Array.isArray(servers) && servers.length > 0 ? servers : undefined);
   return {
     sourceName,
     method,
     path,
-    pointer: toPointer(['paths', path, method]),
+    pointer: toPointer(additional ? ['paths', path, 'additionalOperations', method] : ['paths', path, method]),
     operation,
     pathItemParameters: Array.isArray(pathItem.parameters) ? pathItem.parameters : [],
     servers: nonEmpty(operation.servers) ??

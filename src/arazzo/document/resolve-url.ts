@@ -31,3 +31,16 @@ function normalizePath(path: string): string {
   }
   return (absolute ? '/' : '') + out.join('/');
 }
+
+/**
+ * The base URI of an Arazzo document (1.1 "Establishing the Base URI"): its `$self` when present,
+ * itself resolved against the retrieval URI when it is relative; otherwise the retrieval URI. A
+ * `$self` that is not a string (the schema reports it) is ignored.
+ */
+export function baseUriOf(document: unknown, retrievalUrl: string): string {
+  const self =
+    document !== null && typeof document === 'object' && !Array.isArray(document)
+      ? (document as Record<string, unknown>).$self
+      : undefined;
+  return typeof self === 'string' && self !== '' ? resolveUrl(self, retrievalUrl) : retrievalUrl;
+}

@@ -30,6 +30,8 @@ export function evaluateExpression(expression: RuntimeExpression, context: Expre
   switch (expression.kind) {
     case 'url':
       return context.url;
+    case 'self':
+      return context.self;
     case 'method':
       return context.method;
     case 'statusCode':

@@ -14,6 +14,7 @@ import type { ExpressionError, ParseResult, RuntimeExpression } from './types.js
 
 export const EXPRESSION_ROOTS = [
   'url',
+  'self',
   'method',
   'statusCode',
   'request',
@@ -252,6 +253,7 @@ function parseRoot(s: Scanner): RuntimeExpression {
   }
   switch (root) {
     case 'url':
+    case 'self':
     case 'method':
     case 'statusCode':
       return { kind: root };
@@ -409,6 +411,7 @@ export function formatRuntimeExpression(e: RuntimeExpression): string {
   const ptr = (p: string | undefined) => (p === undefined ? '' : `#${p}`);
   switch (e.kind) {
     case 'url':
+    case 'self':
     case 'method':
     case 'statusCode':
       return `$${e.kind}`;

@@ -10,8 +10,10 @@
 //    suggesting the braced form. Strict: it stays literal text, and the same warning says so, because
 //    sending `Bearer $inputs.apiToken` verbatim is almost never what the author meant;
 //  - objects and arrays are walked recursively (payloads).
-import { evaluateExpression } from './evaluate.js';
 import { escapePointerToken } from '../document/json-pointer.js';
+import { selectFrom } from '../selectors/evaluate-selector.js';
+import { SELECTOR_MARKER, unmarkSelector } from '../selectors/plan-selectors.js';
+import { evaluateExpression } from './evaluate.js';
 import {
   formatRuntimeExpression,
   parseRuntimeExpression,
@@ -164,6 +166,7 @@ function parseAt(value: unknown, strict: boolean, path: string, depth: number): 
     if (items.every((t) => t.kind === 'literal')) return { ok: true, value: { kind: 'literal', value }, warnings };
     return { ok: true, value: { kind: 'array', items }, warnings };
   }
+  if (value !== null && typeof value === 'object' && SELECTOR_MARKER in value) return parseSelector(value, path);
   if (value !== null && typeof value === 'object') {
     const entries: Array<[string, ValueTemplate]> = [];
     for (const key of Object.keys(value)) {
@@ -182,6 +185,28 @@ function parseAt(value: unknown, strict: boolean, path: string, depth: number): 
     return { ok: true, value: { kind: 'object', entries }, warnings };
   }
   return { ok: true, value: { kind: 'literal', value }, warnings };
+}
+
+function parseSelector(value: object, path: string): ParseResult<ValueTemplate> {
+  const selector = unmarkSelector(value);
+  const fail = (message: string): ParseResult<ValueTemplate> => ({
+    ok: false,
+    error: { message, offset: 0, path, code: 'expression-syntax' },
+  });
+  if (!selector) return fail('not a selector object (context, selector and a known type are required)');
+  const context = parseRuntimeExpression(selector.context);
+  if (!context.ok) return fail(`selector context "${selector.context}": ${context.error.message}`);
+  return {
+    ok: true,
+    value: {
+      kind: 'selector',
+      context: context.value,
+      contextText: selector.context,
+      selector: selector.selector,
+      expressionType: selector.type,
+    },
+    warnings: [],
+  };
 }
 
 /**
@@ -243,6 +268,8 @@ export function evaluateTemplate(template: ValueTemplate, context: ExpressionCon
       }
       return out;
     }
+    case 'selector':
+      return selectFrom(evaluateExpression(template.context, context), template.selector, template.expressionType);
   }
 }
 
@@ -259,6 +286,8 @@ export function templateExpressions(template: ValueTemplate): Array<{ expression
       return template.entries.flatMap(([, t]) => templateExpressions(t));
     case 'array':
       return template.items.flatMap((t) => templateExpressions(t));
+    case 'selector':
+      return [{ expression: template.context, text: template.contextText }];
   }
 }
 

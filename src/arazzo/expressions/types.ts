@@ -23,6 +23,8 @@ export type ParseResult<T> =
  */
 export type RuntimeExpression =
   | { kind: 'url' }
+  /** 1.1: the document's `$self` URI (resolved against where it was read). */
+  | { kind: 'self' }
   | { kind: 'method' }
   | { kind: 'statusCode' }
   | { kind: 'request' | 'response'; source: 'header' | 'query' | 'path' | 'body'; name?: string; pointer?: string }
@@ -41,7 +43,18 @@ export type ValueTemplate =
   | { kind: 'expression'; expression: RuntimeExpression; text: string }
   | { kind: 'template'; parts: TemplatePart[] }
   | { kind: 'object'; entries: Array<[string, ValueTemplate]> }
-  | { kind: 'array'; items: ValueTemplate[] };
+  | { kind: 'array'; items: ValueTemplate[] }
+  /**
+   * An Arazzo 1.1 Selector Object, as the plan marks it (`{"$arazzo:selector": {...}}`, see
+   * selectors/plan-selectors.ts): the context expression's value, then the selector applied to it.
+   */
+  | {
+      kind: 'selector';
+      context: RuntimeExpression;
+      contextText: string;
+      selector: string;
+      expressionType: { type: 'jsonpath' | 'xpath' | 'jsonpointer'; version: string };
+    };
 
 export interface TemplateOptions {
   /** Off by default (lenient): bare `$inputs.x` / `$steps.x.outputs.y` tokens inside a longer string are substituted, with a warning. */
@@ -51,6 +64,8 @@ export interface TemplateOptions {
 /** Everything an expression may read. Nothing else is reachable from an expression. */
 export interface ExpressionContext {
   url?: string;
+  /** 1.1 `$self`: the running document's own URI, when it declares one. */
+  self?: string;
   method?: string;
   statusCode?: number;
   request?: {

@@ -190,6 +190,7 @@ function resolveAction(
   if (a.type !== 'end') {
     if (hasStep) resolved.stepId = a.stepId;
     if (hasWorkflow) resolved.workflowId = a.workflowId;
+    if (hasWorkflow && Array.isArray(a.parameters)) resolved.parameters = a.parameters;
   }
   if (a.type === 'retry') {
     const fa = a as FailureAction;

@@ -1,7 +1,7 @@
 // Data shapes shared by the resolver, the decision function and their callers (the interpreter
 // workflow builds a StepOutcome from the step activity's result and acts on the Move). All plain
 // JSON-serialisable data, because they are recorded in Temporal's history.
-import type { Criterion } from '../model.js';
+import type { Criterion, Parameter, ReusableObject } from '../model.js';
 
 /** Where an action object was written: in the step, in the workflow, or in components (via a reference). */
 export type ActionOrigin = 'step' | 'workflow' | 'component';
@@ -21,6 +21,12 @@ export interface ResolvedAction {
   retryLimit?: number;
   /** All must hold for the action to apply; empty means it always applies. */
   criteria: Criterion[];
+  /**
+   * 1.1: for an action naming a `workflowId`, the parameters that become that workflow's inputs (as
+   * written: the plan builder resolves references and selectors). Without them the target gets the
+   * current workflow's inputs, as in 1.0.
+   */
+  parameters?: Array<Parameter | ReusableObject>;
   /** Where the action object itself was written (`component` when it came through a reference). */
   origin: ActionOrigin;
   /** Which list it was listed in: the step's `onSuccess`/`onFailure` or the workflow's `successActions`/`failureActions`. */

@@ -1,10 +1,19 @@
 // DocumentSet → Plan: picks the workflow to run, follows what it can reach, and copies only what
 // execution needs. Expects a document that validation passed (it throws PlanError otherwise, with
 // the pointer of what it could not resolve, so a broken plan never reaches a worker).
-import { isAvailable, type DocumentSet, findOperation, type ResolvedOperation } from '../document/index.js';
-import { type StepActions, resolveStepActions } from '../flow/index.js';
+import {
+  type DocumentSet,
+  findOperation,
+  isAvailable,
+  nestedSet,
+  type ResolvedOperation,
+  resolveUrl,
+} from '../document/index.js';
+import { type ResolvedAction, type StepActions, resolveStepActions } from '../flow/index.js';
+import { arazzoMinorVersion } from '../document/arazzo-version.js';
+import type { Components, Parameter, RequestBody, Step, Workflow } from '../model.js';
 import { readManagedSpec } from '../managed/managed-spec.js';
-import type { Components, Parameter, Step, Workflow } from '../model.js';
+import { markSelector, markSelectorsDeep } from '../selectors/plan-selectors.js';
 import { mergeParameters } from '../request/parameters.js';
 import { resolveServerUrl } from '../request/servers.js';
 import type { OperationParameter } from '../request/serialize-parameter.js';
@@ -32,10 +41,9 @@ export function buildPlan(set: DocumentSet, options: BuildPlanOptions = {}): Pla
     throw new PlanError('the document has no workflows', '/workflows');
   }
   const workflowId = options.workflowId ?? doc.workflows[0].workflowId;
-  const byId = new Map(doc.workflows.map((w, i) => [w.workflowId, { workflow: w, index: i }]));
-  if (!byId.has(workflowId)) {
+  if (!doc.workflows.some((w) => w.workflowId === workflowId)) {
     throw new PlanError(
-      `the document has no workflow "${workflowId}" (it has: ${[...byId.keys()].join(', ')})`,
+      `the document has no workflow "${workflowId}" (it has: ${doc.workflows.map((w) => w.workflowId).join(', ')})`,
       '/workflows',
     );
   }
@@ -43,20 +51,56 @@ export function buildPlan(set: DocumentSet, options: BuildPlanOptions = {}): Pla
   const workflows: Record<string, PlanWorkflow> = {};
   const pending = [workflowId];
   while (pending.length) {
-    const id = pending.shift()!;
-    if (workflows[id]) continue;
-    const found = byId.get(id);
-    if (!found) throw new PlanError(`workflow "${id}" is referenced but not defined in this document`, '/workflows');
-    const planned = planWorkflow(set, found.workflow, found.index, doc.components);
-    workflows[id] = planned;
+    const key = pending.shift()!;
+    if (workflows[key]) continue;
+    const found = findWorkflow(set, key);
+    const planned = planWorkflow(found.set, found.workflow, found.index, found.prefix);
+    workflows[key] = planned;
     pending.push(...planned.dependsOn, ...reachableWorkflows(planned));
   }
   return {
-    document: { url: set.entry.url, title: doc.info?.title },
+    document: {
+      url: set.entry.url,
+      title: doc.info?.title,
+      ...(is11(set) && typeof doc.$self === 'string' ? { self: resolveUrl(doc.$self, set.entry.url) } : {}),
+    },
     workflowId,
     workflows,
     strict: options.strict ?? false,
   };
+}
+
+const QUALIFIED_WORKFLOW = /^\$sourceDescriptions\.([^.]+)\.(.+)$/;
+
+/**
+ * The plan key of a workflow: its workflowId in the entry document; `$sourceDescriptions.<name>.<id>`
+ * for a workflow of the `arazzo` source `<name>` (and so on down: a workflow of that document's own
+ * source `b` is `$sourceDescriptions.<name>.$sourceDescriptions.b.<id>`). A reference written in a
+ * source document is its key with that document's prefix in front, so keys never collide.
+ */
+function findWorkflow(
+  set: DocumentSet,
+  key: string,
+  prefix = '',
+): { set: DocumentSet; workflow: Workflow; index: number; prefix: string } {
+  const qualified = QUALIFIED_WORKFLOW.exec(key);
+  if (qualified) {
+    const [, name, rest] = qualified;
+    const source = set.sources[name];
+    if (!isAvailable(source) || source.type !== 'arazzo') {
+      throw new PlanError(
+        `workflow "${prefix}${key}": source "${name}" is not a loaded Arazzo document`,
+        '/sourceDescriptions',
+      );
+    }
+    return findWorkflow(nestedSet(source), rest, `${prefix}$sourceDescriptions.${name}.`);
+  }
+  const workflows = set.entry.document?.workflows ?? [];
+  const index = workflows.findIndex((w) => w.workflowId === key);
+  if (index < 0) {
+    throw new PlanError(`workflow "${prefix}${key}" is referenced but not defined in ${set.entry.url}`, '/workflows');
+  }
+  return { set, workflow: workflows[index], index, prefix };
 }
 
 function reachableWorkflows(workflow: PlanWorkflow): string[] {
@@ -70,16 +114,25 @@ function reachableWorkflows(workflow: PlanWorkflow): string[] {
   return ids;
 }
 
-function planWorkflow(set: DocumentSet, workflow: Workflow, index: number, components?: Components): PlanWorkflow {
+/**
+ * `prefix` is empty for the entry document's workflows and `$sourceDescriptions.<name>.` (repeated
+ * down the chain) for a source document's: its workflow references and source names get it, so the
+ * plan names everything uniquely and the source document's operations keep their own servers.
+ */
+function planWorkflow(set: DocumentSet, workflow: Workflow, index: number, prefix: string): PlanWorkflow {
   const pointer = `/workflows/${index}`;
   const lockKey = workflow['x-lock-key'];
+  const components = set.entry.document?.components;
+  const steps = workflow.steps.map((step, i) =>
+    planStep(set, workflow, step, `${pointer}/steps/${i}`, index, components, prefix),
+  );
   return {
-    workflowId: workflow.workflowId,
+    workflowId: prefix + workflow.workflowId,
     summary: workflow.summary,
     inputs: workflow.inputs,
-    dependsOn: workflow.dependsOn ?? [],
-    steps: workflow.steps.map((step, i) => planStep(set, workflow, step, `${pointer}/steps/${i}`, index, components)),
-    outputs: workflow.outputs ?? {},
+    dependsOn: (workflow.dependsOn ?? []).map((id) => prefix + id),
+    steps,
+    outputs: selectorsMarked(set, workflow.outputs ?? {}),
     lockKey: typeof lockKey === 'string' ? lockKey : undefined,
     managed: readManagedSpec(workflow as unknown as Record<string, unknown>).spec,
   };
@@ -91,36 +144,88 @@ function planStep(
   step: Step,
   pointer: string,
   workflowIndex: number,
-  components?: Components,
+  components: Components | undefined,
+  prefix: string,
 ): PlanStep {
   const parameters = mergeParameters(workflow.parameters, step.parameters, components?.parameters);
-  const actions: StepActions = resolveStepActions(workflow, step, components, { workflowIndex });
+  const resolved: StepActions = resolveStepActions(workflow, step, components, { workflowIndex });
+  const planned = (action: ResolvedAction): ResolvedAction => {
+    if (action.workflowId === undefined) return action;
+    const out = { ...action, workflowId: prefix + action.workflowId };
+    if (action.parameters) {
+      // 1.1 workflow-input mapping: references resolved, selectors in the plan's form.
+      const inputs = mergeParameters(undefined, action.parameters, components?.parameters);
+      out.parameters = inputs.map((parameter) => ({ ...parameter, value: markSelector(parameter.value) }));
+    }
+    return out;
+  };
+  const hasParameters = [...resolved.success, ...resolved.failure].some((a) => a.parameters);
+  const actions: StepActions =
+    prefix || hasParameters
+      ? { success: resolved.success.map(planned), failure: resolved.failure.map(planned) }
+      : resolved;
   const base = {
     stepId: step.stepId,
     pointer,
     description: step.description,
-    parameters,
-    requestBody: step.requestBody,
+    parameters: is11(set)
+      ? parameters.map((parameter) => ({ ...parameter, value: markSelector(parameter.value) }))
+      : parameters,
+    requestBody: is11(set) ? requestBodyMarked(step.requestBody) : step.requestBody,
     successCriteria: step.successCriteria ?? [],
-    outputs: step.outputs ?? {},
+    outputs: selectorsMarked(set, step.outputs ?? {}),
+    ...(is11(set) && typeof step.timeout === 'number' ? { timeoutMs: step.timeout } : {}),
+    ...(is11(set) && Array.isArray(step.dependsOn)
+      ? { dependsOn: step.dependsOn.filter((id) => !id.startsWith('$')) }
+      : {}),
     actions,
   };
   if (step.workflowId !== undefined) {
-    return { ...base, workflowId: stripSourcePrefix(step.workflowId), approval: approvalOf(step, undefined) };
+    return { ...base, workflowId: prefix + step.workflowId, approval: approvalOf(step, undefined) };
   }
-  const operation = planOperation(set, step, pointer);
+  const operation = planOperation(set, step, pointer, prefix);
   return {
     ...base,
     operation,
     approval: approvalOf(step, operation),
-    compensation: planCompensation(set, step, `${pointer}/x-compensation`),
+    compensation: planCompensation(set, step, `${pointer}/x-compensation`, prefix),
   };
 }
 
-/** `$sourceDescriptions.<name>.<workflowId>` names a workflow of another Arazzo document. */
-function stripSourcePrefix(workflowId: string): string {
-  const match = /^\$sourceDescriptions\.[^.]+\.(.+)$/.exec(workflowId);
-  return match ? match[1] : workflowId;
+/** Whether the document is Arazzo 1.1 (Selector Objects, step timeouts...). */
+function is11(set: DocumentSet): boolean {
+  return arazzoMinorVersion(set.entry.document) === '1.1';
+}
+
+/** Outputs with their Selector Objects in the plan's form (1.1 only; 1.0 outputs are strings). */
+function selectorsMarked(set: DocumentSet, outputs: Record<string, unknown>): Record<string, string> {
+  if (!is11(set)) return outputs as Record<string, string>;
+  return Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, markSelector(value)])) as Record<
+    string,
+    string
+  >;
+}
+
+/** A 1.1 request body: Selector Objects anywhere in the payload and in replacement values. */
+function requestBodyMarked(body: RequestBody | undefined): RequestBody | undefined {
+  if (!body) return body;
+  return {
+    ...body,
+    ...(body.payload !== undefined ? { payload: markSelectorsDeep(body.payload) } : {}),
+    ...(body.replacements
+      ? { replacements: body.replacements.map((r) => ({ ...r, value: markSelector(r.value) })) }
+      : {}),
+  };
+}
+
+/**
+ * The plan's name for a source: its own name in the entry document; `<name>.<source>` for a source
+ * of the Arazzo source `<name>` (source names cannot contain dots), which is also the key a run's
+ * `servers` override uses for it.
+ */
+function planSourceName(prefix: string, sourceName: string): string {
+  const chain = [...prefix.matchAll(/\$sourceDescriptions\.([^.]+)\./g)].map((match) => match[1]);
+  return [...chain, sourceName].join('.');
 }
 
 /**
@@ -137,6 +242,7 @@ function planOperation(
   set: DocumentSet,
   reference: { operationId?: string; operationPath?: string },
   pointer: string,
+  prefix: string,
 ): PlanOperation {
   const lookup = findOperation(
     set,
@@ -145,7 +251,8 @@ function planOperation(
       : { operationPath: reference.operationPath ?? '' },
   );
   if (!lookup.ok) throw new PlanError(lookup.message, pointer);
-  return toPlanOperation(set, lookup.value, reference.operationId);
+  const operation = toPlanOperation(set, lookup.value, reference.operationId);
+  return prefix ? { ...operation, sourceName: planSourceName(prefix, operation.sourceName) } : operation;
 }
 
 function toPlanOperation(set: DocumentSet, op: ResolvedOperation, operationId?: string): PlanOperation {
@@ -183,14 +290,19 @@ function operationParameters(op: ResolvedOperation): OperationParameter[] {
       if (p.style !== undefined) slim.style = p.style;
       if (p.explode !== undefined) slim.explode = Boolean(p.explode);
       if (p.allowReserved !== undefined) slim.allowReserved = Boolean(p.allowReserved);
+      // OpenAPI 3.2 `in: querystring` carries its format as the one media type of `content`.
+      if (p.in === 'querystring' && p.content && typeof p.content === 'object') {
+        const [contentType] = Object.keys(p.content);
+        if (contentType) slim.contentType = contentType;
+      }
       return slim;
     });
 }
 
-function planCompensation(set: DocumentSet, step: Step, pointer: string): PlanCompensation | undefined {
+function planCompensation(set: DocumentSet, step: Step, pointer: string, prefix: string): PlanCompensation | undefined {
   const declared = step['x-compensation'] as Record<string, any> | undefined;
   if (!declared || typeof declared !== 'object') return undefined;
-  const operation = planOperation(set, declared, pointer);
+  const operation = planOperation(set, declared, pointer, prefix);
   const statuses = Array.isArray(declared.alreadyDoneStatuses) ? declared.alreadyDoneStatuses.map(Number) : [404];
   return {
     operation,

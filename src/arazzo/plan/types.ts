@@ -46,6 +46,17 @@ export interface PlanStep {
   successCriteria: Criterion[];
   outputs: Record<string, string>;
   actions: StepActions;
+  /**
+   * Arazzo 1.1 step `timeout` (milliseconds): the step activity's schedule-to-close timeout; when it
+   * passes, the step fails and its onFailure actions apply (step-activity.ts).
+   */
+  timeoutMs?: number;
+  /**
+   * Arazzo 1.1 step `dependsOn`, the steps of its own workflow only (validation places them before it;
+   * the walk checks they completed, since a goto may have skipped one). Other workflows' steps are
+   * ordered by the workflow's `dependsOn`.
+   */
+  dependsOn?: string[];
   /** Whether a person must approve the step before it runs (DELETE by default; `x-approval`). */
   approval: ApprovalRequirement;
   compensation?: PlanCompensation;
@@ -66,7 +77,8 @@ export interface PlanWorkflow {
 }
 
 export interface Plan {
-  document: { url: string; title?: string };
+  /** `self`: a 1.1 document's `$self`, resolved against `url` (what `$self` expressions read). */
+  document: { url: string; title?: string; self?: string };
   /** The Arazzo workflowId this run executes. */
   workflowId: string;
   /** Every workflow reachable from it (itself, dependsOn, workflowId steps, goto targets). */

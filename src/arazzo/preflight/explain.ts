@@ -89,6 +89,11 @@ export const PREFLIGHT_EXPLANATIONS: Readonly<Record<string, RuleExplanation>> =
     why: 'x-lock-key reads a secret input: a lock key becomes a workflow id, stored and shown in clear. Not silenceable.',
     silenceable: false,
   },
+  'preflight-managed-mapping': {
+    severity: 'error',
+    why: "x-managed names an input or output the workflow does not declare, or a secret one: a managed credential applies the mapping only after a rotation completed (the old identifier already revoked), so a wrong mapping leaves it pointing at nothing one rotation period later, and a secret would be kept in clear. Not silenceable: fix or remove the workflow's x-managed.",
+    silenceable: false,
+  },
   'preflight-internal-error': {
     severity: 'error',
     why: 'A rule failed on a step: that step is unchecked, so the run must not be trusted as checked. Not silenceable; please report it.',

@@ -7,8 +7,9 @@
 //  - XML text templates escape the spliced values (`<`, `&`, quotes);
 //  - multipart/form-data uses a boundary derived from the content (FNV-1a hash) — deterministic, as
 //    workflow code must be, and re-derived if it ever occurs in the content;
-//  - replacements need JSON Pointer targets (missing intermediate objects are created); XPath targets
-//    into XML payloads are not supported.
+//  - replacement targets are JSON Pointers for JSON payloads (missing intermediate objects are
+//    created) and XPath for XML payloads, unless (1.1) `targetSelectorType` says otherwise (jsonpath:
+//    every match is set; xpath: the text of every element or attribute selected).
 import {
   type ExpressionContext,
   type ExpressionError,
@@ -23,6 +24,9 @@ import {
   stringifyEmbedded,
 } from '../expressions/index.js';
 import type { PayloadReplacement } from '../model.js';
+import { replaceAt } from '../selectors/evaluate-selector.js';
+import { SelectorError } from '../selectors/select-json.js';
+import { defaultTargetType, type ExpressionType, expressionTypeOf } from '../selectors/selector-object.js';
 import { RequestBuildError } from './errors.js';
 
 export interface RequestBodyInput {
@@ -162,6 +166,19 @@ function serialize(value: unknown, contentType: string, preRendered: boolean): {
   );
 }
 
+/** How a replacement's `target` is read: its `targetSelectorType`, else by the payload's media type. */
+function replacementTargetType(r: PayloadReplacement, contentType: string, index: number): ExpressionType {
+  if (r.targetSelectorType === undefined) return defaultTargetType(contentType);
+  const type = expressionTypeOf(r.targetSelectorType);
+  if (!type) {
+    throw new RequestBuildError(
+      'invalid-replacement',
+      `replacement #${index}: targetSelectorType ${JSON.stringify(r.targetSelectorType)} is not jsonpath, xpath or jsonpointer (with a known version)`,
+    );
+  }
+  return type;
+}
+
 /** Builds the body; `undefined` when there is no payload or it resolved to nothing. */
 export function buildBody(
   input: RequestBodyInput,
@@ -216,6 +233,26 @@ export function buildBody(
     }
     value = cloneJson(value);
     for (const [i, r] of replacements.entries()) {
+      const targetType = replacementTargetType(r, contentType, i);
+      if (targetType.type !== 'jsonpointer') {
+        // 1.1 `targetSelectorType` (jsonpath, xpath), or an XML payload, whose targets are XPath.
+        const replacement = evaluateTemplate(
+          parseOrThrow(r.value, strict, `replacement #${i} value`, warnings),
+          context,
+        );
+        if (replacement === undefined) continue;
+        try {
+          value = replaceAt(value, r.target, targetType, cloneJson(replacement));
+        } catch (e) {
+          if (e instanceof SelectorError) {
+            throw new RequestBuildError('invalid-replacement', `replacement #${i}: ${e.message}`, {
+              expression: r.target,
+            });
+          }
+          throw e;
+        }
+        continue;
+      }
       const pointer = parseJsonPointer(r.target);
       if (!pointer.ok) {
         throw new RequestBuildError(

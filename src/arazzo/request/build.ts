@@ -22,6 +22,7 @@ import {
   serializeHeaderParameter,
   serializePathParameter,
   serializeQueryParameter,
+  serializeQueryString,
 } from './serialize-parameter.js';
 
 export interface RequestParameterInput {
@@ -105,6 +106,7 @@ export function buildRequest(input: BuildRequestInput, context: ExpressionContex
 
   const pathValues = new Map<string, { value: unknown; param: RequestParameterInput; template: ValueTemplate }>();
   const query: string[] = [];
+  let queryString: string | undefined;
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
   const resolved: BuiltRequest['resolved'] = { path: {}, query: {}, header: {} };
@@ -113,7 +115,7 @@ export function buildRequest(input: BuildRequestInput, context: ExpressionContex
     if (!p.in) {
       throw new RequestBuildError(
         'missing-parameter-location',
-        `parameter \`${p.name}\` has no \`in\`; operation steps need path, query, header or cookie`,
+        `parameter \`${p.name}\` has no \`in\`; operation steps need path, query, querystring, header or cookie`,
         {
           parameter: { name: p.name },
         },
@@ -134,6 +136,10 @@ export function buildRequest(input: BuildRequestInput, context: ExpressionContex
         query.push(...serializeQueryParameter(p.name, value, style, explode, op?.allowReserved === true));
         resolved.query[p.name] = displayValue(value);
         break;
+      case 'querystring':
+        queryString = serializeQueryString(value, op?.contentType);
+        resolved.query[p.name] = displayValue(value);
+        break;
       case 'header': {
         const text = serializeHeaderParameter(value, explode);
         checkHeaderValue(p.name, text);
@@ -150,6 +156,13 @@ export function buildRequest(input: BuildRequestInput, context: ExpressionContex
     }
   }
   if (cookies.length > 0) headers.Cookie = cookies.join('; ');
+  if (queryString !== undefined && query.length > 0) {
+    throw new RequestBuildError(
+      'querystring-with-query',
+      'a `querystring` parameter is the whole query string; it cannot be sent with `query` parameters',
+    );
+  }
+  if (queryString !== undefined && queryString !== '') query.push(queryString);
 
   // Substitute `{name}` in the path template.
   let path = '';

@@ -9,7 +9,9 @@ export type RequestBuildErrorCode =
   | 'invalid-server-variable'
   | 'invalid-header-value'
   | 'unsupported-body'
-  | 'invalid-replacement';
+  | 'invalid-replacement'
+  | 'querystring-with-query'
+  | 'invalid-selector';
 
 export class RequestBuildError extends Error {
   readonly code: RequestBuildErrorCode;

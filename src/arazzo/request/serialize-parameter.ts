@@ -15,11 +15,41 @@ export interface OperationParameter {
   explode?: boolean;
   allowReserved?: boolean;
   schema?: unknown;
+  /** OpenAPI 3.2 `in: querystring`: the media type of its `content` (how the whole query string is written). */
+  contentType?: string;
+}
+
+// Characters a query may carry as they are (RFC 3986 `query`: pchar / "/" / "?"), and `%` for
+// escapes the author wrote; anything else (space, quotes, non-ASCII...) is percent-encoded.
+const QUERY_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/;
+
+/**
+ * OpenAPI 3.2 `in: querystring`: the value is the whole query string. Form-encoded (the default) is
+ * taken as the author wrote it, `a=1&b=2`, with only what a URL cannot carry percent-encoded (an
+ * object value is form-encoded); any other media type (`application/json`) is one value,
+ * percent-encoded whole (its `=` and `&` are data).
+ */
+export function serializeQueryString(value: unknown, contentType = 'application/x-www-form-urlencoded'): string {
+  const media = contentType.split(';')[0].trim().toLowerCase();
+  if (media === 'application/x-www-form-urlencoded') {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(value)) params.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+      return params.toString();
+    }
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    let out = '';
+    for (const ch of text.startsWith('?') ? text.slice(1) : text) out += QUERY_SAFE.test(ch) ? ch : encodeRfc3986(ch);
+    return out;
+  }
+  return encodeRfc3986(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 export const DEFAULT_STYLE: Record<ParameterLocation, ParameterStyle> = {
   path: 'simple',
   query: 'form',
+  // Not used: a querystring parameter has `content`, not a style (serializeQueryString).
+  querystring: 'form',
   header: 'simple',
   cookie: 'form',
 };

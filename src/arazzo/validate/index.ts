@@ -2,7 +2,7 @@
 // See validate-document-set.ts for the order in which checks run and what is skipped.
 export { editDistance } from '../text/edit-distance.js';
 export { closestName, didYouMean } from './did-you-mean.js';
-export { describePointer, validateAgainstArazzoSchema } from './schema-validation.js';
+export { describePointer, type SchemaChoice, schemaFor, validateAgainstArazzoSchema } from './schema-validation.js';
 export {
   hasErrors,
   runSemanticRules,

@@ -1,23 +1,58 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { joinPointer, parsePointer } from '../document/json-pointer.js';
 import type { SourceMap } from '../document/source-map.js';
 import type { Finding } from '../model.js';
-import arazzoSchema from '../schema/arazzo-1.0-schema.json' with { type: 'json' };
+import {
+  type ArazzoMinorVersion,
+  arazzoMinorVersion,
+  hasUnsupportedArazzoVersion,
+} from '../document/arazzo-version.js';
+import arazzo10Schema from '../schema/arazzo-1.0-schema.json' with { type: 'json' };
+import arazzo11Schema from '../schema/arazzo-1.1-schema.json' with { type: 'json' };
 import { createAjv2020 } from './ajv-2020.js';
 import { didYouMean } from './did-you-mean.js';
 import { toFinding } from './rule-context.js';
 
-let compiled: ValidateFunction | undefined;
+/**
+ * The schema each Arazzo version is validated against: the official files, with the local
+ * corrections each names in a `$comment` (src/arazzo/schema/README.md lists them).
+ */
+const SCHEMAS: Record<ArazzoMinorVersion, { $id: string; $defs: Record<string, object> }> = {
+  '1.0': arazzo10Schema as never,
+  '1.1': arazzo11Schema as never,
+};
+
+/** What a document was (or would be) validated against: its Arazzo minor version and the schema's `$id`. */
+export interface SchemaChoice {
+  version: ArazzoMinorVersion;
+  schemaId: string;
+}
 
 /**
- * The official Arazzo 1.0 schema, compiled once on first use. `inlineRefs: false` keeps each error's
+ * The schema a document is validated against. A document without a usable `arazzo` string is
+ * judged by the 1.0 schema, which says what the field must be; an unsupported version string
+ * (`2.0.0`) gets no schema at all (checkArazzoVersion's one finding says it all).
+ */
+export function schemaFor(document: unknown): SchemaChoice {
+  const version = arazzoMinorVersion(document) ?? '1.0';
+  return { version, schemaId: SCHEMAS[version].$id };
+}
+
+const compiled = new Map<ArazzoMinorVersion, { validate: ValidateFunction; ajv: Ajv2020 }>();
+
+/**
+ * A version's schema, compiled once on first use. `inlineRefs: false` keeps each error's
  * schemaPath inside the `$defs` entry it came from, which is how errors are told apart by branch.
  */
-function arazzoValidator(): ValidateFunction {
-  compiled ??= createAjv2020({ allErrors: true, strict: false, verbose: true, inlineRefs: false }).compile(
-    arazzoSchema,
-  );
-  return compiled;
+function arazzoValidator(version: ArazzoMinorVersion): { validate: ValidateFunction; ajv: Ajv2020 } {
+  let entry = compiled.get(version);
+  if (!entry) {
+    const ajv = createAjv2020({ allErrors: true, strict: false, verbose: true, inlineRefs: false });
+    entry = { validate: ajv.compile(SCHEMAS[version]), ajv };
+    compiled.set(version, entry);
+  }
+  return entry;
 }
 
 /**
@@ -28,9 +63,13 @@ function arazzoValidator(): ValidateFunction {
  * to the semantic rules, which say it in one sentence.
  */
 export function validateAgainstArazzoSchema(document: unknown, sourceMap: SourceMap): Finding[] {
-  const validate = arazzoValidator();
+  if (hasUnsupportedArazzoVersion(document)) return [];
+  const { version } = schemaFor(document);
+  const { validate, ajv } = arazzoValidator(version);
   if (validate(document)) return [];
-  const errors = collapseAlternatives(validate.errors ?? []).filter(
+  const definitions = SCHEMAS[version].$defs;
+  const raw = judgeStepsByTheirKind(validate.errors ?? [], ajv, SCHEMAS[version].$id);
+  const errors = collapseAlternatives(raw, definitions).filter(
     // `if` only says "must match then"; the `then` errors say why. A bad `arazzo` version string is
     // reported by checkArazzoVersion with a better message.
     (error) => error.keyword !== 'if' && !(error.instancePath === '/arazzo' && error.keyword === 'pattern'),
@@ -56,16 +95,20 @@ function isUnder(path: string, prefix: string): boolean {
  * `verbose`) gives each error the schema object holding the failing keyword; an error belongs to a
  * branch when that object is part of the branch, following the branch's own `$ref` one level.
  */
-function branchOf(error: ErrorObject, alternative: ErrorObject): number | undefined {
+function branchOf(
+  error: ErrorObject,
+  alternative: ErrorObject,
+  definitions: Record<string, object>,
+): number | undefined {
   if (error === alternative || !isUnder(error.instancePath, alternative.instancePath)) return undefined;
   const branches = (alternative.schema as object[] | undefined) ?? [];
-  const index = branches.findIndex((branch) => schemaObjectsOf(branch).has(error.parentSchema as object));
+  const index = branches.findIndex((branch) => schemaObjectsOf(branch, definitions).has(error.parentSchema as object));
   return index >= 0 ? index : undefined;
 }
 
 const schemaObjectsCache = new WeakMap<object, Set<object>>();
 
-function schemaObjectsOf(branch: object): Set<object> {
+function schemaObjectsOf(branch: object, definitions: Record<string, object>): Set<object> {
   const cached = schemaObjectsCache.get(branch);
   if (cached) return cached;
   const objects = new Set<object>();
@@ -76,13 +119,14 @@ function schemaObjectsOf(branch: object): Set<object> {
   };
   collect(branch);
   const ref = (branch as { $ref?: unknown }).$ref;
-  const definitions = (arazzoSchema as { $defs: Record<string, object> }).$defs;
   if (typeof ref === 'string' && ref.startsWith('#/$defs/')) collect(definitions[ref.slice('#/$defs/'.length)]);
   schemaObjectsCache.set(branch, objects);
   return objects;
 }
 
-function collapseAlternatives(errors: ErrorObject[]): ErrorObject[] {
+const WRONG_KIND = new Set(['type', 'enum', 'const']);
+
+function collapseAlternatives(errors: ErrorObject[], definitions: Record<string, object>): ErrorObject[] {
   const dropped = new Set<ErrorObject>();
   const alternatives = errors
     .filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf')
@@ -98,7 +142,7 @@ function collapseAlternatives(errors: ErrorObject[]): ErrorObject[] {
     if (!onlyRequired) continue;
     phantoms.push(alternative);
     dropped.add(alternative);
-    for (const error of errors) if (branchOf(error, alternative) !== undefined) dropped.add(error);
+    for (const error of errors) if (branchOf(error, alternative, definitions) !== undefined) dropped.add(error);
   }
 
   // Pass 2, outermost first: keep the branch that failed least (the one the author most likely
@@ -107,11 +151,13 @@ function collapseAlternatives(errors: ErrorObject[]): ErrorObject[] {
     if (dropped.has(alternative)) continue;
     const branches = new Map<number, { errors: ErrorObject[]; score: number }>();
     const add = (error: ErrorObject, visible: boolean) => {
-      const index = branchOf(error, alternative);
+      const index = branchOf(error, alternative, definitions);
       if (index === undefined) return;
       const branch = branches.get(index) ?? { errors: [], score: 0 };
       if (visible) branch.errors.push(error);
-      branch.score++;
+      // A branch whose very shape the value lacks (a string enum for an object) is a worse guess
+      // than one it fits but for a detail (an object with a wrong version inside).
+      branch.score += error.instancePath === alternative.instancePath && WRONG_KIND.has(error.keyword) ? 10 : 1;
       branches.set(index, branch);
     };
     for (const error of errors) if (!dropped.has(error) && error.keyword !== 'if') add(error, true);
@@ -123,6 +169,41 @@ function collapseAlternatives(errors: ErrorObject[]): ErrorObject[] {
     for (const branch of branches.values()) if (branch !== best) for (const error of branch.errors) dropped.add(error);
   }
   return errors.filter((error) => !dropped.has(error));
+}
+
+const STEP_KINDS: Record<string, (step: Record<string, unknown>) => boolean> = {
+  '#/$defs/workflow-step-object': (step) => step.workflowId !== undefined,
+  '#/$defs/asyncapi-step-object': (step) =>
+    step.workflowId === undefined && (step.channelPath !== undefined || step.action !== undefined),
+  '#/$defs/openapi-step-object': (step) =>
+    step.workflowId === undefined && step.channelPath === undefined && step.action === undefined,
+};
+
+/**
+ * The 1.1 Step is a oneOf of an OpenAPI, an AsyncAPI and a workflow step. What a step is for is
+ * plain from its fields (workflowId; channelPath or action; otherwise an operation), so its errors
+ * are those of that kind alone: the step is validated again against that definition, and its
+ * errors replace everything the oneOf produced under the step (the other kinds' complaints, such as
+ * "missing action" for an OpenAPI step, would only mislead).
+ */
+function judgeStepsByTheirKind(errors: ErrorObject[], ajv: Ajv2020, schemaId: string): ErrorObject[] {
+  let result = errors;
+  for (const alternative of errors) {
+    if (alternative.keyword !== 'oneOf') continue;
+    const branches = alternative.schema as Array<{ $ref?: string }> | undefined;
+    const step = alternative.data;
+    if (!Array.isArray(branches) || !step || typeof step !== 'object' || Array.isArray(step)) continue;
+    if (!branches.every((branch) => typeof branch?.$ref === 'string' && branch.$ref in STEP_KINDS)) continue;
+    const kind = branches.find((branch) => STEP_KINDS[branch.$ref as string](step as Record<string, unknown>));
+    const validateKind = kind && ajv.getSchema(`${schemaId}${kind.$ref}`);
+    if (!validateKind || validateKind(step)) continue;
+    const at = alternative.instancePath;
+    result = [
+      ...result.filter((error) => !isUnder(error.instancePath, at)),
+      ...(validateKind.errors ?? []).map((error) => ({ ...error, instancePath: at + error.instancePath })),
+    ];
+  }
+  return result;
 }
 
 function describeError(error: ErrorObject, document: unknown): { pointer: string; message: string; hint?: string } {

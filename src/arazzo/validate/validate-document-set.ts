@@ -2,7 +2,7 @@
 //
 // 1. Loading findings (unreadable/unparseable sources, unsupported versions) come first: they are
 //    in `set.findings` already and are returned as they are.
-// 2. The official Arazzo 1.0 JSON Schema. Its errors are reported, but they do not stop step 3:
+// 2. The official JSON Schema of the document's Arazzo version (1.0 or 1.1; schemaFor). Its errors are reported, but they do not stop step 3:
 //    one run reports everything there is to fix.
 // 3. Semantic rules, all of them, every time. They read the document through the shape-checking
 //    accessors of document-walk.ts, so a node the schema rejected (a step that is a string, a
@@ -15,10 +15,12 @@
 //
 // The result is sorted by file and position so it reads top to bottom.
 
+import { hasUnsupportedArazzoVersion } from '../document/arazzo-version.js';
 import { compareFindings, type DocumentSet, isAvailable } from '../document/document-set.js';
 import type { Finding } from '../model.js';
 import { createRuleContext, type RuleContext } from './rule-context.js';
 import { checkActionTargets } from './rules/action-targets.js';
+import { checkArazzo11 } from './rules/arazzo-1-1.js';
 import { checkComponentReferences } from './rules/component-references.js';
 import { checkCriteria } from './rules/criteria.js';
 import { checkDependsOn } from './rules/depends-on.js';
@@ -47,11 +49,14 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   checkRuntimeExpressions,
   checkCriteria,
   checkSchemaPatterns,
+  checkArazzo11,
 ];
 
 export function validateDocumentSet(set: DocumentSet, options: ValidateOptions = {}): Finding[] {
   const findings: Finding[] = [...set.findings];
-  if (set.entry.document === undefined) return findings;
+  // A version this engine does not run (`arazzo: 2.0.0`) is one finding (already loaded), not a
+  // schema dump: no schema and no rule of 1.x knows what its fields mean.
+  if (set.entry.document === undefined || hasUnsupportedArazzoVersion(set.entry.document)) return findings;
   findings.push(...validateAgainstArazzoSchema(set.entry.document, set.entry.sourceMap));
   // Arazzo sources are only schema-checked: their semantics are their own document's business.
   for (const source of Object.values(set.sources)) {

@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JsonSchema, Workflow } from '../model.js';
+import { closest } from '../expressions/hints.js';
 import { createAjv2020 } from './ajv-2020.js';
 
 export interface InputError {
@@ -42,12 +43,31 @@ export function validateInputs(
     if (typeof workflow.inputs === 'object') compiledByWorkflow.set(workflow.inputs, validate);
   }
   if (validate(value)) return { ok: true, value };
-  return { ok: false, value, errors: (validate.errors ?? []).map(toInputError) };
+  const known = knownInputs(workflow.inputs);
+  return { ok: false, value, errors: (validate.errors ?? []).map((e) => toInputError(e, known)) };
 }
 
-function toInputError(error: ErrorObject): InputError {
+/** The top-level input names the schema declares (for "did you mean"). */
+function knownInputs(schema: unknown): string[] {
+  const properties = (schema as { properties?: unknown } | undefined)?.properties;
+  return properties && typeof properties === 'object' ? Object.keys(properties) : [];
+}
+
+function toInputError(error: ErrorObject, known: readonly string[]): InputError {
   const params = error.params as Record<string, any>;
   const segments = error.instancePath.split('/').slice(1);
+  if (error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties') {
+    // ajv says only "must NOT have additional properties": name the property, and what it may have meant.
+    const extra = String(params.additionalProperty ?? params.unevaluatedProperty);
+    const path = [...segments, extra].join('.');
+    const guess = segments.length === 0 ? closest(extra, known) : undefined;
+    return {
+      input: segments[0] ?? extra,
+      pointer: `${error.instancePath}/${extra}`,
+      rule: error.keyword,
+      message: `input "${path}": not an input of this workflow${guess ? ` (did you mean "${guess}"?)` : ''}`,
+    };
+  }
   if (error.keyword === 'required') {
     const pointer = `${error.instancePath}/${params.missingProperty}`;
     const input = segments[0] ?? params.missingProperty;

@@ -3,6 +3,7 @@
 // check reports everything there is to fix.
 import { Command } from 'commander';
 import type { Finding } from '../../arazzo/model.js';
+import type { SchemaChoice } from '../../arazzo/validate/index.js';
 import { EXIT, UsageError } from '../errors.js';
 import { out, printJson } from '../output.js';
 import { displayPath } from '../show-findings.js';
@@ -54,14 +55,24 @@ export function checkCommand(): Command {
       if (document === undefined) {
         command.error("error: missing required argument 'document'", { code: 'commander.missingArgument' });
       }
-      const findings = await checkDocument(document, o);
+      const { findings, validatedAgainst } = await checkReport(document, o);
       const errors = findings.filter((f) => f.severity === 'error').length;
       const hints = findings.filter((f) => f.severity === 'hint').length;
       const warnings = findings.length - errors - hints;
-      if (o.json) printJson({ ok: errors === 0, document, findings, errors, warnings, hints });
+      if (o.json)
+        printJson({
+          ok: errors === 0,
+          document,
+          validatedAgainst: validatedAgainst ?? null,
+          findings,
+          errors,
+          warnings,
+          hints,
+        });
       else {
         const { formatFindings } = await import('../../arazzo/format-finding.js');
         if (findings.length) out(formatFindings(findings));
+        if (validatedAgainst) out(describeSchemaChoice(validatedAgainst));
         const counted = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${hints ? `, ${plural(hints, 'hint')}` : ''}`;
         out(`${errors ? '✘' : '✔'} ${document}: ${counted}`);
       }
@@ -73,16 +84,38 @@ export async function checkDocument(
   document: string,
   o: Pick<CheckFlags, 'workflow' | 'strict'> & { ignore?: string[]; allowRemote?: boolean } = { strict: false },
 ): Promise<Finding[]> {
+  return (await checkReport(document, o)).findings;
+}
+
+/** The line `check` prints about the schema: which Arazzo version the document was judged as. */
+export function describeSchemaChoice(choice: SchemaChoice): string {
+  return `validated against Arazzo ${choice.version} (schema ${choice.schemaId})`;
+}
+
+/**
+ * The findings, and the Arazzo version and schema the document was validated against (none when it
+ * could not be parsed or names a version this engine does not run).
+ */
+export async function checkReport(
+  document: string,
+  o: Pick<CheckFlags, 'workflow' | 'strict'> & { ignore?: string[]; allowRemote?: boolean } = { strict: false },
+): Promise<{ findings: Finding[]; validatedAgainst?: SchemaChoice }> {
   // Loaded on use, like every command's heavy dependencies (see program.ts).
-  const [{ loadFromDisk }, { validateDocumentSet }, { preflight }] = await Promise.all([
-    import('../read-document.js'),
-    import('../../arazzo/validate/index.js'),
-    import('../../arazzo/preflight/index.js'),
-  ]);
+  const [{ loadFromDisk }, { validateDocumentSet, schemaFor }, { preflight }, { hasUnsupportedArazzoVersion }] =
+    await Promise.all([
+      import('../read-document.js'),
+      import('../../arazzo/validate/index.js'),
+      import('../../arazzo/preflight/index.js'),
+      import('../../arazzo/document/arazzo-version.js'),
+    ]);
   const set = await loadFromDisk(document, { allowRemote: o.allowRemote === true || /^https?:\/\//i.test(document) });
   const findings = validateDocumentSet(set, { strict: o.strict });
-  if (set.entry.document !== undefined) findings.push(...preflight(set, { workflowId: o.workflow, ignore: o.ignore }));
-  return dedupe(findings).map((f) => ({ ...f, file: displayPath(f.file) }));
+  const judged = set.entry.document !== undefined && !hasUnsupportedArazzoVersion(set.entry.document);
+  if (judged) findings.push(...preflight(set, { workflowId: o.workflow, ignore: o.ignore }));
+  return {
+    findings: dedupe(findings).map((f) => ({ ...f, file: displayPath(f.file) })),
+    validatedAgainst: judged ? schemaFor(set.entry.document) : undefined,
+  };
 }
 
 function dedupe(findings: Finding[]): Finding[] {

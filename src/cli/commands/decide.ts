@@ -8,8 +8,10 @@ import { Command } from 'commander';
 import { requestDigest, signDecision } from '../../arazzo/approvals/signature.js';
 import { describeKey, readApproverKey } from '../approver-key.js';
 import { withClient } from '../connect.js';
+import { followTimeout } from '../duration.js';
 import { CliError } from '../errors.js';
 import { out, printJson } from '../output.js';
+import { requireWorker } from '../worker-presence.js';
 
 type Kind = 'approve' | 'reject';
 
@@ -22,6 +24,8 @@ interface DecideFlags {
   /** The approver's key file: the decision is signed (required by a worker with an approval policy). */
   key?: string;
   wait: boolean;
+  /** `--timeout` of `--wait`. */
+  timeout?: string;
   json: boolean;
 }
 
@@ -48,19 +52,30 @@ function decisionCommand(kind: Kind, description: string): Command {
       '--key <file>',
       "sign the decision with this approver key (ARAZZO_APPROVER_KEY); a worker's approval policy requires it",
     )
-    .option('--wait', 'then follow the run until it is done or waits again', false)
-    .option('--json', 'machine-readable output', false)
-    .addHelpText('after', '\nExit codes: 0 accepted, 1 refused (with the reason) or no such run, 2 usage error.')
+    .option('--wait', 'then follow the run until it is done or waits again')
+    .option('--timeout <duration>', 'with --wait: stop waiting after this long, e.g. 10m (the run goes on)')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 accepted (with --wait: the run then ${kind === 'reject' ? 'ended as rejected or compensated' : 'completed or waits for approval again'}), 1 refused (with the reason), no such run, or no worker polls its task queue, 2 usage error, 3 (with --wait) the run needs an operator decision, 4 (with --wait) --timeout passed.`,
+    )
     .action(async (workflowRunId: string, o: DecideFlags, command: Command) => {
       // Loaded on use, like every command's heavy dependencies (see program.ts).
       const { followRun } = await import('../follow-run.js');
+      const timeoutMs = followTimeout(o);
       await withClient(command, async ({ client, namespace }) => {
+        await requireWorker(client, namespace, workflowRunId, `the ${kind} cannot be applied until one does`);
         const outcome = await decide(client, namespace, kind, workflowRunId, o);
         if (o.json && !o.wait) printJson({ workflowId: workflowRunId, ...outcome });
         else if (!o.json) out(outcome.answer);
         // An approval short of its quorum leaves the step waiting: --wait then shows who is still needed.
         const decided = outcome.partial ? undefined : outcome.approvalId;
-        if (o.wait) process.exitCode = await followRun(client.workflow.getHandle(workflowRunId), o.json, decided);
+        if (o.wait)
+          process.exitCode = await followRun(client.workflow.getHandle(workflowRunId), Boolean(o.json), decided, {
+            timeoutMs,
+            // A rejection is what was asked for: the run ending rejected (or compensated) is success.
+            accept: kind === 'reject' ? ['rejected', 'compensated'] : undefined,
+          });
       });
     });
 }

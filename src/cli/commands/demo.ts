@@ -1,6 +1,7 @@
 // `demo`: the end-to-end rotation of src/demo (simulators, a worker, its own dev server unless one
 // answers at TEMPORAL_ADDRESS), started from the CLI.
 import { Argument, Command } from 'commander';
+import { demoOpening } from '../../demo/opening.js';
 import { CliError, firstLine } from '../errors.js';
 
 export function demoCommand(): Command {
@@ -13,7 +14,8 @@ export function demoCommand(): Command {
       '\nUses the Temporal server at TEMPORAL_ADDRESS when one answers, otherwise starts its own (and stops it).',
     )
     .action(async (provider: 'prisma' | 'deepgram', o: { manual: boolean }) => {
-      // Loaded on use, like every command's heavy dependencies (see program.ts).
+      process.stdout.write(`${demoOpening(provider)}\n`);
+      // Loaded on use, like every command's heavy dependencies (see program.ts), after the first line.
       const { runDemo } = await import('../../demo/index.js');
       try {
         await runDemo({ provider, manual: o.manual });

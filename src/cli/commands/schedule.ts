@@ -54,8 +54,9 @@ export function scheduleCommand(): Command {
 function createCommand(): Command {
   const command = new Command('create')
     .description('create a schedule (the default: `schedule <document> --every 30d ...`)')
-    .argument('<document>', "Arazzo document, below the worker's document root")
-    .requiredOption('--every <interval>', 'how often: 30d, 12h, 1w');
+    // Both checked in the action: `schedule` alone lists the subcommands instead of asking for --every.
+    .argument('[document]', "Arazzo document, below the worker's document root")
+    .option('--every <interval>', 'how often: 30d, 12h, 1w (required)');
   return addRunFlags(command, {
     input: 'name=value, @file.json or a JSON object (repeatable); secrets as references',
     server: 'base URL for a source description (repeatable)',
@@ -66,7 +67,14 @@ function createCommand(): Command {
     .option('--paused', 'create it paused', false)
     .option('--ui-url <url>', 'Web UI base URL for the link')
     .option('--json', 'machine-readable output', false)
-    .action(async (document: string, o: CreateFlags, command: Command) => {
+    .action(async (document: string | undefined, o: CreateFlags, command: Command) => {
+      if (document === undefined) return command.parent!.help();
+      if (o.every === undefined) {
+        throw new UsageError(
+          "required option '--every <interval>' not specified",
+          'e.g. --every 30d (add --help for usage)',
+        );
+      }
       // Loaded on use, like every command's heavy dependencies (see program.ts).
       const { prepareRun } = await import('../prepare-run.js');
       const prepared = await prepareRun(document, o, 'the schedule');
@@ -181,7 +189,26 @@ interface HandleCall {
   /** Printed with the id when it is done. */
   done: string;
   note?: boolean;
-  act: (handle: ScheduleHandle, note?: string) => Promise<void>;
+  /** What to print after `done <id>`, if anything (trigger: the run it started). */
+  act: (handle: ScheduleHandle, note?: string) => Promise<string | void>;
+}
+
+/**
+ * Triggers one run and says which: Temporal's trigger call does not answer with the run it starts, so
+ * the schedule's recent actions are read before and after (a few seconds at most).
+ */
+async function triggerAndFind(handle: ScheduleHandle): Promise<string> {
+  const startedIds = async () =>
+    new Set((await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId));
+  const before = await startedIds();
+  await handle.trigger();
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const started = [...(await startedIds())].find((id) => !before.has(id));
+    if (started) return `: started ${started} (follow it with: arazzo-temporal status ${started})`;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return ': the run it started is not listed yet (see: arazzo-temporal schedule list)';
 }
 
 const HANDLE_CALLS: HandleCall[] = [
@@ -199,7 +226,7 @@ const HANDLE_CALLS: HandleCall[] = [
     note: true,
     act: (h, note) => h.unpause(note),
   },
-  { name: 'trigger', description: 'start one run now', done: 'triggered', act: (h) => h.trigger() },
+  { name: 'trigger', description: 'start one run now; prints its workflow id', done: 'triggered', act: triggerAndFind },
   {
     name: 'delete',
     description: 'delete a schedule (runs already started go on)',
@@ -214,15 +241,16 @@ function handleCommand(call: HandleCall): Command {
   return command.action(async (id: string, o: { note?: string }, self: Command) => {
     const { ScheduleNotFoundError } = await import('@temporalio/client');
     await withClient(self, async ({ client }) => {
+      let more = '';
       try {
-        await call.act(client.schedule.getHandle(id), o.note);
+        more = (await call.act(client.schedule.getHandle(id), o.note)) ?? '';
       } catch (err) {
         if (err instanceof ScheduleNotFoundError || /not ?found/i.test((err as Error).message)) {
           throw new CliError(`no schedule with id ${id}`, 'list them with: arazzo-temporal schedule list');
         }
         throw err;
       }
-      out(`${call.done} ${id}`);
+      out(`${call.done} ${id}${more}`);
     });
   });
 }

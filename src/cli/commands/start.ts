@@ -4,19 +4,24 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
 import { withClient } from '../connect.js';
+import { followTimeout } from '../duration.js';
 import { CliError } from '../errors.js';
 import { out, printJson } from '../output.js';
 import type { PreparedRun } from '../prepare-run.js';
 import { approveHint } from '../render-progress.js';
 import { addRunFlags, type RunFlags } from '../run-flags.js';
 import { webUiBase, workflowLink } from '../web-ui.js';
+import { noWorkerText, startWorkerHint, workerPresence } from '../worker-presence.js';
 
 interface StartFlags extends RunFlags {
   uiUrl?: string;
   /** Sign the start with this approver key: the run's requester is then known (separation of duties). */
   key?: string;
-  wait: boolean;
-  json: boolean;
+  wait?: boolean;
+  timeout?: string;
+  /** `--no-worker-check` makes it false: start even when no worker polls the task queue. */
+  workerCheck: boolean;
+  json?: boolean;
 }
 
 export function startCommand(): Command {
@@ -34,18 +39,30 @@ export function startCommand(): Command {
       'sign the start with your approver key (ARAZZO_APPROVER_KEY): the worker knows who requested the run, who then may not approve it',
     )
     .option('--ui-url <url>', "Web UI base URL for the link (default: ARAZZO_TEMPORAL_UI_URL or the dev server's)")
-    .option('--wait', 'follow the run until it is done or waits for approval', false)
-    .option('--json', 'machine-readable output', false)
+    .option('--wait', 'follow the run until it is done or waits for approval')
+    .option('--timeout <duration>', 'with --wait: stop waiting after this long, e.g. 10m (the run goes on)')
+    .option('--no-worker-check', 'start even when no worker polls the task queue (the run waits for one)')
+    .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
-      '\nExit codes: 0 started (with --wait: completed or waiting for approval), 1 refused or the run did not complete,\n2 usage error, 3 (with --wait) the run needs an operator decision.',
+      '\nExit codes: 0 started (with --wait: completed or waiting for approval), 1 refused (no worker polls the task\nqueue: nothing is started) or the run did not complete, 2 usage error, 3 (with --wait) the run needs an\noperator decision, 4 (with --wait) --timeout passed (the run goes on).',
     )
     .action(async (document: string, o: StartFlags, command: Command) => {
       // Loaded on use, like every command's heavy dependencies (see program.ts).
       const { prepareRun } = await import('../prepare-run.js');
+      const timeoutMs = followTimeout(o);
       const prepared = await prepareRun(document, o, "the run's history");
       const { followRun } = await import('../follow-run.js');
       await withClient(command, async ({ client, address, namespace }) => {
+        if (o.workerCheck) {
+          const presence = await workerPresence(client, namespace, o.taskQueue);
+          if (presence.workers === 0) {
+            throw new CliError(
+              `${noWorkerText(presence)}: nothing was started`,
+              `${startWorkerHint(presence)}; to start it anyway (it waits for a worker): --no-worker-check`,
+            );
+          }
+        }
         const handle = await startRun(client, namespace, prepared, o);
         const link = workflowLink(
           webUiBase(address, o.uiUrl),
@@ -71,7 +88,7 @@ export function startCommand(): Command {
           out(`  when it waits for approval:`);
           for (const hint of approveHint(handle.workflowId)) out(`    ${hint}`);
         }
-        if (o.wait) process.exitCode = await followRun(handle, o.json);
+        if (o.wait) process.exitCode = await followRun(handle, Boolean(o.json), undefined, { timeoutMs });
       });
     });
 }

@@ -5,10 +5,12 @@ import { Command } from 'commander';
 import { approveCommand, authenticationLines, decisionLine, signedDecisionCommands } from '../../workflows/details.js';
 import type { RunProgress } from '../../workflows/types.js';
 import { withClient } from '../connect.js';
-import { CliError, firstLine } from '../errors.js';
+import { CliError, EXIT, firstLine } from '../errors.js';
 import { out, printJson } from '../output.js';
-import { approveHint, maskOutputs, stepLine } from '../render-progress.js';
+import { operatorName } from '../operator.js';
+import { approveHint, maskOutputs, pasteableTemporalCommand, stepLine } from '../render-progress.js';
 import { webUiBase, workflowLink } from '../web-ui.js';
+import { noWorkerText, startWorkerHint, workerPresence } from '../worker-presence.js';
 
 interface RunStatus {
   workflowId: string;
@@ -16,8 +18,10 @@ interface RunStatus {
   /** RUNNING, COMPLETED, FAILED, ... */
   temporalStatus: string;
   taskQueue: string;
+  /** Workers polling the run's task queue now (the progress query needs one). */
+  workers: number;
   progress?: RunProgress;
-  /** Why the progress is missing (a closed run whose worker is gone, say). */
+  /** Why the progress is missing (no worker polls the run's task queue, say). */
   progressError?: string;
 }
 
@@ -27,22 +31,30 @@ export function statusCommand(): Command {
     .argument('<workflow-id>', 'the run (Temporal workflow id)')
     .option('--ui-url <url>', 'Web UI base URL for the link')
     .option('--json', 'machine-readable output (the progress query as it is)', false)
-    .addHelpText('after', '\nExit codes: 0 shown, 1 no such run or no answer.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 shown, 1 no such run, or its progress cannot be read (no worker polls its task queue).',
+    )
     .action(async (workflowRunId: string, o: { json: boolean; uiUrl?: string }, command: Command) => {
       await withClient(command, async ({ client, address, namespace }) => {
-        const status = await runStatus(client, workflowRunId);
+        const status = await runStatus(client, namespace, workflowRunId);
+        // A run whose progress cannot be read is not "shown": scripts must not take it for an answer.
+        if (!status.progress) process.exitCode = EXIT.failure;
         if (o.json) {
           printJson(status);
           return;
         }
         if (status.progress) out(render(status.progress, workflowRunId, status.temporalStatus));
-        else out(`run ${workflowRunId}: Temporal status ${status.temporalStatus} (${status.progressError})`);
+        else {
+          out(`run ${workflowRunId}: Temporal status ${status.temporalStatus}, task queue "${status.taskQueue}"`);
+          out(`  ${status.progressError}`);
+        }
         out(`Web UI: ${workflowLink(webUiBase(address, o.uiUrl), namespace, status.workflowId, status.runId)}`);
       });
     });
 }
 
-async function runStatus(client: Client, workflowRunId: string): Promise<RunStatus> {
+async function runStatus(client: Client, namespace: string, workflowRunId: string): Promise<RunStatus> {
   // Loaded on use, like every command's heavy dependencies (see program.ts).
   const [{ WorkflowNotFoundError }, { explainQueryError, queryProgress }] = await Promise.all([
     import('@temporalio/client'),
@@ -61,7 +73,15 @@ async function runStatus(client: Client, workflowRunId: string): Promise<RunStat
     runId: description.runId,
     temporalStatus: description.status.name,
     taskQueue: description.taskQueue,
+    workers: 0,
   };
+  const presence = await workerPresence(client, namespace, description.taskQueue);
+  status.workers = presence.workers;
+  if (presence.workers === 0) {
+    // A query would wait for a worker that is not there, then say only "Failed to query Workflow".
+    status.progressError = `${noWorkerText(presence)}: its progress cannot be read until one does (${startWorkerHint(presence)})`;
+    return status;
+  }
   try {
     status.progress = await queryProgress(handle);
   } catch (err) {
@@ -91,7 +111,9 @@ function render(progress: RunProgress, workflowRunId: string, temporalStatus?: s
       for (const command of signedDecisionCommands(workflowRunId, pending.stepId)) lines.push(`  ${command}`);
     } else {
       for (const hint of approveHint(workflowRunId)) lines.push(`  ${hint}`);
-      lines.push(`  with the temporal CLI: ${approveCommand(workflowRunId, pending.stepId, pending.approvalId)}`);
+      lines.push(
+        `  with the temporal CLI: ${pasteableTemporalCommand(approveCommand(workflowRunId, pending.stepId, pending.approvalId, operatorName()))}`,
+      );
     }
   }
   if (progress.requester) lines.push(`  requested by ${progress.requester}`);

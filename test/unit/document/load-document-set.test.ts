@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findOperation, isAvailable, loadDocumentSet, resolveUrl } from '../../../src/arazzo/document/index.js';
 import { FIXTURES, loadInline, readLocal } from './fixture-reader.js';
+import { validateDocumentSet } from '../../../src/arazzo/validate/index.js';
 
 const header = (sources: string) =>
   `arazzo: 1.0.1\ninfo:\n  title: t\n  version: 1.0.0\nsourceDescriptions:\n${sources}workflows:\n  - workflowId: w\n    steps:\n      - stepId: s\n        operationId: listOwners\n`;
@@ -101,8 +102,8 @@ describe('loadDocumentSet', () => {
     expect(set.sources.o).toMatchObject({ type: 'openapi' });
   });
 
-  it('accepts any Arazzo 1.0.x and rejects other versions with a message and hint', async () => {
-    for (const version of ['1.0.0', '1.0.1', '1.0.7']) {
+  it('accepts any Arazzo 1.0.x and 1.1.x and rejects other versions with a message and hint', async () => {
+    for (const version of ['1.0.0', '1.0.1', '1.0.7', '1.1.0', '1.1.3']) {
       const set = await loadInline(petsAndOwners.replace('1.0.1', version));
       expect(set.findings).toEqual([]);
     }
@@ -111,17 +112,22 @@ describe('loadDocumentSet', () => {
       {
         severity: 'error',
         code: 'unsupported-arazzo-version',
-        message: 'Arazzo version "1.1.0" is not supported: this engine runs Arazzo 1.0.x documents',
-        hint: 'set `arazzo: 1.0.1` if the document only uses 1.0 features; 1.1 and later add fields this engine does not implement',
+        message: 'Arazzo version "2.0.0" is not supported: this engine runs Arazzo 1.0.x and 1.1.x documents',
+        hint: 'this engine implements the Arazzo 1.x specifications; convert the document to Arazzo 1.1',
         file: `${FIXTURES}unsupported-version.arazzo.yaml`,
         line: 1,
         column: 9,
         pointer: '/arazzo',
       },
     ]);
-    const v2 = await loadInline(petsAndOwners.replace('arazzo: 1.0.1', 'arazzo: 2.0.0'));
-    expect(v2.findings.map((f) => f.message)).toEqual([
-      'Arazzo version "2.0.0" is not supported: this engine runs Arazzo 1.0.x documents',
+    // One finding, not a schema dump: its unknown fields are not judged by a 1.x schema.
+    expect(validateDocumentSet(set)).toEqual(set.findings);
+    const v12 = await loadInline(petsAndOwners.replace('arazzo: 1.0.1', 'arazzo: 1.2.0'));
+    expect(v12.findings.map((f) => [f.message, f.hint])).toEqual([
+      [
+        'Arazzo version "1.2.0" is not supported: this engine runs Arazzo 1.0.x and 1.1.x documents',
+        'set `arazzo: 1.1.0` if the document only uses 1.1 features',
+      ],
     ]);
   });
 
@@ -158,7 +164,7 @@ describe('loadDocumentSet', () => {
     expect(swagger.findings).toMatchObject([
       {
         code: 'unsupported-openapi-version',
-        message: 'source description "./swagger.yaml" is OpenAPI 2.0.0; only 3.0.x and 3.1.x are supported',
+        message: 'source description "./swagger.yaml" is OpenAPI 2.0.0; only 3.0.x, 3.1.x and 3.2.x are supported',
         line: 7,
       },
     ]);

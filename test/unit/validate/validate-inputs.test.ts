@@ -74,3 +74,36 @@ describe('validateInputs', () => {
     expect(validateInputs(schema, { name: 'aab', accent: 'é', 'x-a': 1 }).ok).toBe(true);
   });
 });
+
+describe('validateInputs: a mistyped input', () => {
+  it('names the property it does not know, and the input it probably meant', () => {
+    const closed: Pick<Workflow, 'inputs'> = {
+      inputs: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          newName: { type: 'string' },
+          databaseId: { type: 'string' },
+          extra: { type: 'object', additionalProperties: false },
+        },
+      },
+    };
+    const result = validateInputs(closed, { nweName: 'x', databaseId: 'db1', extra: { a: 1 } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      {
+        input: 'nweName',
+        pointer: '/nweName',
+        rule: 'additionalProperties',
+        message: 'input "nweName": not an input of this workflow (did you mean "newName"?)',
+      },
+      {
+        input: 'extra',
+        pointer: '/extra/a',
+        rule: 'additionalProperties',
+        message: 'input "extra.a": not an input of this workflow',
+      },
+    ]);
+  });
+});

@@ -1,9 +1,10 @@
 // The Web UI's "Current details" for a pending approval: without a policy it says plainly that
 // approvals are not authenticated and offers the signal; under a policy it says who must approve,
 // who has (verified name, group, key fingerprint), how many are still needed, and the signed commands.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { UNAUTHENTICATED_NOTICE } from '../../../src/arazzo/approvals/settings.js';
-import { renderDetails } from '../../../src/workflows/details.js';
+import { approveCommand, rejectCommand, renderDetails } from '../../../src/workflows/details.js';
 import type { PendingApproval, RunProgress } from '../../../src/workflows/types.js';
 
 const base: PendingApproval = {
@@ -75,5 +76,46 @@ describe('current details of a pending approval', () => {
     expect(text).toContain('approved revoke by bob (verified: group security, key ed25519:00112233aabbccdd)');
     expect(text).not.toContain('temporal workflow signal');
     expect(text).not.toContain('NOT authenticated');
+  });
+});
+
+// The commands the details and the webhooks print are pasted by whoever decides: they must work as
+// pasted (no placeholder to edit), and record the paster's login name.
+describe('decision commands printed for pasting', () => {
+  /** What the signal's --input argument is after the shell has read the command. */
+  function inputAsTheShellReadsIt(command: string, user: string): unknown {
+    const word = command.slice(command.indexOf('--input ') + '--input '.length);
+    const printed = execFileSync('bash', ['-c', `printf %s ${word}`], { env: { PATH: process.env.PATH, USER: user } });
+    return JSON.parse(printed.toString('utf8'));
+  }
+
+  it('the details offer our CLI first (its --by defaults to the login name), then the signal', () => {
+    const text = renderDetails(progress({ ...base, authenticated: false, notice: UNAUTHENTICATED_NOTICE }), 'run-1');
+    expect(text).toContain('npx arazzo-temporal approve run-1 --step revoke');
+    expect(text).toContain("npx arazzo-temporal reject run-1 --step revoke --reason 'WHY'");
+    expect(text).not.toContain('YOUR-NAME');
+  });
+
+  it("approve and reject signals record the paster's login name, also with a quote in an id", () => {
+    expect(inputAsTheShellReadsIt(approveCommand('run-1', 'revoke', "ap'1"), 'carol')).toEqual({
+      stepId: 'revoke',
+      approvalId: "ap'1",
+      by: 'carol',
+    });
+    expect(inputAsTheShellReadsIt(rejectCommand('run-1', 'revoke', 'ap-1'), 'dave')).toEqual({
+      stepId: 'revoke',
+      approvalId: 'ap-1',
+      reason: 'WHY',
+      compensate: false,
+      by: 'dave',
+    });
+  });
+
+  it('with a name given (the CLI knows its operator), the name is in the command', () => {
+    expect(inputAsTheShellReadsIt(approveCommand('run-1', 'revoke', 'ap-1', "o'brien"), 'carol')).toEqual({
+      stepId: 'revoke',
+      approvalId: 'ap-1',
+      by: "o'brien",
+    });
   });
 });

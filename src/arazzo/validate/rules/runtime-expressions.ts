@@ -171,6 +171,8 @@ function expressionsOf(template: ValueTemplate): Array<[RuntimeExpression, strin
       return template.entries.flatMap(([, entry]) => expressionsOf(entry));
     case 'array':
       return template.items.flatMap(expressionsOf);
+    case 'selector':
+      return [[template.context, template.contextText]];
     default:
       return [];
   }

@@ -1,22 +1,26 @@
+import { arazzoMinorVersion } from '../../document/arazzo-version.js';
 import { itemsOf, stepsOf, workflowsOf } from '../document-walk.js';
 import type { RuleContext } from '../rule-context.js';
 
-const STEP_TARGETS = ['operationId', 'operationPath', 'workflowId'] as const;
+const STEP_TARGETS_1_0 = ['operationId', 'operationPath', 'workflowId'] as const;
+/** 1.1 adds a step on an AsyncAPI channel: an operation, a workflow, or a channel action. */
+const STEP_TARGETS_1_1 = ['operationId', 'operationPath', 'channelPath', 'workflowId'] as const;
 
 /**
- * A step calls exactly one thing (operationId, operationPath or workflowId), and a `goto` action
+ * A step calls exactly one thing (operationId, operationPath, workflowId; in 1.1 also channelPath), and a `goto` action
  * goes to exactly one place (stepId or workflowId). The schema says the same with a `oneOf` whose
  * errors are unreadable, so they are reported here instead.
  */
 export function checkStepKinds(ctx: RuleContext): void {
+  const targets = arazzoMinorVersion(ctx.document) === '1.1' ? STEP_TARGETS_1_1 : STEP_TARGETS_1_0;
   for (const workflow of workflowsOf(ctx.document)) {
     for (const step of stepsOf(workflow)) {
-      const present = STEP_TARGETS.filter((field) => step.step[field] !== undefined);
+      const present = targets.filter((field) => step.step[field] !== undefined);
       if (present.length !== 1) {
         ctx.report({
           code: 'step-target',
           message:
-            `step${step.stepId ? ` "${step.stepId}"` : ''} must have exactly one of operationId, operationPath or workflowId; ` +
+            `step${step.stepId ? ` "${step.stepId}"` : ''} must have exactly one of ${targets.slice(0, -1).join(', ')} or workflowId; ` +
             (present.length === 0 ? 'it has none' : `it has ${present.join(' and ')}`),
           hint:
             present.length === 0
