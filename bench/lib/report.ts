@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { resultsDir } from './environment.js';
 import { markdownTable, type Table } from './format.js';
 import type { MachineInfo } from './machine.js';
+import { type PlotPanel, plotSvg } from './plot.js';
 
 export interface Report {
   startedAt: string;
@@ -12,6 +13,16 @@ export interface Report {
   parameters: unknown;
   scenarios: Record<string, { tables: Table[] } & Record<string, unknown>>;
   errors: Record<string, string>;
+}
+
+type ScenarioPlot = { panels: PlotPanel[]; caption: string };
+
+/** The scenarios that drew a plot, and the file each one's SVG is written to (beside the report). */
+function plotsOf(report: Report): Array<{ name: string; file: string; plot: ScenarioPlot }> {
+  const stamp = report.startedAt.replace(/[:.]/g, '-');
+  return Object.entries(report.scenarios).flatMap(([name, s]) =>
+    s.plot ? [{ name, file: `${stamp}-${name}.svg`, plot: s.plot as ScenarioPlot }] : [],
+  );
 }
 
 export function markdown(report: Report): string {
@@ -26,6 +37,8 @@ export function markdown(report: Report): string {
     '',
   ];
   const body = Object.values(report.scenarios).flatMap((s) => s.tables.map(markdownTable));
+  for (const { name, file } of plotsOf(report))
+    body.push(`![${name}: throughput and worker CPU against concurrency](${file})\n`);
   const errors = Object.entries(report.errors).map(([name, message]) => `- **${name} failed**: ${message}`);
   return [...head, ...body, ...(errors.length ? ['## Errors', '', ...errors, ''] : [])].join('\n');
 }
@@ -39,5 +52,9 @@ export function writeReport(report: Report): { markdownPath: string; jsonPath: s
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   copyFileSync(markdownPath, join(resultsDir, 'latest.md'));
   copyFileSync(jsonPath, join(resultsDir, 'latest.json'));
+  for (const { name, file, plot } of plotsOf(report)) {
+    writeFileSync(join(resultsDir, file), plotSvg(plot.panels, plot.caption));
+    copyFileSync(join(resultsDir, file), join(resultsDir, `latest-${name}.svg`));
+  }
   return { markdownPath, jsonPath };
 }

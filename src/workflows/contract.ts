@@ -28,7 +28,9 @@ export const supplyOutputsUpdate = defineUpdate<string, [SupplyOutputsArgs]>('su
 
 // Search attributes: runs can be found and filtered in the Web UI and with `temporal workflow list
 // --query`. The project's dev server registers them; on other clusters they are optional (the
-// workflow only upserts the ones the namespace has, as the load activity found them).
+// workflow only upserts the ones the namespace has, as the load activity found them). They change with the
+// run's state, in one upsert (patches.ts `upsertsOnStateChange`): ArazzoStep is the step that state concerns
+// (awaiting approval, needing attention, or where the run was at the change), not updated per step started.
 export const ArazzoWorkflowId = defineSearchAttributeKey('ArazzoWorkflowId', SearchAttributeType.KEYWORD);
 export const ArazzoStep = defineSearchAttributeKey('ArazzoStep', SearchAttributeType.KEYWORD);
 export const ArazzoState = defineSearchAttributeKey('ArazzoState', SearchAttributeType.KEYWORD);

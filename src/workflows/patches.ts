@@ -91,6 +91,23 @@ export const PATCHES = {
     ],
     retire: 'when every set before 2026-11-30-d is dropped',
   },
+  upsertsOnStateChange: {
+    id: 'arazzo-upserts-on-state-change',
+    change:
+      'search attributes are upserted once per state change (workflow id, state and the step that state concerns, one command, only what changed) instead of once per step started and per attribute',
+    recordedBefore: [
+      '2026-11-23-a',
+      '2026-11-23-b',
+      '2026-11-23-c',
+      '2026-11-23-d',
+      '2026-11-30-a',
+      '2026-11-30-b',
+      '2026-11-30-c',
+      '2026-11-30-d',
+      '2026-11-30-e',
+    ],
+    retire: 'when every set before 2026-11-30-f is dropped',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchName = keyof typeof PATCHES;

@@ -9,6 +9,7 @@ import type { ExpressionContext } from '../arazzo/expressions/index.js';
 import { isSecretName, isSecretSchema, maskRecord } from '../arazzo/secrets/mask.js';
 import { ArazzoState, ArazzoStep, ArazzoWorkflowId } from './contract.js';
 import { renderDetails } from './details.js';
+import { isPatched } from './patches.js';
 import type {
   AbortArgs,
   ApprovalRecord,
@@ -86,6 +87,16 @@ export function newRunRecord(document: string, workflowId: string): RunRecord {
 const REFUSAL_CHARS = 16_000;
 
 export class RunState {
+  /**
+   * Search attributes change only with the run's state (see patches.ts `upsertsOnStateChange`): one upsert
+   * per state change, with the step it concerns. Undefined until search attributes are enabled.
+   */
+  private upsertsOnStateChange?: boolean;
+  /** What this run last upserted, so an unchanged value is not sent again. */
+  private readonly upserted: Record<string, string> = {};
+  /** A render of the Web UI details is due at the end of the current activation. */
+  private detailsDue = false;
+
   constructor(readonly record: RunRecord) {}
 
   get progress(): RunProgress {
@@ -151,7 +162,10 @@ export class RunState {
 
   enableSearchAttributes(names: readonly string[]) {
     this.record.searchAttributes = [...names];
-    this.upsert([{ key: ArazzoWorkflowId, value: this.progress.workflowId }]);
+    // Decided here, at the run's first upsert, so that a run recorded without the marker keeps the old path.
+    this.upsertsOnStateChange = names.length > 0 && isPatched('upsertsOnStateChange');
+    if (this.upsertsOnStateChange) this.upsertStateChange();
+    else this.upsert([{ key: ArazzoWorkflowId, value: this.progress.workflowId }]);
     this.publish();
   }
 
@@ -166,8 +180,32 @@ export class RunState {
 
   setState(state: RunStateName) {
     this.progress.state = state;
-    this.upsert([{ key: ArazzoState, value: state }]);
+    if (this.upsertsOnStateChange) this.upsertStateChange();
+    else this.upsert([{ key: ArazzoState, value: state }]);
     this.publish();
+  }
+
+  /**
+   * The new path: the workflow id, the state and the step that state concerns (the one awaiting approval or
+   * needing attention, else the step the run is at), in one command, only what changed since the last one.
+   * Query filters only need the state to be current and the step to match it; the live step is in the
+   * progress query and the Web UI details, which cost no history.
+   */
+  private upsertStateChange() {
+    const { progress } = this;
+    const step = progress.attention?.stepId ?? progress.pendingApproval?.stepId ?? progress.currentStep;
+    const values: Array<[SearchAttributeUpdatePair['key'], string | undefined]> = [
+      [ArazzoWorkflowId, progress.workflowId],
+      [ArazzoState, progress.state],
+      [ArazzoStep, step],
+    ];
+    const changed: SearchAttributeUpdatePair[] = [];
+    for (const [key, value] of values) {
+      if (value === undefined || this.upserted[key.name] === value) continue;
+      this.upserted[key.name] = value;
+      changed.push({ key, value } as SearchAttributeUpdatePair);
+    }
+    this.upsert(changed);
   }
 
   initSteps(steps: Array<{ stepId: string; operation: string }>) {
@@ -192,15 +230,18 @@ export class RunState {
     step.finishedAt = undefined;
     step.message = undefined;
     this.progress.currentStep = stepId;
-    this.upsert([{ key: ArazzoStep, value: stepId }]);
+    if (!this.upsertsOnStateChange) this.upsert([{ key: ArazzoStep, value: stepId }]);
     this.publish();
   }
 
-  /** The step now waits for a person; `searchable` also points ArazzoStep at it (see patches.ts). */
+  /**
+   * The step now waits for a person; `searchable` also points ArazzoStep at it (see patches.ts). On the
+   * `upsertsOnStateChange` path the state change that follows upserts the step with the state.
+   */
   awaitApproval(stepId: string, searchable: boolean) {
     this.step(stepId).status = 'awaiting-approval';
     this.progress.currentStep = stepId;
-    if (searchable) this.upsert([{ key: ArazzoStep, value: stepId }]);
+    if (searchable && !this.upsertsOnStateChange) this.upsert([{ key: ArazzoStep, value: stepId }]);
   }
 
   finishStep(stepId: string, status: StepProgress['status'], httpStatus?: number, message?: string) {
@@ -262,9 +303,18 @@ export class RunState {
     this.publish();
   }
 
-  /** The Web UI's "Current details" (served by the SDK's metadata query, so it costs no history). */
+  /**
+   * The Web UI's "Current details" (served by the SDK's metadata query, so it costs no history). Rendered
+   * once per activation, however many changes it made: in a microtask, which the SDK runs before it
+   * completes the activation, so a query (its own activation) always reads the details of the last one.
+   */
   publish() {
-    setCurrentDetails(renderDetails(this.progress, workflowInfo().workflowId));
+    if (this.detailsDue) return;
+    this.detailsDue = true;
+    void Promise.resolve().then(() => {
+      this.detailsDue = false;
+      setCurrentDetails(renderDetails(this.progress, workflowInfo().workflowId));
+    });
   }
 
   private upsert(pairs: SearchAttributeUpdatePair[]) {

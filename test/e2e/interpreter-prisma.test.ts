@@ -49,7 +49,22 @@ describe('interpreter: Prisma rotation', () => {
         args: [{ stepId: 'revokeOldConnection', approvalId: waiting.pendingApproval!.approvalId, by: 'alice' }],
       });
       expect(answer).toContain('approved revokeOldConnection');
-      return handle.result();
+      const result = await handle.result();
+      // One upsert per state change (running, awaiting approval with its step, running, completed), not per step.
+      const history = await handle.fetchHistory();
+      const upserts = (history.events ?? []).flatMap((e) => {
+        const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {};
+        const keys = Object.keys(fields).filter((k) => k.startsWith('Arazzo'));
+        return keys.length ? [keys.sort().join('+')] : [];
+      });
+      expect(upserts).toEqual(['ArazzoState+ArazzoWorkflowId', 'ArazzoState+ArazzoStep', 'ArazzoState', 'ArazzoState']);
+      const { searchAttributes } = await handle.describe();
+      expect(searchAttributes).toMatchObject({
+        ArazzoState: ['completed'],
+        ArazzoStep: ['revokeOldConnection'],
+        ArazzoWorkflowId: ['rotate-connection'],
+      });
+      return result;
     });
     expect(outcome.status).toBe('completed');
     expect(outcome.approvals).toMatchObject([

@@ -1,0 +1,58 @@
+// The bench's SVG plot (bench/lib/plot.ts): each variant a line through its medians at the right places,
+// with its min–max bar, on a log x axis and a y axis that starts at zero and covers every max.
+import { describe, expect, it } from 'vitest';
+import { niceTicks, plotSvg } from '../../../bench/lib/plot.js';
+
+const s = (median: number, min = median, max = median) => ({ median, min, max, n: 2 });
+
+describe('bench plot', () => {
+  it('ticks are round steps from 0 to at least the maximum', () => {
+    expect(niceTicks(7.3)).toEqual([0, 2, 4, 6, 8]);
+    expect(niceTicks(830)).toEqual([0, 200, 400, 600, 800, 1000]);
+    expect(niceTicks(0)).toEqual([0, 1]);
+  });
+
+  it('draws one line per series through its medians, bars from min to max, a log x axis', () => {
+    const svg = plotSvg(
+      [
+        {
+          title: 'Throughput',
+          xLabel: 'concurrent',
+          yLabel: 'rotations/s',
+          series: [
+            {
+              name: 'interpreter',
+              color: '#d62728',
+              points: [
+                { x: 1, y: s(1, 0.5, 2) },
+                { x: 10, y: s(2) },
+                { x: 100, y: s(4) },
+              ],
+            },
+            {
+              name: 'hand-written <baseline>',
+              color: '#1f77b4',
+              points: [
+                { x: 1, y: s(2) },
+                { x: 100, y: s(8) },
+              ],
+            },
+          ],
+        },
+      ],
+      'caption',
+    );
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('hand-written &lt;baseline&gt;');
+    const lines = [...svg.matchAll(/<polyline points="([^"]+)" fill="none" stroke="(#[0-9a-f]+)"/g)];
+    expect(lines.map((m) => m[2])).toEqual(['#d62728', '#1f77b4']);
+    const points = lines[0][1].split(' ').map((p) => p.split(',').map(Number));
+    // Log x: 1, 10, 100 are equally spaced; higher values are drawn higher (smaller y).
+    expect(points[1][0] - points[0][0]).toBeCloseTo(points[2][0] - points[1][0], 0);
+    expect(points[0][1]).toBeGreaterThan(points[1][1]);
+    expect(points[1][1]).toBeGreaterThan(points[2][1]);
+    // The y axis reaches the largest max (8) and the one point with a spread has its bar.
+    expect(svg).toMatch(/>8<\/text>/);
+    expect(svg).toContain('interpreter, 1: 1 [0.5–2] (n=2)');
+  });
+});
