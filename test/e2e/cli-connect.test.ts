@@ -2,8 +2,11 @@
 // server (something accepted the connection and did not answer in time: retry, or wait longer). The
 // busy server is a real loopback TCP listener that accepts and never says a word; the CLI runs as a
 // process. `--connect-timeout` / ARAZZO_CONNECT_TIMEOUT set how long it waits (default 5 s).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/devserver/dev-server.js';
 import { runCli } from '../support/cli.js';
 
@@ -95,5 +98,38 @@ describe('arazzo-temporal: nothing listening vs a server that does not answer in
     expect(variable.code).toBe(2);
     expect(variable.stderr).toMatch(/^error: ARAZZO_CONNECT_TIMEOUT 0: not a duration\n/);
     expect(connections).toEqual([]);
+  });
+});
+
+// The deployment path without a cluster of our own: a temporal.toml profile (what Temporal Cloud and
+// self-hosted clusters are reached by) selects the address and namespace, with nothing in the environment.
+describe('arazzo-temporal: a temporal.toml profile chooses where to connect', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arazzo-profile-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--profile reaches the server the profile names; another profile, another server', async () => {
+    const closed = await freePort();
+    const file = join(dir, 'temporal.toml');
+    writeFileSync(
+      file,
+      [
+        '[profile.staging]',
+        `address = "${inject('temporalAddress')}"`,
+        `namespace = "${inject('temporalNamespace')}"`,
+        '',
+        '[profile.nowhere]',
+        `address = "127.0.0.1:${closed}"`,
+        'namespace = "default"',
+        '',
+      ].join('\n'),
+    );
+    const env = { TEMPORAL_ADDRESS: undefined, TEMPORAL_NAMESPACE: undefined, TEMPORAL_CONFIG_FILE: file };
+    const staging = await runCli(['--profile', 'staging', 'runs', '--limit', '1', '--json'], { env });
+    expect(staging.stderr).toBe('');
+    expect(staging.code).toBe(0);
+    expect(JSON.parse(staging.stdout)).toEqual({ query: 'WorkflowType="arazzoRun"', runs: expect.any(Array) });
+    const nowhere = await runCli(['--profile', 'nowhere', 'runs', '--limit', '1'], { env });
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain(`127.0.0.1:${closed}`);
   });
 });
