@@ -21,6 +21,16 @@ export interface PatchEntry {
   retire: string;
 }
 
+/** The sets recorded up to 2026-11-30-b: every patch added since then was recorded after all of them. */
+const RECORDED_UP_TO_30B = [
+  '2026-11-23-a',
+  '2026-11-23-b',
+  '2026-11-23-c',
+  '2026-11-23-d',
+  '2026-11-30-a',
+  '2026-11-30-b',
+];
+
 export const PATCHES = {
   stepAwaitingApproval: {
     id: 'arazzo-step-awaiting-approval',
@@ -45,16 +55,7 @@ export const PATCHES = {
     id: 'arazzo-signed-approvals',
     change:
       "the load activity's approval settings decide the gates: under a policy, decisions are signed, verified and counted to a quorum; without one, the prompt says approvals are not authenticated; webhooks are notified",
-    recordedBefore: [
-      '2026-11-23-a',
-      '2026-11-23-b',
-      '2026-11-23-c',
-      '2026-11-23-d',
-      '2026-11-30-a',
-      '2026-11-30-b',
-      '2026-11-30-d',
-      '2026-11-30-e',
-    ],
+    recordedBefore: [...RECORDED_UP_TO_30B, '2026-11-30-d', '2026-11-30-e'],
     retire:
       'when every set before 2026-11-30-c and sets 2026-11-30-d and -e (recorded beside it, without a policy) are dropped',
   },
@@ -62,16 +63,7 @@ export const PATCHES = {
     id: 'arazzo-lock-refuses-cancel',
     change:
       'the lock child refuses a cancel request (logged, memo, current details) and answers the `lock` query; it ends only with its holder',
-    recordedBefore: [
-      '2026-11-23-a',
-      '2026-11-23-b',
-      '2026-11-23-c',
-      '2026-11-23-d',
-      '2026-11-30-a',
-      '2026-11-30-b',
-      '2026-11-30-c',
-      '2026-11-30-e',
-    ],
+    recordedBefore: [...RECORDED_UP_TO_30B, '2026-11-30-c', '2026-11-30-e'],
     retire:
       'when no lock started before it is open (a lock lives as long as its holder) and every set before 2026-11-30-d is dropped',
   },
@@ -79,33 +71,14 @@ export const PATCHES = {
     id: 'arazzo-lock-loss-parks',
     change:
       'a run whose lock ended while it held it (terminated from outside) parks in needs-attention before its next destructive step (retryStep takes the lock again, abort) instead of sending it',
-    recordedBefore: [
-      '2026-11-23-a',
-      '2026-11-23-b',
-      '2026-11-23-c',
-      '2026-11-23-d',
-      '2026-11-30-a',
-      '2026-11-30-b',
-      '2026-11-30-c',
-      '2026-11-30-e',
-    ],
+    recordedBefore: [...RECORDED_UP_TO_30B, '2026-11-30-c', '2026-11-30-e'],
     retire: 'when every set before 2026-11-30-d is dropped',
   },
   upsertsOnStateChange: {
     id: 'arazzo-upserts-on-state-change',
     change:
       'search attributes are upserted once per state change (workflow id, state and the step that state concerns, one command, only what changed) instead of once per step started and per attribute',
-    recordedBefore: [
-      '2026-11-23-a',
-      '2026-11-23-b',
-      '2026-11-23-c',
-      '2026-11-23-d',
-      '2026-11-30-a',
-      '2026-11-30-b',
-      '2026-11-30-c',
-      '2026-11-30-d',
-      '2026-11-30-e',
-    ],
+    recordedBefore: [...RECORDED_UP_TO_30B, '2026-11-30-c', '2026-11-30-d', '2026-11-30-e'],
     retire: 'when every set before 2026-11-30-f is dropped',
   },
 } as const satisfies Record<string, PatchEntry>;
