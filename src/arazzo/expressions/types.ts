@@ -75,6 +75,8 @@ export interface ExpressionContext {
     body?: unknown;
   };
   response?: { headers: Record<string, string>; body?: unknown };
+  /** 1.1 `$message`: the message a channel step sent or received (`$message.header.<name>`, `$message.payload#/...`). */
+  message?: { headers: Record<string, unknown>; payload?: unknown };
   inputs: Record<string, unknown>;
   outputs?: Record<string, unknown>;
   steps: Record<string, { outputs: Record<string, unknown> }>;

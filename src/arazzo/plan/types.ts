@@ -32,14 +32,50 @@ export interface PlanCompensation {
 
 export type ApprovalRequirement = 'required' | 'none';
 
+/**
+ * Arazzo 1.1: where a channel step's message goes or comes from, resolved from its AsyncAPI 3.0
+ * source description when the plan is built (the run never reads the AsyncAPI file again).
+ */
+export interface PlanChannel {
+  sourceName: string;
+  /** The AsyncAPI operation the step names (`operationId`), when it names one. */
+  operationId?: string;
+  /** The channel's key under `channels` (what `channelPath` points at). */
+  channelKey: string;
+  /**
+   * The channel's `address` (for Kafka, the topic). `{name}` parameters are filled from the step's
+   * `in: path` parameters when the step runs; without an address, the channel key.
+   */
+  address: string;
+  /** The AsyncAPI server the binding connects to (a run's `servers` may override `host` per source name). */
+  server: { name: string; protocol: string; host: string };
+  /** The message the step sends or expects (the operation's, else the channel's, first message). */
+  message?: {
+    name: string;
+    contentType?: string;
+    /** The message's correlationId `location`, e.g. `$message.header#/orderRequestId`. */
+    correlationIdLocation?: string;
+  };
+}
+
+/** Arazzo 1.1: a step that sends a message to a channel or waits for one. */
+export interface PlanMessageStep {
+  action: 'send' | 'receive';
+  channel: PlanChannel;
+  /** `receive`: the step's `correlationId` as written (an expression, template or literal). */
+  correlationId?: unknown;
+}
+
 export interface PlanStep {
   stepId: string;
   /** JSON Pointer of the step in the entry document. */
   pointer: string;
   description?: string;
-  /** Exactly one of `operation` and `workflowId`. */
+  /** Exactly one of `operation`, `workflowId` and `message`. */
   operation?: PlanOperation;
   workflowId?: string;
+  /** Arazzo 1.1 channel step (`channelPath` or an AsyncAPI `operationId`, with `action`). */
+  message?: PlanMessageStep;
   /** Workflow-level parameters merged with the step's, component references resolved. */
   parameters: Parameter[];
   requestBody?: RequestBody;
