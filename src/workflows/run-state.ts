@@ -7,7 +7,7 @@ import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@tempor
 import type { ApprovalSettings } from '../arazzo/approvals/settings.js';
 import type { ExpressionContext } from '../arazzo/expressions/index.js';
 import { isSecretName, isSecretSchema, maskRecord } from '../arazzo/secrets/mask.js';
-import { ArazzoState, ArazzoStep, ArazzoWorkflowId } from './contract.js';
+import { ArazzoState, ArazzoStep, ArazzoWaitingOn, ArazzoWorkflowId } from './contract.js';
 import { renderDetails } from './details.js';
 import { isPatched } from './patches.js';
 import type {
@@ -15,6 +15,7 @@ import type {
   ApprovalRecord,
   ApproveArgs,
   IgnoredMessage,
+  MessageWaitProgress,
   PendingApproval,
   PendingAttention,
   RejectArgs,
@@ -265,6 +266,16 @@ export class RunState {
 
   setAttention(attention: PendingAttention | undefined) {
     this.progress.attention = attention;
+    this.publish();
+  }
+
+  /**
+   * A `receive` step waits (or stopped waiting): the progress says where, and `ArazzoWaitingOn` lets a
+   * channel listener that starts later find this run (src/channels/listener.ts).
+   */
+  setWaitingForMessage(wait: MessageWaitProgress | undefined) {
+    this.progress.waitingForMessage = wait;
+    this.upsert([{ key: ArazzoWaitingOn, value: wait ? [wait.channel] : [] }]);
     this.publish();
   }
 
