@@ -55,7 +55,11 @@ export function makeMessageActivities(policy: WorkerPolicy, channels: ChannelRun
     try {
       return channels.bindings.get(target.protocol);
     } catch (err) {
-      throw ApplicationFailure.create({ type: 'ChannelNotAvailable', message: String((err as Error).message), nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: 'ChannelNotAvailable',
+        message: String((err as Error).message),
+        nonRetryable: true,
+      });
     }
   }
 
@@ -86,7 +90,8 @@ export function makeMessageActivities(policy: WorkerPolicy, channels: ChannelRun
 
 function runOf(): { workflowId: string; runId: string } {
   const execution = activityInfo().workflowExecution;
-  if (!execution) throw ApplicationFailure.create({ message: 'channel steps run only inside a workflow', nonRetryable: true });
+  if (!execution)
+    throw ApplicationFailure.create({ message: 'channel steps run only inside a workflow', nonRetryable: true });
   return execution;
 }
 

@@ -170,7 +170,9 @@ export class ChannelListener {
   discover(): Promise<void> {
     if (this.discovering || this.stopped) return this.discovering ?? Promise.resolve();
     this.discovering = this.discoverOnce()
-      .catch((err) => this.options.log?.('warn', `channel listener discovery: ${err instanceof Error ? err.message : err}`))
+      .catch((err) =>
+        this.options.log?.('warn', `channel listener discovery: ${err instanceof Error ? err.message : err}`),
+      )
       .finally(() => {
         this.discovering = undefined;
       });

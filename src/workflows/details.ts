@@ -106,7 +106,9 @@ export function renderDetails(progress: RunProgress, workflowRunId: string): str
     lines.push('');
     lines.push(`### \`${waiting.stepId}\` waits for a message on \`${waiting.channel}\``);
     if (waiting.correlationId) lines.push(`Correlation id: \`${waiting.correlationId}\``);
-    lines.push(`Since ${waiting.since}${waiting.until ? `, until ${waiting.until} (then its onFailure applies)` : ', with no timeout'}.`);
+    lines.push(
+      `Since ${waiting.since}${waiting.until ? `, until ${waiting.until} (then its onFailure applies)` : ', with no timeout'}.`,
+    );
   }
   const pending = progress.pendingApproval;
   if (pending) {

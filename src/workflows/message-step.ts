@@ -114,10 +114,15 @@ export class MessageSteps {
     const judged = judgeMessage(step, { ...context, message: { headers: built.headers, payload: built.payload } });
     // Where the broker put it: there is no expression for it, so it is an output unless the step names its own.
     const outputs = { partition: sent.partition, offset: sent.offset, ...judged.outputs };
-    return messageResult(step, 'SEND', `${channelKey({ ...target, address: built.address })}@${sent.partition}:${sent.offset}`, {
-      ...judged,
-      outputs,
-    });
+    return messageResult(
+      step,
+      'SEND',
+      `${channelKey({ ...target, address: built.address })}@${sent.partition}:${sent.offset}`,
+      {
+        ...judged,
+        outputs,
+      },
+    );
   }
 
   // ------------------------------------------------------------------ receive
@@ -159,7 +164,9 @@ export class MessageSteps {
       until: timeoutMs === undefined ? undefined : new Date(began + timeoutMs).toISOString(),
     });
     const arrived =
-      remaining === undefined ? (await condition(() => !!open.accepted), true) : await condition(() => !!open.accepted, remaining);
+      remaining === undefined
+        ? (await condition(() => !!open.accepted), true)
+        : await condition(() => !!open.accepted, remaining);
     this.state.setWaitingForMessage(undefined);
     if (!arrived || !open.accepted) return timedOut(step, channel, timeoutMs ?? 0);
     const message = open.accepted;
@@ -194,10 +201,14 @@ export class MessageSteps {
     if (open.correlation && correlationValueOf(open.correlation.location, message) !== open.correlation.value) {
       throw refuse('correlation id differs');
     }
-    const verdict = judgeCriteria(open.step.successCriteria, {
-      ...open.context,
-      message: { headers: message.headers, payload: message.payload },
-    }, true);
+    const verdict = judgeCriteria(
+      open.step.successCriteria,
+      {
+        ...open.context,
+        message: { headers: message.headers, payload: message.payload },
+      },
+      true,
+    );
     if (!verdict.passed) throw refuse(`success criteria do not hold: ${verdict.failed?.condition ?? ''}`);
   }
 
@@ -273,4 +284,3 @@ function refuseSecretReferences(step: PlanStep, built: { headers: unknown; paylo
     throw buildFailure(step, 'a message cannot carry a secret; deliver it to a sink and send its name instead');
   }
 }
-

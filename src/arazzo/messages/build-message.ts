@@ -18,7 +18,7 @@ export interface BuiltMessage {
   key?: string;
 }
 
-function valueOf(value: unknown, context: ExpressionContext, strict: boolean, what: string): unknown {
+function parameterValue(value: unknown, context: ExpressionContext, strict: boolean, what: string): unknown {
   const parsed = parseValueTemplate(value, { strict });
   if (!parsed.ok) {
     throw new RequestBuildError('expression-syntax', `${what}: ${parsed.error.message}`, {
@@ -39,7 +39,7 @@ export function messageAddress(step: PlanStep, context: ExpressionContext, stric
   const values = new Map<string, string>();
   for (const p of step.parameters) {
     if (p.in !== 'path') continue;
-    const v = valueOf(p.value, context, strict, `parameter ${p.name}`);
+    const v = parameterValue(p.value, context, strict, `parameter ${p.name}`);
     if (v !== undefined) values.set(p.name, text(v));
   }
   return channel.address.replace(/\{([^}]+)\}/g, (_, name: string) => {
@@ -59,7 +59,7 @@ export function buildMessage(step: PlanStep, context: ExpressionContext, strict:
   const headers: Record<string, string> = {};
   for (const p of step.parameters) {
     if (p.in !== 'header') continue;
-    const v = valueOf(p.value, context, strict, `header ${p.name}`);
+    const v = parameterValue(p.value, context, strict, `header ${p.name}`);
     if (v !== undefined) headers[p.name] = text(v);
   }
   const contentType = step.requestBody?.contentType ?? channel.message?.contentType;

@@ -20,7 +20,8 @@ export function correlationValueOf(location: string, message: MessageView): stri
     // Header names: exact first, then regardless of case (HTTP-style headers over some bindings).
     const [name, ...rest] = tokens;
     if (name === undefined) return undefined;
-    const found = Object.keys(message.headers).find((h) => h === name) ??
+    const found =
+      Object.keys(message.headers).find((h) => h === name) ??
       Object.keys(message.headers).find((h) => h.toLowerCase() === name.toLowerCase());
     if (found === undefined) return undefined;
     root = message.headers[found];
