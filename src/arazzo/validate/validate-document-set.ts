@@ -21,6 +21,7 @@ import type { Finding } from '../model.js';
 import { createRuleContext, type RuleContext } from './rule-context.js';
 import { checkActionTargets } from './rules/action-targets.js';
 import { checkArazzo11 } from './rules/arazzo-1-1.js';
+import { checkChannelReferences } from './rules/channel-references.js';
 import { checkComponentReferences } from './rules/component-references.js';
 import { checkCriteria } from './rules/criteria.js';
 import { checkDependsOn } from './rules/depends-on.js';
@@ -46,6 +47,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   checkDependsOn,
   checkComponentReferences,
   checkOperationReferences,
+  checkChannelReferences,
   checkRuntimeExpressions,
   checkCriteria,
   checkSchemaPatterns,
