@@ -33,7 +33,9 @@ export async function parseAsyncApi(text: string, location: string): Promise<Asy
     code: String(diagnostic.code),
     message: diagnostic.message,
     path: [...diagnostic.path],
-    ...(diagnostic.range ? { line: diagnostic.range.start.line + 1, column: diagnostic.range.start.character + 1 } : {}),
+    ...(diagnostic.range
+      ? { line: diagnostic.range.start.line + 1, column: diagnostic.range.start.character + 1 }
+      : {}),
   }));
   return document ? { index: indexOf(document), diagnostics: found } : { diagnostics: found };
 }
@@ -58,8 +60,14 @@ function indexOf(document: AsyncApiDocument): AsyncApiIndex {
     channels[channel.id()] = {
       key: channel.id(),
       address: channel.address() ?? null,
-      parameters: channel.parameters().all().map((parameter) => parameter.id()),
-      servers: channel.servers().all().map((server) => server.id()),
+      parameters: channel
+        .parameters()
+        .all()
+        .map((parameter) => parameter.id()),
+      servers: channel
+        .servers()
+        .all()
+        .map((server) => server.id()),
       messages,
     };
   }
@@ -73,12 +81,18 @@ function indexOf(document: AsyncApiDocument): AsyncApiIndex {
       id,
       action: action === 'send' ? 'send' : 'receive',
       channel: channel?.id() ?? '',
-      messages: operation.messages().all().map((message) => message.id()),
+      messages: operation
+        .messages()
+        .all()
+        .map((message) => message.id()),
       ...(reply
         ? {
             reply: {
               ...(reply.channel() ? { channel: reply.channel()!.id() } : {}),
-              messages: reply.messages().all().map((message) => message.id()),
+              messages: reply
+                .messages()
+                .all()
+                .map((message) => message.id()),
             },
           }
         : {}),

@@ -62,6 +62,47 @@ export function isChannelStep(step: unknown): boolean {
   return action !== undefined || channelPath !== undefined;
 }
 
+/**
+ * What a channel step names, and in which field: `channelPath`, else `operationId`, else an
+ * `operationPath` written with an operation id (the Arazzo text's own example does; validation
+ * reports the field, and everything else is still checked as if it said `operationId`).
+ */
+/**
+ * The operation whose reply a misnamed operation id most likely means: the Arazzo text's example asks
+ * for `confirmOrder`, which is the reply (channel `confirm-order`, message `confirmOrder.message`) of
+ * `placeOrder`.
+ */
+export function replyNamed(source: LoadedAsyncApiSource, name: string): AsyncApiOperation | undefined {
+  const plain = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/\.message$/, '')
+      .replace(/[^a-z0-9]/g, '');
+  const wanted = plain(name);
+  return Object.values(source.index.operations).find(
+    (operation) =>
+      operation.reply &&
+      ((operation.reply.channel !== undefined && plain(operation.reply.channel) === wanted) ||
+        operation.reply.messages.some((message) => plain(message) === wanted)),
+  );
+}
+
+export function channelReferenceOf(
+  step: unknown,
+): { field: 'channelPath' | 'operationId' | 'operationPath'; reference: ChannelReference } | undefined {
+  if (step === null || typeof step !== 'object') return undefined;
+  const { channelPath, operationId, operationPath } = step as Record<string, unknown>;
+  if (typeof channelPath === 'string') return { field: 'channelPath', reference: { channelPath } };
+  if (typeof operationId === 'string') return { field: 'operationId', reference: { operationId } };
+  if (typeof operationPath === 'string' && OPERATION_ID_AS_PATH.test(operationPath)) {
+    return { field: 'operationPath', reference: { operationId: operationPath } };
+  }
+  return undefined;
+}
+
+/** `$sourceDescriptions.<name>.<operationId>` written where an operationPath goes. */
+export const OPERATION_ID_AS_PATH = /^\$sourceDescriptions\.[^.]+\.[^.#{}]+$/;
+
 function asyncApiSources(set: DocumentSet): Array<[string, LoadedAsyncApiSource]> {
   return Object.entries(set.sources).filter(
     (entry): entry is [string, LoadedAsyncApiSource] => isAvailable(entry[1]) && entry[1].type === 'asyncapi',
@@ -71,10 +112,20 @@ function asyncApiSources(set: DocumentSet): Array<[string, LoadedAsyncApiSource]
 function sourceFor(set: DocumentSet, name: string): ChannelLookup | LoadedAsyncApiSource {
   const source = set.sources[name];
   if (!source) {
-    return { ok: false, reason: 'unknown-source', message: `no source description is named "${name}"`, sourceName: name };
+    return {
+      ok: false,
+      reason: 'unknown-source',
+      message: `no source description is named "${name}"`,
+      sourceName: name,
+    };
   }
   if (!isAvailable(source)) {
-    return { ok: false, reason: 'source-unavailable', message: `source "${name}" could not be loaded`, sourceName: name };
+    return {
+      ok: false,
+      reason: 'source-unavailable',
+      message: `source "${name}" could not be loaded`,
+      sourceName: name,
+    };
   }
   if (source.type !== 'asyncapi') {
     return {
@@ -125,6 +176,7 @@ function findByOperationId(set: DocumentSet, operationId: string, action: Channe
       message: qualified
         ? `AsyncAPI source "${qualified[1]}" has no operation "${wanted}"`
         : `no AsyncAPI source description has an operation "${wanted}"`,
+      ...(qualified ? { sourceName: qualified[1] } : {}),
       candidates: candidates.flatMap(([, source]) => Object.keys(source.index.operations)),
     };
   }

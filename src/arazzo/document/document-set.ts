@@ -235,7 +235,8 @@ async function loadSource(
   const value = parsed.value as Record<string, unknown>;
   const isObjectValue = value !== null && typeof value === 'object';
   const type =
-    declaredType ?? (isObjectValue && 'arazzo' in value ? 'arazzo' : isObjectValue && 'asyncapi' in value ? 'asyncapi' : 'openapi');
+    declaredType ??
+    (isObjectValue && 'arazzo' in value ? 'arazzo' : isObjectValue && 'asyncapi' in value ? 'asyncapi' : 'openapi');
 
   if (type === 'asyncapi') {
     const version = isObjectValue ? value.asyncapi : undefined;

@@ -57,6 +57,7 @@ export {
   type ChannelAction,
   type ChannelLookup,
   type ChannelReference,
+  channelReferenceOf,
   findChannel,
   isChannelStep,
   type ResolvedChannelStep,

@@ -249,7 +249,9 @@ function parseChannelMessage(s: Scanner): RuntimeExpression {
     s.fail(
       source === '' ? 'expected `header` or `payload` after `$message.`' : `unknown \`$message\` source \`${source}\``,
       at,
-      guess && source !== '' ? `did you mean \`$message.${guess}\`?` : 'use `$message.header.<name>` or `$message.payload#/<pointer>`',
+      guess && source !== ''
+        ? `did you mean \`$message.${guess}\`?`
+        : 'use `$message.header.<name>` or `$message.payload#/<pointer>`',
     );
   }
   if (source === 'header') {
@@ -268,7 +270,9 @@ function parseChannelMessage(s: Scanner): RuntimeExpression {
       );
     }
   }
-  return pointer === undefined ? { kind: 'message', source: 'payload' } : { kind: 'message', source: 'payload', pointer };
+  return pointer === undefined
+    ? { kind: 'message', source: 'payload' }
+    : { kind: 'message', source: 'payload', pointer };
 }
 
 function parseRoot(s: Scanner): RuntimeExpression {

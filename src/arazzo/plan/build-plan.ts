@@ -272,7 +272,10 @@ function planMessageStep(set: DocumentSet, step: Step, pointer: string, prefix: 
   if (!lookup.ok) throw new PlanError(lookup.message, pointer);
   const { channel, message, server, operation } = lookup.value;
   if (!server) {
-    throw new PlanError(`AsyncAPI source "${lookup.value.sourceName}" declares no server for channel "${channel.key}"`, pointer);
+    throw new PlanError(
+      `AsyncAPI source "${lookup.value.sourceName}" declares no server for channel "${channel.key}"`,
+      pointer,
+    );
   }
   return {
     action: step.action,

@@ -5,7 +5,8 @@
 // `operationPath: $sourceDescriptions.<name>.placeOrder`: an operation id in the field for OpenAPI
 // pointers, reported as such (the schema's "unknown property" says the same less usefully).
 import { arazzoMinorVersion } from '../../document/arazzo-version.js';
-import { findChannel, isChannelStep } from '../../document/channel-index.js';
+import { channelReferenceOf, findChannel, isChannelStep, replyNamed } from '../../document/channel-index.js';
+import { isAvailable } from '../../document/document-set.js';
 import { didYouMean } from '../did-you-mean.js';
 import { stepsOf, workflowsOf } from '../document-walk.js';
 import type { RuleContext } from '../rule-context.js';
@@ -15,25 +16,21 @@ export function checkChannelReferences(ctx: RuleContext): void {
   for (const workflow of workflowsOf(ctx.document)) {
     for (const step of stepsOf(workflow)) {
       if (!isChannelStep(step.step)) continue;
-      const { operationId, operationPath, channelPath, action } = step.step;
-      if (typeof operationPath === 'string' && /^\$sourceDescriptions\.[^.]+\.[^.]+$/.test(operationPath)) {
+      const { operationPath, action } = step.step;
+      const named = channelReferenceOf(step.step);
+      if (named?.field === 'operationPath') {
         ctx.report({
           code: 'channel-step-operation-path',
           message: `step "${step.stepId}" names AsyncAPI operation "${operationPath}" with operationPath, which points into OpenAPI descriptions`,
           hint: `write operationId: ${operationPath}`,
           pointer: `${step.pointer}/operationPath`,
         });
-        continue;
       }
       if (action !== 'send' && action !== 'receive') continue; // the schema says so
-      const field = typeof channelPath === 'string' ? 'channelPath' : typeof operationId === 'string' ? 'operationId' : undefined;
-      if (!field) continue; // step-kind reports a step with no target
+      if (!named) continue; // step-kind reports a step with no target
+      const field = named.field;
       const written = String(step.step[field]);
-      const lookup = findChannel(
-        ctx.set,
-        field === 'channelPath' ? { channelPath: written } : { operationId: written },
-        action,
-      );
+      const lookup = findChannel(ctx.set, named.reference, action);
       if (lookup.ok) continue;
       const pointer = `${step.pointer}/${field}`;
       switch (lookup.reason) {
@@ -53,14 +50,18 @@ export function checkChannelReferences(ctx: RuleContext): void {
           break;
         case 'unknown-operation': {
           const wanted = written.replace(/^\$sourceDescriptions\.[^.]+\./, '');
+          const source = lookup.sourceName ? ctx.set.sources[lookup.sourceName] : undefined;
+          const reply = source?.type === 'asyncapi' && isAvailable(source) ? replyNamed(source, wanted) : undefined;
           ctx.report({
             code: 'unknown-channel-operation',
             message: lookup.message,
-            hint: didYouMean(
-              wanted,
-              lookup.candidates ?? [],
-              lookup.candidates?.length ? `its operations: ${lookup.candidates.join(', ')}` : undefined,
-            ),
+            hint: reply
+              ? `"${wanted}" is the reply of operation "${reply.id}" (channel "${reply.reply?.channel}"): a ${reply.action} step on "${reply.id}" listens for it (operationId: $sourceDescriptions.${lookup.sourceName}.${reply.id}, action: ${reply.action})`
+              : didYouMean(
+                  wanted,
+                  lookup.candidates ?? [],
+                  lookup.candidates?.length ? `its operations: ${lookup.candidates.join(', ')}` : undefined,
+                ),
             pointer,
           });
           break;

@@ -296,7 +296,7 @@ function checkReferences(
           message: `"${text}": \`$message\` has a value only in a channel step's outputs and successCriteria (the message it sent or received)`,
           hint: scope.step
             ? `keep it in an output of the channel step and read that, e.g. $steps.<stepId>.outputs.<name>`
-            : 'read a channel step\'s output instead: $steps.<stepId>.outputs.<name>',
+            : "read a channel step's output instead: $steps.<stepId>.outputs.<name>",
           pointer,
         });
       }
