@@ -8,6 +8,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { activityInfo, ApplicationFailure, getClient, heartbeat } from '@temporalio/activity';
 import type { ApprovalSettings } from '../arazzo/approvals/settings.js';
 import { loadDocumentSet } from '../arazzo/document/index.js';
+import { parseAsyncApi } from '../asyncapi/parse-asyncapi.js';
 import { evaluateTemplate, parseValueTemplate, stringifyEmbedded } from '../arazzo/expressions/index.js';
 import { formatFindings } from '../arazzo/format-finding.js';
 import { buildPlan, PlanError } from '../arazzo/plan/build-plan.js';
@@ -178,7 +179,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     let analysis: Awaited<ReturnType<DocumentCache['get']>>;
     try {
       analysis = await documents.get(location, strict, limitedRead, async (recordingRead) => {
-        const loaded = await loadDocumentSet(location, { read: recordingRead });
+        const loaded = await loadDocumentSet(location, { read: recordingRead, parseAsyncApi });
         if (tooLarge) throw tooLarge;
         beat('validating');
         return { set: loaded, findings: validateDocumentSet(loaded, { strict }) };

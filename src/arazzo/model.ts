@@ -46,7 +46,7 @@ export interface Workflow extends Extensions {
 /**
  * A step is one of three kinds: it calls an OpenAPI operation (`operationId`/`operationPath`), runs a
  * workflow (`workflowId`), or (Arazzo 1.1) acts on an AsyncAPI channel (`channelPath` or an AsyncAPI
- * `operationId`, with `action`). Channel steps validate but do not run yet: the plan refuses them.
+ * `operationId`, with `action`): the plan resolves them to a channel (`PlanStep.message`).
  */
 export interface Step extends Extensions {
   stepId: string;

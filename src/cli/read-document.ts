@@ -9,6 +9,7 @@ import {
   maxDocumentBytesFromEnv,
   readFileLimited,
 } from '../activities/document-read.js';
+import { parseAsyncApi } from '../asyncapi/parse-asyncapi.js';
 import { UsageError } from './errors.js';
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
@@ -54,5 +55,6 @@ export function loadFromDisk(document: string, options: LoadFromDiskOptions = {}
   const allowRemote = options.allowRemote ?? true;
   return loadDocumentSet(isUrl(document) ? document : resolve(document), {
     read: (url) => read(url, maxBytes, allowRemote),
+    parseAsyncApi,
   });
 }

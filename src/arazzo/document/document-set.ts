@@ -1,5 +1,7 @@
 import type { ArazzoDocument, Finding } from '../model.js';
 import { checkArazzoVersion } from './arazzo-version.js';
+import { type AsyncApiIndex, type ParseAsyncApi, SUPPORTED_ASYNCAPI_VERSION } from './asyncapi-index.js';
+import { toPointer } from './json-pointer.js';
 import { dereferenceOpenApi, type ReadText, SUPPORTED_OPENAPI_VERSION } from './openapi-description.js';
 import { parseDocumentText } from './parse-document-text.js';
 import { baseUriOf, resolveUrl } from './resolve-url.js';
@@ -13,6 +15,11 @@ export interface LoadOptions {
    * path before reading, e.g. a remote OpenAPI description to a local copy.
    */
   sourceMap?: Record<string, string>;
+  /**
+   * Parses an AsyncAPI description (Arazzo 1.1 `type: asyncapi` sources) with the official parser; an
+   * edge supplies it (src/asyncapi/parse-asyncapi.ts). Without it such a source is a finding.
+   */
+  parseAsyncApi?: ParseAsyncApi;
 }
 
 export interface EntryDocument {
@@ -31,6 +38,15 @@ export interface LoadedOpenApiSource {
   /** The description with every `$ref` resolved (circular ones left as `$ref`). */
   document: Record<string, any>;
   /** Positions in the file as written, before dereferencing (pointers into paths are unchanged by it). */
+  sourceMap: SourceMap;
+}
+
+/** Arazzo 1.1: an AsyncAPI 3.x description, as the index its parser produced. */
+export interface LoadedAsyncApiSource {
+  type: 'asyncapi';
+  url: string;
+  location: string;
+  index: AsyncApiIndex;
   sourceMap: SourceMap;
 }
 
@@ -67,7 +83,7 @@ export interface UnavailableSource {
   error: string;
 }
 
-export type LoadedSource = LoadedOpenApiSource | LoadedArazzoSource | UnavailableSource;
+export type LoadedSource = LoadedOpenApiSource | LoadedArazzoSource | LoadedAsyncApiSource | UnavailableSource;
 
 export interface DocumentSet {
   entry: EntryDocument;
@@ -77,7 +93,9 @@ export interface DocumentSet {
   findings: Finding[];
 }
 
-export function isAvailable(source: LoadedSource | undefined): source is LoadedOpenApiSource | LoadedArazzoSource {
+export function isAvailable(
+  source: LoadedSource | undefined,
+): source is LoadedOpenApiSource | LoadedArazzoSource | LoadedAsyncApiSource {
   return source !== undefined && !('error' in source);
 }
 
@@ -189,16 +207,6 @@ async function loadSource(
     source: { type: declaredType, url, location, error: message },
     findings: [{ severity, code, message, hint, ...at }],
   });
-  if (declaredType === 'asyncapi') {
-    // Arazzo 1.1 message steps are a later addition: the document validates, its channel steps do not run.
-    return unavailable(
-      'asyncapi-source-not-run',
-      `source description "${writtenUrl}" is an AsyncAPI description; this engine does not run its steps yet`,
-      'workflows whose steps call OpenAPI operations or other workflows run; channel steps do not',
-      'warning',
-    );
-  }
-
   let text: string;
   try {
     text = await options.read(location);
@@ -225,7 +233,62 @@ async function loadSource(
     return result;
   }
   const value = parsed.value as Record<string, unknown>;
-  const type = declaredType ?? (value && typeof value === 'object' && 'arazzo' in value ? 'arazzo' : 'openapi');
+  const isObjectValue = value !== null && typeof value === 'object';
+  const type =
+    declaredType ??
+    (isObjectValue && 'arazzo' in value ? 'arazzo' : isObjectValue && 'asyncapi' in value ? 'asyncapi' : 'openapi');
+
+  if (type === 'asyncapi') {
+    const version = isObjectValue ? value.asyncapi : undefined;
+    if (typeof version !== 'string' || !SUPPORTED_ASYNCAPI_VERSION.test(version)) {
+      return unavailable(
+        'unsupported-asyncapi-version',
+        version === undefined
+          ? `source description "${writtenUrl}" is not an AsyncAPI description (no "asyncapi" field)`
+          : `source description "${writtenUrl}" is AsyncAPI ${String(version)}; only AsyncAPI 3.x is supported`,
+        version === undefined
+          ? 'point the url at an AsyncAPI 3 description, or correct the source type'
+          : 'convert it to AsyncAPI 3.0 (the AsyncAPI converter does it: operations and channels are split in 3.0)',
+      );
+    }
+    if (!options.parseAsyncApi) {
+      return unavailable(
+        'asyncapi-parser-unavailable',
+        `source description "${writtenUrl}" is an AsyncAPI description, and this loader was given no AsyncAPI parser`,
+        'load documents through the CLI or the worker, which read AsyncAPI descriptions',
+      );
+    }
+    const result = await options.parseAsyncApi(text, location);
+    const findings: Finding[] = result.diagnostics
+      .filter((diagnostic) => diagnostic.severity === 'error')
+      .map((diagnostic) => {
+        const pointer = toPointer(diagnostic.path.map(String));
+        const position = locate(parsed.sourceMap, pointer);
+        return {
+          severity: 'error' as const,
+          code: 'asyncapi-invalid',
+          message: `AsyncAPI description "${writtenUrl}": ${diagnostic.message} (${diagnostic.code})`,
+          hint: `correct ${pointer || 'the description'} in ${location}`,
+          file: location,
+          line: diagnostic.line ?? position.line,
+          column: diagnostic.column ?? position.column,
+          pointer,
+        };
+      });
+    if (!result.index) {
+      const refused = unavailable(
+        'asyncapi-unusable',
+        `source description "${writtenUrl}" is not a usable AsyncAPI description (${findings.length} error${findings.length === 1 ? '' : 's'})`,
+        'see the errors reported in that file',
+      );
+      refused.findings.push(...findings);
+      return refused;
+    }
+    return {
+      source: { type: 'asyncapi', url, location, index: result.index, sourceMap: parsed.sourceMap },
+      findings,
+    };
+  }
 
   if (type === 'arazzo') {
     if (chain.some((link) => link.location === location)) {

@@ -14,6 +14,7 @@ export {
   type EntryDocument,
   isAvailable,
   type LoadedArazzoSource,
+  type LoadedAsyncApiSource,
   MAX_ARAZZO_SOURCE_DEPTH,
   nestedSet,
   type LoadedOpenApiSource,
@@ -43,3 +44,21 @@ export {
 export { type ParsedText, parseDocumentText } from './parse-document-text.js';
 export { baseUriOf, resolveUrl } from './resolve-url.js';
 export { emptySourceMap, locate, type Position, type SourceMap } from './source-map.js';
+export {
+  type AsyncApiChannel,
+  type AsyncApiIndex,
+  type AsyncApiMessage,
+  type AsyncApiOperation,
+  type AsyncApiServer,
+  type ParseAsyncApi,
+  SUPPORTED_ASYNCAPI_VERSION,
+} from './asyncapi-index.js';
+export {
+  type ChannelAction,
+  type ChannelLookup,
+  type ChannelReference,
+  channelReferenceOf,
+  findChannel,
+  isChannelStep,
+  type ResolvedChannelStep,
+} from './channel-index.js';

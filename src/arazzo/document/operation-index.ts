@@ -142,7 +142,7 @@ function sourceFor(set: DocumentSet, name: string): OperationLookup | LoadedOpen
     return {
       ok: false,
       reason: 'source-not-openapi',
-      message: `source "${name}" is an Arazzo document, not an OpenAPI description`,
+      message: `source "${name}" is ${source.type === 'asyncapi' ? 'an AsyncAPI' : 'an Arazzo'} document, not an OpenAPI description`,
       sourceName: name,
     };
   }

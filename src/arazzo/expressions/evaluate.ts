@@ -53,6 +53,13 @@ export function evaluateExpression(expression: RuntimeExpression, context: Expre
       }
       return undefined;
     }
+    case 'message': {
+      const message = context.message;
+      if (!message) return undefined;
+      return expression.source === 'header'
+        ? headerValue(message.headers as Record<string, string>, expression.name ?? '')
+        : withPointer(message.payload, expression.pointer);
+    }
     case 'inputs':
       return withPointer(own(context.inputs, expression.name), expression.pointer);
     case 'outputs':

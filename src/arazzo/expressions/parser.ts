@@ -1,4 +1,5 @@
-// Recursive-descent parser for Arazzo 1.0.1 runtime expressions (spec section "Runtime Expressions").
+// Recursive-descent parser for Arazzo 1.0.1 and 1.1 runtime expressions (`$self`, `$message` are 1.1:
+// validation refuses them in 1.0 documents) (spec section "Runtime Expressions").
 //
 // One scanner serves three callers:
 //  - whole mode: the entire text is one expression (a parameter value `$inputs.x`, the inside of
@@ -19,6 +20,7 @@ export const EXPRESSION_ROOTS = [
   'statusCode',
   'request',
   'response',
+  'message',
   'inputs',
   'outputs',
   'steps',
@@ -236,6 +238,43 @@ function parseMessage(s: Scanner, kind: 'request' | 'response'): RuntimeExpressi
   return { kind, source: source as 'query' | 'path', name: s.name(`a ${source} parameter name`, false) };
 }
 
+/** 1.1 `$message.header.<name>` / `$message.payload[#/pointer]` (the ABNF: `payload ["#" json-pointer]`). */
+function parseChannelMessage(s: Scanner): RuntimeExpression {
+  const sources = ['header', 'payload'];
+  s.expectDot('`header` or `payload`');
+  const at = s.pos;
+  const source = s.word();
+  if (!sources.includes(source)) {
+    const guess = source === 'body' ? 'payload' : source === 'headers' ? 'header' : closest(source, sources);
+    s.fail(
+      source === '' ? 'expected `header` or `payload` after `$message.`' : `unknown \`$message\` source \`${source}\``,
+      at,
+      guess && source !== ''
+        ? `did you mean \`$message.${guess}\`?`
+        : 'use `$message.header.<name>` or `$message.payload#/<pointer>`',
+    );
+  }
+  if (source === 'header') {
+    s.expectDot('a header name');
+    return { kind: 'message', source: 'header', name: s.headerName() };
+  }
+  const pointer = s.pointer();
+  if (!s.mode.bare && pointer === undefined) {
+    const c = s.peek();
+    if (c === '.' || c === '/') {
+      const rest = s.text.slice(s.pos + 1);
+      s.fail(
+        `\`$message.payload\` is followed by a JSON Pointer introduced by \`#\`, found \`${c}\``,
+        s.pos,
+        `did you mean \`$message.payload#/${rest.split(c === '.' ? '.' : '/').join('/')}\`?`,
+      );
+    }
+  }
+  return pointer === undefined
+    ? { kind: 'message', source: 'payload' }
+    : { kind: 'message', source: 'payload', pointer };
+}
+
 function parseRoot(s: Scanner): RuntimeExpression {
   const rootAt = s.pos;
   if (s.peek() !== '$') s.fail('a runtime expression starts with `$`', s.pos);
@@ -260,6 +299,8 @@ function parseRoot(s: Scanner): RuntimeExpression {
     case 'request':
     case 'response':
       return parseMessage(s, root);
+    case 'message':
+      return parseChannelMessage(s);
     case 'inputs':
     case 'outputs': {
       s.expectDot(`an ${root === 'inputs' ? 'input' : 'output'} name`);
@@ -418,6 +459,8 @@ export function formatRuntimeExpression(e: RuntimeExpression): string {
     case 'request':
     case 'response':
       return e.source === 'body' ? `$${e.kind}.body${ptr(e.pointer)}` : `$${e.kind}.${e.source}.${e.name}`;
+    case 'message':
+      return e.source === 'payload' ? `$message.payload${ptr(e.pointer)}` : `$message.header.${e.name}`;
     case 'inputs':
     case 'outputs':
       return `$${e.kind}.${e.name}${ptr(e.pointer)}`;

@@ -28,6 +28,8 @@ export type RuntimeExpression =
   | { kind: 'method' }
   | { kind: 'statusCode' }
   | { kind: 'request' | 'response'; source: 'header' | 'query' | 'path' | 'body'; name?: string; pointer?: string }
+  /** 1.1: the message a channel step sent or received (`$message.header.<name>`, `$message.payload#/p`). */
+  | { kind: 'message'; source: 'header' | 'payload'; name?: string; pointer?: string }
   | { kind: 'inputs'; name: string; pointer?: string }
   | { kind: 'outputs'; name: string; pointer?: string }
   | { kind: 'steps'; stepId: string; field: 'outputs'; name: string; pointer?: string }

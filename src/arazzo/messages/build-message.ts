@@ -1,73 +1,114 @@
-// A channel step's message, from the plan and the context: the address with its `{name}` parameters
-// filled from `in: path` parameters, headers from `in: header` parameters, the payload from the
-// request body (payload and replacements, as for an HTTP body). Pure, so the workflow builds it and
-// the message a run sent is its own record in history (the send activity's input).
-import type { ExpressionContext } from '../expressions/index.js';
-import { evaluateTemplate, parseValueTemplate, stringifyEmbedded } from '../expressions/index.js';
+// A `send` step's message, built from the plan step and the run's context, before it is produced:
+// headers from `in: header` parameters, the channel address with its `{name}` parameters filled from
+// `in: path` parameters, the payload from `requestBody` (payload and replacements, as for an HTTP body),
+// and the key: the message's correlation value when its AsyncAPI message declares a correlationId
+// location and the built message has a value there. Pure; errors are RequestBuildErrors, like an HTTP
+// request's, naming the parameter or expression that has no value.
+import {
+  type ExpressionContext,
+  evaluateTemplate,
+  parseValueTemplate,
+  unresolvedExpressions,
+} from '../expressions/index.js';
 import type { PlanStep } from '../plan/types.js';
 import { buildBody } from '../request/body.js';
 import { RequestBuildError } from '../request/errors.js';
 import { correlationValueOf } from './correlation.js';
 
 export interface BuiltMessage {
+  /** The channel address (for Kafka, the topic), its parameters filled. */
   address: string;
   headers: Record<string, string>;
   payload: unknown;
-  contentType?: string;
-  /** The correlation id the message carries at its declared location (the Kafka record key). */
+  /** The correlation value, when the message declares a location and has a value there. */
   key?: string;
 }
 
-function parameterValue(value: unknown, context: ExpressionContext, strict: boolean, what: string): unknown {
-  const parsed = parseValueTemplate(value, { strict });
-  if (!parsed.ok) {
-    throw new RequestBuildError('expression-syntax', `${what}: ${parsed.error.message}`, {
-      expression: typeof value === 'string' ? value : undefined,
-      offset: parsed.error.offset,
-    });
+export function buildMessage(step: PlanStep, context: ExpressionContext, strict: boolean): BuiltMessage {
+  const channel = step.message?.channel;
+  if (!channel) {
+    throw new RequestBuildError('unsupported-body', `step "${step.stepId}" is not a channel step`);
   }
-  return evaluateTemplate(parsed.value, context);
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : stringifyEmbedded(value);
-}
-
-/** The address of a channel step, `{name}` filled from its `in: path` parameters. */
-export function messageAddress(step: PlanStep, context: ExpressionContext, strict: boolean): string {
-  const channel = step.message!.channel;
-  const values = new Map<string, string>();
-  for (const p of step.parameters) {
-    if (p.in !== 'path') continue;
-    const v = parameterValue(p.value, context, strict, `parameter ${p.name}`);
-    if (v !== undefined) values.set(p.name, text(v));
-  }
-  return channel.address.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const v = values.get(name);
-    if (v === undefined) {
+  const headers: Record<string, string> = {};
+  const addressValues = new Map<string, { value: unknown; written: unknown; unresolved: string[] }>();
+  for (const parameter of step.parameters) {
+    if (parameter.in !== 'header' && parameter.in !== 'path') {
       throw new RequestBuildError(
-        'missing-path-parameter',
-        `channel address "${channel.address}" needs parameter "${name}", which has no value`,
+        'missing-parameter-location',
+        `parameter \`${parameter.name}\` of channel step "${step.stepId}" is \`in: ${parameter.in ?? '(none)'}\`; a message takes \`in: header\` (its headers) or \`in: path\` (its channel address parameters)`,
+        { parameter: { name: parameter.name, in: parameter.in } },
       );
     }
-    return v;
-  });
-}
-
-export function buildMessage(step: PlanStep, context: ExpressionContext, strict: boolean): BuiltMessage {
-  const channel = step.message!.channel;
-  const headers: Record<string, string> = {};
-  for (const p of step.parameters) {
-    if (p.in !== 'header') continue;
-    const v = parameterValue(p.value, context, strict, `header ${p.name}`);
-    if (v !== undefined) headers[p.name] = text(v);
+    const parsed = parseValueTemplate(parameter.value, { strict });
+    if (!parsed.ok) {
+      throw new RequestBuildError(
+        'expression-syntax',
+        `parameter \`${parameter.name}\` (${parameter.in}): ${parsed.error.message} at offset ${parsed.error.offset}`,
+        {
+          parameter: { name: parameter.name, in: parameter.in },
+          expression: typeof parameter.value === 'string' ? parameter.value : undefined,
+          offset: parsed.error.offset,
+        },
+      );
+    }
+    const value = evaluateTemplate(parsed.value, context);
+    if (parameter.in === 'path') {
+      addressValues.set(parameter.name, {
+        value,
+        written: parameter.value,
+        unresolved: value === undefined ? unresolvedExpressions(parsed.value, context) : [],
+      });
+      continue;
+    }
+    if (value === undefined) continue; // absent: not sent, as for an HTTP header
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    if (/[\r\n\0]/.test(text)) {
+      throw new RequestBuildError(
+        'invalid-header-value',
+        `header \`${parameter.name}\` would contain a line break or NUL`,
+        {
+          parameter: { name: parameter.name, in: 'header' },
+        },
+      );
+    }
+    headers[parameter.name] = text;
   }
-  const contentType = step.requestBody?.contentType ?? channel.message?.contentType;
+  const address = fillAddress(channel.address, addressValues);
   const body = step.requestBody
-    ? buildBody({ ...step.requestBody, contentType: contentType ?? 'application/json' }, context, { strict })
+    ? buildBody(
+        { ...step.requestBody, contentType: step.requestBody.contentType ?? channel.message?.contentType },
+        context,
+        { strict },
+      )
     : undefined;
   const payload = body?.bodyValue;
   const location = channel.message?.correlationIdLocation;
   const key = location ? correlationValueOf(location, { headers, payload }) : undefined;
-  return { address: messageAddress(step, context, strict), headers, payload, contentType, key };
+  return { address, headers, payload, ...(key !== undefined ? { key } : {}) };
+}
+
+function fillAddress(
+  template: string,
+  values: Map<string, { value: unknown; written: unknown; unresolved: string[] }>,
+): string {
+  return template.replace(/\{([^{}]+)\}/g, (_, name: string) => {
+    const entry = values.get(name);
+    if (!entry) {
+      throw new RequestBuildError(
+        'missing-path-parameter',
+        `channel address \`${template}\` has parameter \`${name}\` and the step has no \`in: path\` parameter \`${name}\``,
+        { parameter: { name, in: 'path' } },
+      );
+    }
+    if (entry.value === undefined) {
+      const expression = typeof entry.written === 'string' ? entry.written : entry.unresolved[0];
+      throw new RequestBuildError(
+        'missing-path-parameter',
+        `channel address parameter \`${name}\` resolved to nothing${expression ? `: \`${expression}\`` : ''}`,
+        { parameter: { name, in: 'path' }, expression },
+      );
+    }
+    const text = typeof entry.value === 'string' ? entry.value : JSON.stringify(entry.value);
+    return text;
+  });
 }

@@ -3,7 +3,9 @@
 // the pointer of what it could not resolve, so a broken plan never reaches a worker).
 import {
   type DocumentSet,
+  findChannel,
   findOperation,
+  isChannelStep,
   isAvailable,
   nestedSet,
   type ResolvedOperation,
@@ -17,7 +19,15 @@ import { markSelector, markSelectorsDeep } from '../selectors/plan-selectors.js'
 import { mergeParameters } from '../request/parameters.js';
 import { resolveServerUrl } from '../request/servers.js';
 import type { OperationParameter } from '../request/serialize-parameter.js';
-import type { ApprovalRequirement, Plan, PlanCompensation, PlanOperation, PlanStep, PlanWorkflow } from './types.js';
+import type {
+  ApprovalRequirement,
+  Plan,
+  PlanCompensation,
+  PlanMessageStep,
+  PlanOperation,
+  PlanStep,
+  PlanWorkflow,
+} from './types.js';
 
 export class PlanError extends Error {
   constructor(
@@ -183,6 +193,9 @@ function planStep(
   if (step.workflowId !== undefined) {
     return { ...base, workflowId: prefix + step.workflowId, approval: approvalOf(step, undefined) };
   }
+  if (is11(set) && isChannelStep(step)) {
+    return { ...base, message: planMessageStep(set, step, pointer, prefix), approval: approvalOf(step, undefined) };
+  }
   const operation = planOperation(set, step, pointer, prefix);
   return {
     ...base,
@@ -236,6 +249,54 @@ function approvalOf(step: Step, operation: PlanOperation | undefined): ApprovalR
   const declared = step['x-approval'];
   if (declared === 'required' || declared === 'none') return declared;
   return operation?.method === 'DELETE' ? 'required' : 'none';
+}
+
+/**
+ * A channel step's channel, message and server, from its AsyncAPI source (channel-index.ts says which
+ * channel an action on an operation means). Only names and locations: no schemas enter the plan.
+ */
+function planMessageStep(set: DocumentSet, step: Step, pointer: string, prefix: string): PlanMessageStep {
+  if (step.action !== 'send' && step.action !== 'receive') {
+    throw new PlanError(`step "${step.stepId}" acts on a channel without action: send or receive`, pointer);
+  }
+  const reference =
+    step.channelPath !== undefined
+      ? { channelPath: step.channelPath }
+      : step.operationId !== undefined
+        ? { operationId: step.operationId }
+        : undefined;
+  if (!reference) {
+    throw new PlanError(`step "${step.stepId}" names no AsyncAPI operationId or channelPath`, pointer);
+  }
+  const lookup = findChannel(set, reference, step.action);
+  if (!lookup.ok) throw new PlanError(lookup.message, pointer);
+  const { channel, message, server, operation } = lookup.value;
+  if (!server) {
+    throw new PlanError(
+      `AsyncAPI source "${lookup.value.sourceName}" declares no server for channel "${channel.key}"`,
+      pointer,
+    );
+  }
+  return {
+    action: step.action,
+    channel: {
+      sourceName: prefix ? planSourceName(prefix, lookup.value.sourceName) : lookup.value.sourceName,
+      ...(operation ? { operationId: operation.id } : {}),
+      channelKey: channel.key,
+      address: channel.address ?? channel.key,
+      server: { name: server.name, protocol: server.protocol, host: server.host },
+      ...(message
+        ? {
+            message: {
+              name: message.name,
+              ...(message.contentType ? { contentType: message.contentType } : {}),
+              ...(message.correlationIdLocation ? { correlationIdLocation: message.correlationIdLocation } : {}),
+            },
+          }
+        : {}),
+    },
+    ...(step.correlationId !== undefined ? { correlationId: step.correlationId } : {}),
+  };
 }
 
 function planOperation(

@@ -2,6 +2,7 @@
 // way it reports. Findings go through validate's `toFinding`, so a pre-flight finding carries the same
 // location, workflowId and stepId as a validation finding would for the same pointer.
 import type { DocumentSet } from '../document/document-set.js';
+import type { ResolvedChannelStep } from '../document/channel-index.js';
 import type { ResolvedOperation } from '../document/operation-index.js';
 import type { Finding } from '../model.js';
 import type { StepNode, WorkflowNode } from '../validate/document-walk.js';
@@ -30,6 +31,8 @@ export function createPreflightContext(set: DocumentSet): PreflightContext {
 export interface StepTarget {
   stepNode: StepNode;
   operation?: ResolvedOperation;
+  /** Arazzo 1.1 channel steps: the channel, message and server it resolves to (when it resolves). */
+  channel?: ResolvedChannelStep;
 }
 
 /** One workflow, its steps in document order, and their operations: what the flow rules look across. */

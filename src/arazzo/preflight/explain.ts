@@ -84,6 +84,36 @@ export const PREFLIGHT_EXPLANATIONS: Readonly<Record<string, RuleExplanation>> =
     why: 'An output captures a credential-like value that nothing delivers (no workflow output, no later step): when the run ends it is gone. Error when the call creates it and no GET of the description returns it; warning when a GET may show it again or its schema marks it secret; hint when only its name says so.',
     silenceable: true,
   },
+  'preflight-channel-action-contradicts-operation': {
+    severity: 'warning',
+    why: "A channel step whose action is the AsyncAPI operation's own (and the operation has no reply). The workflow plays the counterpart of the application the description describes (the spec's example sends on an operation whose action is receive): a send there publishes where only the application is described as publishing, a receive waits for messages meant for the application. A warning: the description does not prove the run fails, and some descriptions are written from the other side.",
+    silenceable: true,
+  },
+  'preflight-message-payload-mismatch': {
+    severity: 'error',
+    why: "A send step's payload, where written as literals, breaks the message's payload schema (a required property missing, a wrong type or enum value, a property a closed schema forbids): the consumer rejects or misreads the message after earlier steps ran.",
+    silenceable: true,
+  },
+  'preflight-missing-message-header': {
+    severity: 'error',
+    why: "A send step supplies no `in: header` parameter for a header the message requires: the consumer rejects the message, and when that header is the message's correlation id the reply can never be matched to the run.",
+    silenceable: true,
+  },
+  'preflight-undeclared-correlation-id': {
+    severity: 'error',
+    why: "A step has a correlationId but its AsyncAPI message declares no correlationId location: the runtime has nothing to compare it with, so a receive would take another run's message or never match.",
+    silenceable: true,
+  },
+  'preflight-receive-without-timeout': {
+    severity: 'error',
+    why: 'A receive step without timeout waits for ever if the message never comes (a responder down, a correlation id nobody echoes), holding its lock, with nobody told. With a timeout the step fails and onFailure applies. Silence it only for a step that must wait indefinitely.',
+    silenceable: true,
+  },
+  'preflight-unsupported-protocol': {
+    severity: 'error',
+    why: "A channel step's AsyncAPI server speaks a protocol no binding of this engine carries (Kafka today), or the description declares no server: the step cannot send or receive anything, and would fail after the steps before it ran.",
+    silenceable: true,
+  },
   'preflight-secret-lock-key': {
     severity: 'error',
     why: 'x-lock-key reads a secret input: a lock key becomes a workflow id, stored and shown in clear. Not silenceable.',

@@ -22,6 +22,12 @@
 //   status-only-verification  preflight-status-only-verification       warning
 //   one-time-value-lost       preflight-one-time-value-lost            error/warning/hint by evidence
 //   secret-lock-key           preflight-secret-lock-key                error   (once per workflow)
+//   channel-action            preflight-channel-action-contradicts-operation  warning (1.1 channel steps)
+//   message-payload           preflight-message-payload-mismatch       error   (literals vs the message schema)
+//                             preflight-missing-message-header         error
+//   correlation-id            preflight-undeclared-correlation-id      error
+//   receive-timeout           preflight-receive-without-timeout        error
+//   channel-protocol          preflight-unsupported-protocol           error   (no binding; Kafka today)
 //   explain.ts                preflight-ignore-unknown                 error   a silencing entry that names
 //                             nothing that exists (warning for a step's x-preflight-ignore)
 //   managed-mapping           preflight-managed-mapping                error   (once per workflow)
@@ -34,16 +40,23 @@
 // pre-flight reads the document through the same shape-checking accessors and skips what it cannot
 // read. It never throws.
 import { compareFindings, type DocumentSet } from '../document/document-set.js';
+import { arazzoMinorVersion } from '../document/arazzo-version.js';
+import { channelReferenceOf, findChannel, isChannelStep, type ResolvedChannelStep } from '../document/channel-index.js';
 import { findOperation, type ResolvedOperation } from '../document/operation-index.js';
 import type { Finding } from '../model.js';
 import { isObject, type StepNode, stepsOf, workflowsOf } from '../validate/document-walk.js';
 import { createPreflightContext, type PreflightRule, type WorkflowFlow } from './context.js';
 import { applySilencing } from './explain.js';
+import { checkChannelAction } from './rules/channel-action.js';
+import { checkChannelProtocol } from './rules/channel-protocol.js';
+import { checkCorrelationId } from './rules/correlation-id.js';
 import { checkCreateWithoutCleanup } from './rules/create-without-cleanup.js';
 import { checkEnumLiterals } from './rules/enum-literals.js';
 import { checkManagedMapping } from './rules/managed-mapping.js';
 import { checkListPositionTarget } from './rules/list-position-target.js';
+import { checkMessagePayload } from './rules/message-payload.js';
 import { checkOneTimeValueLost } from './rules/one-time-value-lost.js';
+import { checkReceiveTimeout } from './rules/receive-timeout.js';
 import { checkRequestBody } from './rules/request-body.js';
 import { checkRequestParameters } from './rules/request-parameters.js';
 import { checkResponsePointers } from './rules/response-pointers.js';
@@ -73,7 +86,20 @@ export const PREFLIGHT_RULES: readonly PreflightRule[] = [
   checkOneTimeValueLost,
   checkSecretLockKey,
   checkManagedMapping,
+  checkChannelAction,
+  checkMessagePayload,
+  checkCorrelationId,
+  checkReceiveTimeout,
+  checkChannelProtocol,
 ];
+
+function channelOf(set: DocumentSet, step: StepNode): ResolvedChannelStep | undefined {
+  const { action } = step.step;
+  const named = channelReferenceOf(step.step);
+  if ((action !== 'send' && action !== 'receive') || !named) return undefined;
+  const lookup = findChannel(set, named.reference, action);
+  return lookup.ok ? lookup.value : undefined;
+}
 
 function operationOf(set: DocumentSet, step: StepNode): ResolvedOperation | undefined {
   const { operationId, operationPath } = step.step;
@@ -96,6 +122,7 @@ export function preflight(set: DocumentSet, options: PreflightOptions = {}): Fin
 export function runPreflight(set: DocumentSet, options: PreflightOptions, rules: readonly PreflightRule[]): Finding[] {
   const ctx = createPreflightContext(set);
   if (!isObject(ctx.document)) return [];
+  const channelSteps = arazzoMinorVersion(ctx.document) === '1.1';
   let workflows = workflowsOf(ctx.document);
   if (options.workflowId !== undefined) {
     workflows = workflows.filter((workflow) => workflow.workflowId === options.workflowId);
@@ -116,7 +143,11 @@ export function runPreflight(set: DocumentSet, options: PreflightOptions, rules:
     try {
       flow = {
         workflow,
-        steps: stepsOf(workflow).map((stepNode) => ({ stepNode, operation: operationOf(set, stepNode) })),
+        steps: stepsOf(workflow).map((stepNode) =>
+          channelSteps && isChannelStep(stepNode.step)
+            ? { stepNode, channel: channelOf(set, stepNode) }
+            : { stepNode, operation: operationOf(set, stepNode) },
+        ),
       };
     } catch (error) {
       ctx.report({

@@ -38,7 +38,7 @@ export function checkWorkflowReference(ctx: RuleContext, workflowId: string, poi
   if (source.type !== 'arazzo') {
     ctx.report({
       code: 'source-not-arazzo',
-      message: `${what} "${workflowId}" names source "${sourceName}", which is an OpenAPI description, not an Arazzo document`,
+      message: `${what} "${workflowId}" names source "${sourceName}", which is an ${source.type === 'asyncapi' ? 'AsyncAPI' : 'OpenAPI'} description, not an Arazzo document`,
       hint: 'workflows come from sources of type arazzo; call an operation with operationId instead',
       pointer,
     });
@@ -58,7 +58,11 @@ export function checkWorkflowReference(ctx: RuleContext, workflowId: string, poi
 export function resolveWorkflow(ctx: RuleContext, workflowId: string): Record<string, any> | undefined {
   const qualified = QUALIFIED.exec(workflowId);
   const source = qualified ? ctx.set.sources[qualified[1]] : undefined;
-  const document = qualified ? (isAvailable(source) ? source.document : undefined) : ctx.document;
+  const document = qualified
+    ? isAvailable(source) && source.type === 'arazzo'
+      ? source.document
+      : undefined
+    : ctx.document;
   const id = qualified ? qualified[2] : workflowId;
   const found = workflowsOf(document).find((node) => node.workflowId === id);
   return found && isObject(found.workflow) ? found.workflow : undefined;

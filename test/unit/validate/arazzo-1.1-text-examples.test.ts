@@ -2,7 +2,8 @@
 // each with its committed expected result:
 //  - whole documents and step examples: the findings of check (validation and pre-flight), in
 //    `<name>.expected.json` beside each (the examples have real mistakes: a misspelt source name,
-//    operationPath where an AsyncAPI operationId is meant, `$message` which message steps will bring);
+//    operationPath where an AsyncAPI operationId is meant, an operation the AsyncAPI file does not
+//    define, `$message.payload.orderId` for `$message.payload#/orderId`, a header the message does not declare);
 //  - Selector Object, Payload Replacement and `$self` (Appendix B) examples: what they evaluate to, in
 //    `selector-examples.yaml`, `replacement-examples.yaml` and `self-examples.yaml`.
 // Set ARAZZO_WRITE_EXPECTED=1 once to write missing `.expected.json` files; never to overwrite one.
@@ -10,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { baseUriOf, loadDocumentSet, resolveUrl } from '../../../src/arazzo/document/index.js';
+import { parseAsyncApi } from '../../../src/asyncapi/parse-asyncapi.js';
 import { evaluateTemplate, parseValueTemplate } from '../../../src/arazzo/expressions/index.js';
 import { preflight } from '../../../src/arazzo/preflight/index.js';
 import { buildBody } from '../../../src/arazzo/request/body.js';
@@ -31,7 +33,7 @@ describe('the 1.1 text examples: documents and steps, with their committed findi
   });
   for (const name of documents) {
     it(name, async () => {
-      const set = await loadDocumentSet(`${DIR}${name}`, { read: readLocal });
+      const set = await loadDocumentSet(`${DIR}${name}`, { read: readLocal, parseAsyncApi });
       const findings = [...validateDocumentSet(set), ...preflight(set)].map((f) => ({
         severity: f.severity,
         code: f.code,

@@ -23,7 +23,7 @@ import { operationLabel, type PreflightContext, type StepTarget, type WorkflowFl
 import { jsonContentSchema } from '../responses.js';
 import { optionalInputsIn } from '../workflow-inputs.js';
 
-interface Shape {
+export interface Shape {
   properties: Map<string, unknown>;
   required: Set<string>;
   closed: boolean;
@@ -34,7 +34,7 @@ interface Shape {
   known: boolean;
 }
 
-function shapeOf(schema: unknown): Shape {
+export function shapeOf(schema: unknown): Shape {
   const shape: Shape = {
     properties: new Map(),
     required: new Set(),

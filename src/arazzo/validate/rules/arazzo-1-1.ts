@@ -4,7 +4,6 @@
 //  - querystring-with-query: a step (with its workflow's parameters) sends `querystring` or `query`
 //    parameters, never both ("per OpenAPI constraints");
 //  - self-without-self: a `$self` expression in a document without a `$self` field has no value;
-//  - channel-step-not-run: AsyncAPI channel steps validate, but this engine does not run them yet;
 //  - step dependsOn ("Step Dependencies and Execution Order"): this engine runs a workflow's steps in
 //    order, so a step may depend on an earlier step of its workflow (checked again when it runs: a goto
 //    may have skipped it), or on a step of a workflow that runs before this one (its `dependsOn`).
@@ -53,15 +52,6 @@ export function checkArazzo11(ctx: RuleContext): void {
       }
       checkQueryString(ctx, workflow.workflow, step.step, step.pointer);
       checkStepDependsOn(ctx, workflow, step);
-      if (step.step.channelPath !== undefined || step.step.action !== undefined) {
-        ctx.report({
-          severity: 'warning',
-          code: 'channel-step-not-run',
-          message: `step${step.stepId ? ` "${step.stepId}"` : ''} acts on an AsyncAPI channel; this engine validates channel steps but does not run them yet`,
-          hint: 'a run of a workflow with a channel step is refused before any request; OpenAPI and workflow steps run',
-          pointer: step.pointer,
-        });
-      }
     }
   }
   if (!isObject(ctx.document) || typeof ctx.document.$self !== 'string') checkSelfUse(ctx, ctx.document, '', 0);

@@ -1,3 +1,5 @@
+import { arazzoMinorVersion } from '../../document/arazzo-version.js';
+import { isChannelStep } from '../../document/channel-index.js';
 import { findOperation, type ResolvedOperation } from '../../document/operation-index.js';
 import { closestName, didYouMean } from '../did-you-mean.js';
 import { type StepNode, stepsOf, workflowsOf } from '../document-walk.js';
@@ -6,13 +8,16 @@ import type { RuleContext } from '../rule-context.js';
 import { checkWorkflowReference } from '../workflow-reference.js';
 
 /**
- * Each step's target exists: `operationId` resolves in exactly one OpenAPI source (or is qualified),
+ * Each step's target exists (channel steps: channel-references.ts): `operationId` resolves in exactly one OpenAPI source (or is qualified),
  * `operationPath` points at an operation, `workflowId` names a workflow. For operations, the path
  * parameters the step passes match the `{names}` of the operation's path template.
  */
 export function checkOperationReferences(ctx: RuleContext): void {
+  const channelSteps = arazzoMinorVersion(ctx.document) === '1.1';
   for (const workflow of workflowsOf(ctx.document)) {
     for (const step of stepsOf(workflow)) {
+      // 1.1 channel steps name AsyncAPI operations and channels: channel-references.ts.
+      if (channelSteps && isChannelStep(step.step)) continue;
       const { operationId, operationPath, workflowId } = step.step;
       if (typeof workflowId === 'string') {
         checkWorkflowReference(ctx, workflowId, `${step.pointer}/workflowId`, 'workflowId');

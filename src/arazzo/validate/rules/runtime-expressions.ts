@@ -4,6 +4,8 @@ import {
   type RuntimeExpression,
   type ValueTemplate,
 } from '../../expressions/index.js';
+import { arazzoMinorVersion } from '../../document/arazzo-version.js';
+import { isChannelStep } from '../../document/channel-index.js';
 import { isAvailable } from '../../document/document-set.js';
 import { joinPointer } from '../../document/json-pointer.js';
 import { declaredInputNames } from '../declared-inputs.js';
@@ -27,6 +29,8 @@ interface Scope {
   step?: StepNode;
   /** `$steps.X` must name a step before this index (undefined: any step of the workflow). */
   runsBefore?: number;
+  /** Where `$message` has a value: a 1.1 channel step's outputs and successCriteria. */
+  message?: boolean;
 }
 
 /**
@@ -37,6 +41,7 @@ interface Scope {
  * `x-` extensions are never visited.
  */
 export function checkRuntimeExpressions(ctx: RuleContext): void {
+  const is11 = arazzoMinorVersion(ctx.document) === '1.1';
   for (const workflow of workflowsOf(ctx.document)) {
     const workflowScope: Scope = { workflow };
     checkParameters(ctx, workflow.workflow, workflow.pointer, workflowScope);
@@ -54,9 +59,10 @@ export function checkRuntimeExpressions(ctx: RuleContext): void {
           if ('value' in item) checkValue(ctx, item.value, `${pointer}/value`, before);
         }
       }
-      checkCriteriaList(ctx, step.step, 'successCriteria', step.pointer, after);
+      const judged: Scope = { ...after, message: is11 && isChannelStep(step.step) };
+      checkCriteriaList(ctx, step.step, 'successCriteria', step.pointer, judged);
       checkActions(ctx, step.step, ['onSuccess', 'onFailure'], step.pointer, after);
-      checkOutputs(ctx, step.step, step.pointer, after);
+      checkOutputs(ctx, step.step, step.pointer, judged);
     }
   }
   const components = componentsOf(ctx.document);
@@ -276,6 +282,25 @@ function checkReferences(
       });
       return;
     }
+    case 'message':
+      if (arazzoMinorVersion(ctx.document) !== '1.1') {
+        ctx.report({
+          code: 'message-expression-not-1-0',
+          message: `"${text}": \`$message\` is Arazzo 1.1 (message steps); this document is Arazzo ${String((ctx.document as { arazzo?: unknown }).arazzo)}`,
+          hint: 'set `arazzo: 1.1.0` to use channel steps and `$message`',
+          pointer,
+        });
+      } else if (!scope.message) {
+        ctx.report({
+          code: 'message-expression-out-of-scope',
+          message: `"${text}": \`$message\` has a value only in a channel step's outputs and successCriteria (the message it sent or received)`,
+          hint: scope.step
+            ? `keep it in an output of the channel step and read that, e.g. $steps.<stepId>.outputs.<name>`
+            : "read a channel step's output instead: $steps.<stepId>.outputs.<name>",
+          pointer,
+        });
+      }
+      return;
     case 'sourceDescriptions':
       if (!(expression.name in ctx.set.sources)) {
         ctx.report({

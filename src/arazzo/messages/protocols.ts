@@ -1,0 +1,4 @@
+// The AsyncAPI server protocols a channel binding of this engine carries. Pre-flight refuses a channel
+// step on any other (preflight/rules/channel-protocol.ts); a new binding (MQTT, AMQP, ...) adds its
+// protocol here when the runtime can carry it.
+export const SUPPORTED_CHANNEL_PROTOCOLS: readonly string[] = ['kafka'];
