@@ -39,4 +39,14 @@ export {
   type PrismaSimulatorOptions,
   startPrismaSimulator,
 } from './prisma.js';
+export {
+  PET_STATUSES,
+  PETSTORE_BASE_PATH,
+  type Pet,
+  type PetStatus,
+  type PetstoreSeed,
+  type PetstoreSimulator,
+  type PetstoreSimulatorOptions,
+  startPetstoreSimulator,
+} from './petstore.js';
 export type { Simulator, SimulatorOptions } from './simulator-base.js';
