@@ -1,15 +1,18 @@
-// `npm run simulate`: both simulators on fixed loopback ports (Prisma 4010, Deepgram 4020; env
-// PRISMA_SIM_PORT / DEEPGRAM_SIM_PORT or flags), each seeded with one database/project and one credential.
+// `npm run simulate`: the simulators on fixed loopback ports (Prisma 4010, Deepgram 4020, pet store 4030; env
+// PRISMA_SIM_PORT / DEEPGRAM_SIM_PORT / PETSTORE_SIM_PORT or flags), each seeded with one database/project and
+// one credential (the pet store: one user and three pets).
 // Seeded secrets are printed masked unless --print-credentials is given (local development only).
 import { Command } from 'commander';
 import { startDeepgramSimulator } from './deepgram.js';
+import { startPetstoreSimulator } from './petstore.js';
 import { startPrismaSimulator } from './prisma.js';
 
 const program = new Command()
   .name('simulate')
-  .description('Run the Prisma and Deepgram management API simulators on loopback.')
+  .description('Run the Prisma and Deepgram management API simulators and the pet store on loopback.')
   .option('--prisma-port <port>', 'Prisma simulator port', process.env.PRISMA_SIM_PORT ?? '4010')
   .option('--deepgram-port <port>', 'Deepgram simulator port', process.env.DEEPGRAM_SIM_PORT ?? '4020')
+  .option('--petstore-port <port>', 'pet store simulator port', process.env.PETSTORE_SIM_PORT ?? '4030')
   .option('--host <host>', 'interface to listen on', '127.0.0.1')
   .option('--random-seed <seed>', 'fixed seed for ids and secrets (reproducible runs)')
   .option('--print-credentials', 'print the seeded secrets in clear (local development only)', false)
@@ -19,6 +22,7 @@ const program = new Command()
 const opts = program.opts<{
   prismaPort: string;
   deepgramPort: string;
+  petstorePort: string;
   host: string;
   randomSeed?: string;
   printCredentials: boolean;
@@ -51,8 +55,15 @@ const deepgram = await startDeepgramSimulator({
   randomSeed: opts.randomSeed === undefined ? undefined : `${opts.randomSeed}/deepgram`,
   onExchange: log('deepgram'),
 });
+const petstore = await startPetstoreSimulator({
+  port: port(opts.petstorePort, 'pet store port'),
+  host: opts.host,
+  randomSeed: opts.randomSeed === undefined ? undefined : `${opts.randomSeed}/petstore`,
+  onExchange: log('petstore'),
+});
 const p = prisma.seed();
 const d = deepgram.seed({ scopes: ['admin'] });
+const s = petstore.seed({ username: 'user1' });
 
 console.log(`Prisma Management API simulator   ${prisma.baseUrl}
   service token (Bearer)  ${secret(p.serviceToken)}
@@ -63,10 +74,14 @@ Deepgram Management API simulator  ${deepgram.baseUrl}
   projectId               ${d.projectId}
   keyId                   ${d.keyId}
   key (Token)             ${secret(d.key)}
+Pet store simulator                ${petstore.baseUrl}
+  username                ${s.username}
+  password                ${secret(s.password)}
+  pets                    ${s.pets.map((pet) => `${pet.id} ${pet.name} (${pet.status})`).join(', ')}
 ready`);
 
 const shutdown = async () => {
-  await Promise.all([prisma.close(), deepgram.close()]);
+  await Promise.all([prisma.close(), deepgram.close(), petstore.close()]);
   process.exit(0);
 };
 process.once('SIGINT', shutdown);

@@ -4,14 +4,16 @@
 //
 //   const kafka = useKafkaBroker();
 //   it('...', async () => { const client = kafka.client(); ... kafka.broker.bootstrap ... });
-import { type Admin, type Consumer, type IHeaders, Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Admin, type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll } from 'vitest';
 import { type KafkaBroker, type KafkaBrokerOptions, startKafkaBroker } from '../../src/devbroker/kafka-broker.js';
+import { headerStrings } from '../../src/simulators/kafka-headers.js';
 
 export interface KafkaFixture {
   /** The running broker (set in beforeAll). */
   readonly broker: KafkaBroker;
-  /** A kafkajs client for the broker, quiet unless something is wrong. */
+  /** A kafkajs client for the broker. Silent: kafkajs logs even the retriable errors it recovers from (a
+   * coordinator still loading after a restart) at ERROR; what it cannot recover from is thrown. */
   client(clientId?: string): Kafka;
   /** A producer connected now and disconnected after the file. */
   producer(): Promise<Producer>;
@@ -55,7 +57,7 @@ export function useKafkaBroker(options: Omit<KafkaBrokerOptions, 'signal'> = {})
       return new Kafka({
         clientId,
         brokers: [fixture.broker.bootstrap],
-        logLevel: logLevel.ERROR,
+        logLevel: logLevel.NOTHING,
         retry: { retries: 8, initialRetryTime: 200 },
       });
     },
@@ -95,7 +97,7 @@ export function useKafkaBroker(options: Omit<KafkaBrokerOptions, 'signal'> = {})
                 partition,
                 offset: message.offset,
                 key: message.key?.toString() ?? null,
-                headers: headersToStrings(message.headers),
+                headers: headerStrings(message.headers),
                 value: message.value?.toString() ?? null,
               });
               if (read.length >= count) {
@@ -112,13 +114,4 @@ export function useKafkaBroker(options: Omit<KafkaBrokerOptions, 'signal'> = {})
     },
   };
   return fixture;
-}
-
-export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    out[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
-  }
-  return out;
 }
