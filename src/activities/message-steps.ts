@@ -9,7 +9,7 @@ import { ApplicationFailure, activityInfo } from '@temporalio/activity';
 import type { ChannelPosition, MessageBindings, OutgoingMessage, SentMessage } from '../channels/binding.js';
 import type { ChannelListener } from '../channels/listener.js';
 import { hostMatches, normalizeHost } from '../arazzo/request/hosts.js';
-import type { MessageWait } from '../workflows/message-contract.js';
+import { channelKey, type MessageWait } from '../workflows/message-contract.js';
 import type { WorkerPolicy } from './config.js';
 
 export interface ChannelTarget {
@@ -24,15 +24,27 @@ export interface SendMessageInput {
   messageId: string;
   target: ChannelTarget;
   message: OutgoingMessage;
+  /**
+   * Channels a later `receive` of the run waits on (replies): their positions are read before the message
+   * is produced, so a reply that comes before the receive step is active still counts.
+   */
+  replyChannels?: Array<{ target: ChannelTarget; address: string }>;
+}
+
+export interface SendMessageResult extends SentMessage {
+  /** Per reply channel (`<protocol>://<host>/<address>`), where it stood before the message was produced. */
+  replyWindows?: Record<string, ChannelPosition>;
 }
 
 export interface BeginMessageWaitInput {
   target: ChannelTarget;
   wait: Omit<MessageWait, 'start' | 'runId' | 'workflowId' | 'protocol' | 'host'>;
+  /** Where the wait begins, when the run recorded it already (a reply window of the send before it). */
+  from?: ChannelPosition;
 }
 
 export interface MessageActivities {
-  sendMessage(input: SendMessageInput): Promise<SentMessage>;
+  sendMessage(input: SendMessageInput): Promise<SendMessageResult>;
   beginMessageWait(input: BeginMessageWaitInput): Promise<{ start: ChannelPosition }>;
 }
 
@@ -67,12 +79,18 @@ export function makeMessageActivities(policy: WorkerPolicy, channels: ChannelRun
     async sendMessage(input) {
       const binding = bindingFor(input.target);
       const headers = { ...input.message.headers, 'arazzo-message-id': input.messageId };
-      return binding.send(input.target.host, { ...input.message, headers });
+      const replyWindows: Record<string, ChannelPosition> = {};
+      for (const reply of input.replyChannels ?? []) {
+        const position = await bindingFor(reply.target).positionNow(reply.target.host, reply.address);
+        replyWindows[channelKey({ ...reply.target, address: reply.address })] = position;
+      }
+      const sent = await binding.send(input.target.host, { ...input.message, headers });
+      return input.replyChannels?.length ? { ...sent, replyWindows } : sent;
     },
 
     async beginMessageWait(input) {
       const binding = bindingFor(input.target);
-      const start = await binding.positionNow(input.target.host, input.wait.address);
+      const start = input.from ?? (await binding.positionNow(input.target.host, input.wait.address));
       const run = runOf();
       const wait: MessageWait = {
         ...input.wait,

@@ -10,7 +10,7 @@ import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInf
 import { positionAtOrAfter, type ReceivedMessage } from '../channels/binding.js';
 import type { ExpressionContext } from '../arazzo/expressions/index.js';
 import { evaluateTemplate, parseValueTemplate, stringifyEmbedded } from '../arazzo/expressions/index.js';
-import { buildMessage, messageAddress } from '../arazzo/messages/build-message.js';
+import { buildMessage } from '../arazzo/messages/build-message.js';
 import { correlationValueOf } from '../arazzo/messages/correlation.js';
 import { judgeMessage } from '../arazzo/messages/judge-message.js';
 import { judgeCriteria } from '../arazzo/plan/step-execution.js';
@@ -91,6 +91,7 @@ export class MessageSteps {
     const built = asBuildFailure(() => buildMessage(step, context, this.strict));
     refuseSecretReferences(step, built);
     const target = this.target(step);
+    const replyChannels = this.replyChannelsAfter(step, context);
     const info = workflowInfo();
     const sent = await sendMessage.executeWithOptions(
       {
@@ -106,11 +107,15 @@ export class MessageSteps {
             key: built.key,
             headers: built.headers,
             payload: built.payload,
-            contentType: built.contentType,
+            contentType: step.requestBody?.contentType ?? step.message!.channel.message?.contentType,
           },
+          ...(replyChannels.length ? { replyChannels } : {}),
         },
       ],
     );
+    if (sent.replyWindows) {
+      this.state.record.replyWindows = { ...this.state.record.replyWindows, ...sent.replyWindows };
+    }
     const judged = judgeMessage(step, { ...context, message: { headers: built.headers, payload: built.payload } });
     // Where the broker put it: there is no expression for it, so it is an output unless the step names its own.
     const outputs = { partition: sent.partition, offset: sent.offset, ...judged.outputs };
@@ -132,16 +137,20 @@ export class MessageSteps {
     this.state.startStep(step.stepId);
     const waitId = `${step.stepId}#${count}`;
     const context = this.state.context();
-    const address = asBuildFailure(() => messageAddress(step, context, this.strict));
+    // A receive's `in: path` parameters fill its channel address (a receive sends nothing else).
+    const { address } = asBuildFailure(() => buildMessage({ ...step, requestBody: undefined }, context, this.strict));
     const correlation = this.correlationOf(step, context);
     const target = this.target(step);
     const open: OpenWait = { waitId, step, context, address, correlation };
     this.open = open;
     const began = Date.now();
     const channel = channelKey({ ...target, address });
+    // A reply window the send before this step recorded is where this wait begins (then it is used up).
+    const from = this.state.record.replyWindows?.[channel];
+    if (from) delete this.state.record.replyWindows![channel];
     const { start } = await beginMessageWait.executeWithOptions(
       { activityId: `${waitId}:begin`, summary: `${step.stepId}: wait for a message on ${channel}` },
-      [{ target, wait: { waitId, address, ...(correlation ? { correlation } : {}) } }],
+      [{ target, wait: { waitId, address, ...(correlation ? { correlation } : {}) }, ...(from ? { from } : {}) }],
     );
     const info = workflowInfo();
     open.wait = {
@@ -172,6 +181,33 @@ export class MessageSteps {
     const message = open.accepted;
     const judged = judgeMessage(step, { ...context, message: { headers: message.headers, payload: message.payload } });
     return messageResult(step, 'RECEIVE', `${channel}@${message.partition}:${message.offset}`, judged);
+  }
+
+  /**
+   * The channels the `receive` steps after `step` in its workflow wait on: a reply can come before the
+   * step that awaits it is active (a sequential walk sends, then waits), so the send records where they
+   * stood before producing. Addresses that need values not known yet are left to the receive itself.
+   */
+  private replyChannelsAfter(step: PlanStep, context: ExpressionContext) {
+    const workflow = Object.values(this.settings?.plan.workflows ?? {}).find((w) => w.steps.includes(step));
+    const later = workflow ? workflow.steps.slice(workflow.steps.indexOf(step) + 1) : [];
+    const replies: Array<{ target: ChannelTarget; address: string }> = [];
+    const seen = new Set<string>();
+    for (const candidate of later) {
+      if (candidate.message?.action !== 'receive') continue;
+      let address: string;
+      try {
+        address = buildMessage({ ...candidate, requestBody: undefined }, context, this.strict).address;
+      } catch {
+        continue;
+      }
+      const target = this.target(candidate);
+      const key = channelKey({ ...target, address });
+      if (seen.has(key)) continue;
+      seen.add(key);
+      replies.push({ target, address });
+    }
+    return replies;
   }
 
   private correlationOf(step: PlanStep, context: ExpressionContext): OpenWait['correlation'] {

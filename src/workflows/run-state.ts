@@ -5,6 +5,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalSettings } from '../arazzo/approvals/settings.js';
+import type { ChannelPosition } from '../channels/binding.js';
 import type { ExpressionContext } from '../arazzo/expressions/index.js';
 import { isSecretName, isSecretSchema, maskRecord } from '../arazzo/secrets/mask.js';
 import { ArazzoState, ArazzoStep, ArazzoWaitingOn, ArazzoWorkflowId } from './contract.js';
@@ -65,6 +66,11 @@ export interface RunRecord {
   decision?: Decision;
   /** The worker's approval policy for this run and its webhooks (absent in runs recorded before them). */
   approvalSettings?: ApprovalSettings;
+  /**
+   * Where reply channels stood just before a `send` (message-step.ts), by `<protocol>://<host>/<address>`:
+   * the start of the `receive` that follows, so a reply faster than the step that awaits it is not missed.
+   */
+  replyWindows?: Record<string, ChannelPosition>;
 }
 
 export function newRunRecord(document: string, workflowId: string): RunRecord {
