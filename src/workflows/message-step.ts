@@ -172,10 +172,9 @@ export class MessageSteps {
       since: new Date(began).toISOString(),
       until: timeoutMs === undefined ? undefined : new Date(began + timeoutMs).toISOString(),
     });
-    const arrived =
-      remaining === undefined
-        ? (await condition(() => !!open.accepted), true)
-        : await condition(() => !!open.accepted, remaining);
+    let arrived = true;
+    if (remaining === undefined) await condition(() => !!open.accepted);
+    else arrived = await condition(() => !!open.accepted, remaining);
     this.state.setWaitingForMessage(undefined);
     if (!arrived || !open.accepted) return timedOut(step, channel, timeoutMs ?? 0);
     const message = open.accepted;
