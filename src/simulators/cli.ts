@@ -2,10 +2,16 @@
 // PRISMA_SIM_PORT / DEEPGRAM_SIM_PORT / PETSTORE_SIM_PORT or flags), each seeded with one database/project and
 // one credential (the pet store: one user and three pets).
 // Seeded secrets are printed masked unless --print-credentials is given (local development only).
+// With --kafka <bootstrap> (e.g. the broker of `npm run kafka`) it also runs the Kafka counterparts of message
+// steps: the pet example's order responder (place-order -> confirm-order) and, with --sink-dir, the application
+// that reloads its credential on each credential-rotated event; one line per message, fingerprints only.
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { startDeepgramSimulator } from './deepgram.js';
+import { type OrderResponder, startOrderResponder } from './order-responder.js';
 import { startPetstoreSimulator } from './petstore.js';
 import { startPrismaSimulator } from './prisma.js';
+import { type RotationListener, startRotationListener } from './rotation-listener.js';
 
 const program = new Command()
   .name('simulate')
@@ -17,6 +23,8 @@ const program = new Command()
   .option('--random-seed <seed>', 'fixed seed for ids and secrets (reproducible runs)')
   .option('--print-credentials', 'print the seeded secrets in clear (local development only)', false)
   .option('--quiet', 'do not log one line per request', false)
+  .option('--kafka <bootstrap>', 'also run the order responder (and the rotation listener) against this Kafka broker')
+  .option('--sink-dir <dir>', 'with --kafka: the sink folder the rotation listener reloads credentials from')
   .parse();
 
 const opts = program.opts<{
@@ -27,6 +35,8 @@ const opts = program.opts<{
   randomSeed?: string;
   printCredentials: boolean;
   quiet: boolean;
+  kafka?: string;
+  sinkDir?: string;
 }>();
 
 const port = (value: string, name: string) => {
@@ -64,6 +74,31 @@ const petstore = await startPetstoreSimulator({
 const p = prisma.seed();
 const d = deepgram.seed({ scopes: ['admin'] });
 const s = petstore.seed({ username: 'user1' });
+let responder: OrderResponder | undefined;
+let listener: RotationListener | undefined;
+if (opts.kafka) {
+  // The group ids are fixed so a restarted CLI continues where the last one stopped instead of answering
+  // every old order again.
+  responder = await startOrderResponder({
+    bootstrap: opts.kafka,
+    groupId: 'simulate-order-responder',
+    onReply: (r) =>
+      console.log(`[order-responder] orderRequestId ${r.orderRequestId} (pet ${r.petId}) -> orderId ${r.orderId}`),
+  });
+  if (opts.sinkDir) {
+    listener = await startRotationListener({
+      bootstrap: opts.kafka,
+      sinkDir: resolve(opts.sinkDir),
+      groupId: 'simulate-rotation-listener',
+      onReload: (r) =>
+        console.log(
+          r.refused
+            ? `[rotation-listener] event at offset ${r.offset} refused: ${r.refused}`
+            : `[rotation-listener] reloaded ${r.file} (fingerprint ${r.fingerprint})`,
+        ),
+    });
+  }
+}
 
 console.log(`Prisma Management API simulator   ${prisma.baseUrl}
   service token (Bearer)  ${secret(p.serviceToken)}
@@ -77,11 +112,22 @@ Deepgram Management API simulator  ${deepgram.baseUrl}
 Pet store simulator                ${petstore.baseUrl}
   username                ${s.username}
   password                ${secret(s.password)}
-  pets                    ${s.pets.map((pet) => `${pet.id} ${pet.name} (${pet.status})`).join(', ')}
+  pets                    ${s.pets.map((pet) => `${pet.id} ${pet.name} (${pet.status})`).join(', ')}${
+    opts.kafka
+      ? `
+Kafka counterparts                 ${opts.kafka}
+  order responder         place-order -> confirm-order${
+    listener
+      ? `
+  rotation listener       credential-rotated -> reloads from ${resolve(opts.sinkDir ?? '')}`
+      : ''
+  }`
+      : ''
+  }
 ready`);
 
 const shutdown = async () => {
-  await Promise.all([prisma.close(), deepgram.close(), petstore.close()]);
+  await Promise.all([prisma.close(), deepgram.close(), petstore.close(), responder?.stop(), listener?.stop()]);
   process.exit(0);
 };
 process.once('SIGINT', shutdown);

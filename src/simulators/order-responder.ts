@@ -36,6 +36,8 @@ export interface OrderResponderOptions {
   /** Wait this long before each answer (a slow application). */
   replyDelayMs?: number;
   clientId?: string;
+  /** Called after each reply is produced (the CLI prints one line per order). */
+  onReply?: (reply: OrderReply) => void;
   /** kafkajs' own logging; quiet by default (failures still surface as errors of these functions). */
   logLevel?: logLevel;
 }
@@ -126,6 +128,7 @@ export async function startOrderResponder(options: OrderResponderOptions): Promi
       offset: sent.baseOffset ?? '',
     };
     replies.push(answered);
+    options.onReply?.(answered);
     return answered;
   };
 
