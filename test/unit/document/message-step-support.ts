@@ -8,14 +8,14 @@ import { FIXTURES, REPO, readerWith } from './fixture-reader.js';
 export const PET_ASYNCAPI = readFileSync(`${REPO}arazzo/examples/pet-asyncapi/pet-asyncapi.yaml`, 'utf8');
 export const PET_OPENAPI = readFileSync(`${REPO}arazzo/examples/pet-asyncapi/petstore-openapi.yaml`, 'utf8');
 
-/** Loads `arazzo` with `./orders.asyncapi.yaml` (default: the spec's pet file) and `./pets.openapi.yaml` beside it. */
+/** Loads `arazzo` with `./orders.asyncapi.yaml` (default: the spec's pet file) and `./petstore.openapi.yaml` (our pet store) beside it. */
 export function loadWithAsyncApi(arazzo: string, asyncapi = PET_ASYNCAPI): Promise<DocumentSet> {
   const url = `${FIXTURES}inline.arazzo.yaml`;
   return loadDocumentSet(url, {
     read: readerWith({
       [url]: arazzo,
       [`${FIXTURES}orders.asyncapi.yaml`]: asyncapi,
-      [`${FIXTURES}pets.openapi.yaml`]: PET_OPENAPI,
+      [`${FIXTURES}petstore.openapi.yaml`]: PET_OPENAPI,
     }),
     parseAsyncApi,
   });

@@ -62,7 +62,7 @@ describe('channel-references', () => {
   });
 
   it('a channel step on an OpenAPI source', async () => {
-    const pets = '  - name: pets\n    url: ./pets.openapi.yaml\n    type: openapi\n';
+    const pets = '  - name: pets\n    url: ./petstore.openapi.yaml\n    type: openapi\n';
     const step = GOOD_SEND.replace('$sourceDescriptions.orders.placeOrder', '$sourceDescriptions.pets.loginUser');
     expect(await findingsOf(step, pets)).toMatchObject([
       { code: 'source-not-asyncapi', message: 'source "pets" is an OpenAPI description, not an AsyncAPI description' },
