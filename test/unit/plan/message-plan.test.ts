@@ -87,3 +87,17 @@ describe('plan: channel steps', () => {
     }
   });
 });
+
+describe('referenced context of a channel step', () => {
+  it("a receive step's correlationId counts as what the step reads", async () => {
+    const { referencedContext, stepExpressionText } = await import('../../../src/arazzo/plan/referenced-context.js');
+    const plan = buildPlan(
+      await loadWithAsyncApi(
+        document(GOOD_RECEIVE.replace('correlationId: $inputs.id', 'correlationId: $inputs.petId')),
+      ),
+    );
+    const receive = plan.workflows.w.steps[0];
+    const picked = referencedContext(stepExpressionText(receive), { inputs: { id: 'a', petId: 7 }, steps: {} });
+    expect(picked.inputs).toEqual({ petId: 7 });
+  });
+});
