@@ -6,6 +6,7 @@ import { checkChannelAction } from '../../../src/arazzo/preflight/rules/channel-
 import { checkChannelProtocol } from '../../../src/arazzo/preflight/rules/channel-protocol.js';
 import { checkCorrelationId } from '../../../src/arazzo/preflight/rules/correlation-id.js';
 import { checkMessagePayload } from '../../../src/arazzo/preflight/rules/message-payload.js';
+import { checkMessagePointers } from '../../../src/arazzo/preflight/rules/message-pointers.js';
 import { checkReceiveTimeout } from '../../../src/arazzo/preflight/rules/receive-timeout.js';
 import type { PreflightRule } from '../../../src/arazzo/preflight/context.js';
 import { document, GOOD_RECEIVE, GOOD_SEND, loadWithAsyncApi, PET_ASYNCAPI } from '../document/message-step-support.js';
@@ -32,6 +33,8 @@ describe('pre-flight of message steps', () => {
       'preflight-undeclared-correlation-id',
       'preflight-receive-without-timeout',
       'preflight-unsupported-protocol',
+      'preflight-unknown-message-pointer',
+      'preflight-undeclared-message-pointer',
     ]) {
       expect(PREFLIGHT_EXPLANATIONS[code]?.silenceable).toBe(true);
     }
@@ -171,6 +174,52 @@ components:`,
     });
     it('kafka passes', async () => {
       expect(await run(checkChannelProtocol, GOOD_SEND)).toEqual([]);
+    });
+  });
+
+  describe('message-pointers', () => {
+    it('a payload read the schema does not declare: a warning naming the closest pointer', async () => {
+      const step = GOOD_RECEIVE.replace('orderId: $message.payload#/orderId', 'orderId: $message.payload#/orderID');
+      expect(await run(checkMessagePointers, step)).toEqual([
+        {
+          severity: 'warning',
+          code: 'preflight-undeclared-message-pointer',
+          pointer: '/workflows/0/steps/0/outputs/orderId',
+          message:
+            '`$message.payload#/orderID` is not declared in the payload of message "confirmOrder.message" (its schema allows undeclared properties)',
+          hint: 'did you mean `$message.payload#/orderId`?',
+        },
+      ]);
+    });
+    it('under a closed schema, in a criterion: an error', async () => {
+      const closed = PET_ASYNCAPI.replace(
+        '          - orderId\n        properties:',
+        '          - orderId\n        additionalProperties: false\n        properties:',
+      );
+      expect(closed).not.toBe(PET_ASYNCAPI);
+      const step = GOOD_RECEIVE.replace('$message.payload#/orderId != null', '$message.payload#/order != null');
+      expect(await run(checkMessagePointers, step, closed)).toMatchObject([
+        {
+          severity: 'error',
+          code: 'preflight-unknown-message-pointer',
+          pointer: '/workflows/0/steps/0/successCriteria/0/condition',
+        },
+      ]);
+    });
+    it('a header the message does not declare', async () => {
+      const step = `${GOOD_RECEIVE}          requestId: $message.header.requestId\n`;
+      expect(await run(checkMessagePointers, step)).toMatchObject([
+        {
+          severity: 'warning',
+          code: 'preflight-undeclared-message-pointer',
+          pointer: '/workflows/0/steps/0/outputs/requestId',
+          hint: 'its headers: orderRequestId',
+        },
+      ]);
+    });
+    it('declared reads pass', async () => {
+      const step = `${GOOD_RECEIVE}          requestId: $message.header.orderRequestId\n`;
+      expect(await run(checkMessagePointers, step)).toEqual([]);
     });
   });
 });
