@@ -3,10 +3,12 @@
 // What runs may read and call is this process's policy (src/activities/config.ts), not a run's input.
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { policyFromEnv, type WorkerPolicy } from './activities/config.js';
-import { createActivities } from './activities/index.js';
+import { type ChannelRuntime, createActivities } from './activities/index.js';
+import { startChannelRuntime } from './channels/runtime.js';
 import { encryptionEnabled, getDataConverter } from './codec/data-converter.js';
 
 export const DEFAULT_TASK_QUEUE = 'arazzo';
@@ -23,6 +25,8 @@ export interface ArazzoWorkerOptions {
   policy?: WorkerPolicy;
   /** A prebuilt bundle (tests, production); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Message bindings and the channel listener (Arazzo 1.1 channel steps); see src/channels/runtime.ts. */
+  channels?: ChannelRuntime;
   extra?: Partial<WorkerOptions>;
 }
 
@@ -32,7 +36,7 @@ export async function createArazzoWorker(options: ArazzoWorkerOptions): Promise<
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    activities: createActivities(policy),
+    activities: createActivities(policy, options.channels),
     // Payload encryption (when a codec key is configured) and encoded failure messages; a prebuilt
     // bundle must have been built with the same failureConverterPath.
     dataConverter: getDataConverter(),
@@ -45,7 +49,17 @@ async function main() {
   const config = loadClientConnectConfig();
   const connection = await NativeConnection.connect(config.connectionOptions);
   const taskQueue = process.env.ARAZZO_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
-  const worker = await createArazzoWorker({ connection, namespace: config.namespace, taskQueue });
+  // The channel listener proposes messages to waiting runs through a client of its own (same settings).
+  const client = new Client({
+    connection: await Connection.connect(config.connectionOptions),
+    namespace: config.namespace,
+    dataConverter: getDataConverter(),
+  });
+  const channels = startChannelRuntime({
+    client,
+    log: (level, message) => (level === 'info' ? console.log(message) : console.warn(message)),
+  });
+  const worker = await createArazzoWorker({ connection, namespace: config.namespace, taskQueue, channels });
   if (!encryptionEnabled()) {
     console.warn(
       'no codec key (ARAZZO_CODEC_KEYS or .secrets/codec-keys.json): payloads are recorded in history UNENCRYPTED',
@@ -58,6 +72,8 @@ async function main() {
   try {
     await worker.run();
   } finally {
+    await channels.stop();
+    await client.connection.close();
     await connection.close();
   }
 }

@@ -251,9 +251,13 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     }
 
     for (const [name, url] of Object.entries(input.servers ?? {})) {
-      const known = Object.values(plan.workflows).some((w) => w.steps.some((s) => s.operation?.sourceName === name));
+      const steps = Object.values(plan.workflows).flatMap((w) => w.steps);
+      const channel = steps.find((s) => s.message?.channel.sourceName === name)?.message?.channel;
+      const known = channel || steps.some((s) => s.operation?.sourceName === name);
       if (!known) refuse('InvalidServerOverride', `servers.${name}: no step of this run calls source "${name}"`);
-      if (!urlHostAllowed(url, policy.allowedServerHosts)) {
+      // A broker is `host:port` (or `<protocol>://host:port`); compared like any server host.
+      const comparable = channel && !url.includes('://') ? `${channel.server.protocol}://${url}` : url;
+      if (!urlHostAllowed(comparable, policy.allowedServerHosts)) {
         refuse('InvalidServerOverride', `servers.${name}: ${url} is not on a host this worker allows`);
       }
     }

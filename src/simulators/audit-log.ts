@@ -3,8 +3,11 @@
 // invariants a rotation must keep ("never two creates", "the old key revoked exactly once", "at least one
 // valid credential at every instant"). Everything in it is already redacted: no secret ever enters the log.
 
-/** The credentials a rotation manages: a Prisma connection (its connection string) or a Deepgram API key. */
-export type CredentialKind = 'connection' | 'api-key';
+/**
+ * The credentials a rotation manages: a Prisma connection (its connection string) or a Deepgram API key; and
+ * the pet store simulator's login sessions (the pet-purchase example's token).
+ */
+export type CredentialKind = 'connection' | 'api-key' | 'session';
 
 /** A credential by id, never by secret; `scope` is the database or project it belongs to. */
 export interface CredentialRef {

@@ -39,4 +39,35 @@ export {
   type PrismaSimulatorOptions,
   startPrismaSimulator,
 } from './prisma.js';
+export { headerStrings } from './kafka-headers.js';
+export {
+  CONFIRM_ORDER_TOPIC,
+  MESSAGE_ID_HEADER,
+  ORDER_REQUEST_ID_HEADER,
+  type OrderReply,
+  type OrderRequest,
+  type OrderResponder,
+  type OrderResponderOptions,
+  PLACE_ORDER_TOPIC,
+  type RejectedRequest,
+  startOrderResponder,
+} from './order-responder.js';
+export {
+  PET_STATUSES,
+  PETSTORE_BASE_PATH,
+  PETSTORE_EXAMPLE_CONTRACT,
+  type Pet,
+  type PetStatus,
+  type PetstoreSeed,
+  type PetstoreSimulator,
+  type PetstoreSimulatorOptions,
+  startPetstoreSimulator,
+} from './petstore.js';
+export {
+  CREDENTIAL_ROTATED_TOPIC,
+  type Reload,
+  type RotationListener,
+  type RotationListenerOptions,
+  startRotationListener,
+} from './rotation-listener.js';
 export type { Simulator, SimulatorOptions } from './simulator-base.js';

@@ -34,7 +34,12 @@ export const supplyOutputsUpdate = defineUpdate<string, [SupplyOutputsArgs]>('su
 export const ArazzoWorkflowId = defineSearchAttributeKey('ArazzoWorkflowId', SearchAttributeType.KEYWORD);
 export const ArazzoStep = defineSearchAttributeKey('ArazzoStep', SearchAttributeType.KEYWORD);
 export const ArazzoState = defineSearchAttributeKey('ArazzoState', SearchAttributeType.KEYWORD);
-export const arazzoSearchAttributes = [ArazzoWorkflowId, ArazzoStep, ArazzoState] as const;
+/**
+ * The channels a run waits on at a 1.1 `receive` step, as `<protocol>://<host>/<address>`: how a channel
+ * listener that starts later (a new worker, after a crash) finds the runs it must feed (message-contract.ts).
+ */
+export const ArazzoWaitingOn = defineSearchAttributeKey('ArazzoWaitingOn', SearchAttributeType.KEYWORD_LIST);
+export const arazzoSearchAttributes = [ArazzoWorkflowId, ArazzoStep, ArazzoState, ArazzoWaitingOn] as const;
 
 /**
  * Every failure type a run (or one of its activities) can raise, and whether Temporal may retry the

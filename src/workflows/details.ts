@@ -101,6 +101,15 @@ export function renderDetails(progress: RunProgress, workflowRunId: string): str
       `- ${STEP_ICONS[s.status] ?? '?'} \`${s.stepId}\` ${s.operation} — ${s.status}${http}${attempts}${note}`,
     );
   }
+  const waiting = progress.waitingForMessage;
+  if (waiting) {
+    lines.push('');
+    lines.push(`### \`${waiting.stepId}\` waits for a message on \`${waiting.channel}\``);
+    if (waiting.correlationId) lines.push(`Correlation id: \`${waiting.correlationId}\``);
+    lines.push(
+      `Since ${waiting.since}${waiting.until ? `, until ${waiting.until} (then its onFailure applies)` : ', with no timeout'}.`,
+    );
+  }
   const pending = progress.pendingApproval;
   if (pending) {
     lines.push('');

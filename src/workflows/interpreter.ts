@@ -34,6 +34,7 @@ import type { Ending } from './ending.js';
 import { restoreRunRecord } from './legacy.js';
 import { RunLock } from './lock.js';
 import { guardBeforeDestructive } from './lock-guard.js';
+import { MessageSteps } from './message-step.js';
 import { type RunOptions, runOptions } from './run-options.js';
 import { newRunRecord, RunState } from './run-state.js';
 import {
@@ -61,7 +62,9 @@ export async function arazzoRun(input: ArazzoRunInput): Promise<ArazzoRunResult>
   const state = new RunState(record);
   const decisions = new Decisions(state);
   decisions.register();
-  return new Walk(input, state, decisions).run();
+  const messages = new MessageSteps(state);
+  messages.register();
+  return new Walk(input, state, decisions, messages).run();
 }
 
 class Walk {
@@ -78,6 +81,7 @@ class Walk {
     private readonly input: ArazzoRunInput,
     private readonly state: RunState,
     private readonly decisions: Decisions,
+    private readonly messages: MessageSteps,
   ) {
     this.options = runOptions(input);
   }
@@ -158,6 +162,7 @@ class Walk {
     state.initSteps(workflow.steps.map((s) => ({ stepId: s.stepId, operation: describeStep(s) })));
     const settings = { plan: this.plan, planDigest, servers: input.servers, deliver: input.deliver };
     this.steps = new StepActivities({ ...settings, options: this.options }, state);
+    this.messages.configure({ plan: this.plan, servers: input.servers });
     this.compensation = new Compensation(state, this.steps, (id) => this.findStep(id));
     this.decisions.setContext({ step: (id) => this.findStep(id), deliver: input.deliver });
     const gate = { servers: input.servers, strict: this.plan.strict, deliver: input.deliver, options: this.options };
@@ -275,7 +280,11 @@ class Walk {
         (await guardBeforeDestructive(step, this.lock, this.decisions, this.compensation));
       if (ending) return ending;
     }
-    const executed = step.workflowId ? await this.executeWorkflowStep(step) : await this.executeOperation(step);
+    const executed = step.workflowId
+      ? await this.executeWorkflowStep(step)
+      : step.message
+        ? await this.executeMessageStep(step)
+        : await this.executeOperation(step);
     if (!('kind' in executed)) this.state.recordStepOutputs(step.stepId, executed.outputs);
     return executed;
   }
@@ -328,6 +337,50 @@ class Walk {
           return result;
         }
         afterAmbiguous = failure.ambiguous;
+      }
+    }
+  }
+
+  /**
+   * A 1.1 channel step: send its message, or wait for one (message-step.ts). A message that cannot be
+   * built fails the run before anything is sent; a broker Temporal's retries could not reach waits for
+   * an operator, like an HTTP request whose fate is unknown (a send may have reached the broker).
+   */
+  private async executeMessageStep(step: PlanStep): Promise<StepResult | Ending> {
+    const action = step.message!.action;
+    for (;;) {
+      try {
+        const result = action === 'send' ? await this.messages.send(step) : await this.messages.receive(step);
+        this.recordStepResult(step, result);
+        return result;
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        if (err instanceof ApplicationFailure && err.type === 'RequestBuildError') {
+          this.state.finishStep(step.stepId, 'failed', undefined, err.message);
+          throw err;
+        }
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        const why = cause instanceof Error ? cause.message : String(cause);
+        if (cause instanceof ApplicationFailure && cause.nonRetryable) {
+          this.state.finishStep(step.stepId, 'failed', undefined, why);
+          throw ApplicationFailure.create({ type: cause.type ?? 'StepError', message: why, nonRetryable: true });
+        }
+        const choice = await this.decisions.awaitOperator({
+          stepId: step.stepId,
+          reason: `${describeStep(step)} failed: ${why}`,
+          known:
+            action === 'send'
+              ? 'the message may have reached the broker (consumers can drop a repeat by its arazzo-message-id header)'
+              : 'no message was taken: the wait had not begun',
+          options: UNKNOWN_OUTCOME_OPTIONS,
+          choices: ['retryStep', 'supplyOutputs', 'abort'],
+        });
+        if (choice.kind === 'abort') return this.compensation.abort(choice.args);
+        if (choice.kind === 'supply') {
+          const result = resultWithoutRequest(step, choice.args.outputs, 0);
+          this.recordStepResult(step, result, `outputs supplied by ${choice.args.by}`);
+          return result;
+        }
       }
     }
   }

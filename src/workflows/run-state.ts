@@ -5,9 +5,10 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalSettings } from '../arazzo/approvals/settings.js';
+import type { ChannelPosition } from '../channels/binding.js';
 import type { ExpressionContext } from '../arazzo/expressions/index.js';
 import { isSecretName, isSecretSchema, maskRecord } from '../arazzo/secrets/mask.js';
-import { ArazzoState, ArazzoStep, ArazzoWorkflowId } from './contract.js';
+import { ArazzoState, ArazzoStep, ArazzoWaitingOn, ArazzoWorkflowId } from './contract.js';
 import { renderDetails } from './details.js';
 import { isPatched } from './patches.js';
 import type {
@@ -15,6 +16,7 @@ import type {
   ApprovalRecord,
   ApproveArgs,
   IgnoredMessage,
+  MessageWaitProgress,
   PendingApproval,
   PendingAttention,
   RejectArgs,
@@ -64,6 +66,11 @@ export interface RunRecord {
   decision?: Decision;
   /** The worker's approval policy for this run and its webhooks (absent in runs recorded before them). */
   approvalSettings?: ApprovalSettings;
+  /**
+   * Where reply channels stood just before a `send` (message-step.ts), by `<protocol>://<host>/<address>`:
+   * the start of the `receive` that follows, so a reply faster than the step that awaits it is not missed.
+   */
+  replyWindows?: Record<string, ChannelPosition>;
 }
 
 export function newRunRecord(document: string, workflowId: string): RunRecord {
@@ -265,6 +272,16 @@ export class RunState {
 
   setAttention(attention: PendingAttention | undefined) {
     this.progress.attention = attention;
+    this.publish();
+  }
+
+  /**
+   * A `receive` step waits (or stopped waiting): the progress says where, and `ArazzoWaitingOn` lets a
+   * channel listener that starts later find this run (src/channels/listener.ts).
+   */
+  setWaitingForMessage(wait: MessageWaitProgress | undefined) {
+    this.progress.waitingForMessage = wait;
+    this.upsert([{ key: ArazzoWaitingOn, value: wait ? [wait.channel] : [] }]);
     this.publish();
   }
 

@@ -27,6 +27,8 @@ export interface StepSettings {
 
 /** `METHOD /path` or `workflow <id>`: how a step is shown in progress, summaries and messages. */
 export function describeStep(step: PlanStep): string {
+  if (step.message)
+    return `${step.message.action} ${step.message.channel.server.protocol}:${step.message.channel.address}`;
   return step.operation ? `${step.operation.method} ${step.operation.pathTemplate}` : `workflow ${step.workflowId}`;
 }
 

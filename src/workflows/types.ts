@@ -196,8 +196,20 @@ export interface RunProgress {
   /** Outputs so far, secrets masked. */
   outputs: Record<string, unknown>;
   lockKey?: string;
+  /** A 1.1 `receive` step waiting for its message: where, for what, until when. */
+  waitingForMessage?: MessageWaitProgress;
   /** Who started the run (a verified name and key fingerprint), "unknown", or absent without a policy. */
   requester?: string;
+}
+
+export interface MessageWaitProgress {
+  stepId: string;
+  /** `<protocol>://<host>/<address>`. */
+  channel: string;
+  correlationId?: string;
+  since: string;
+  /** Absent: the step has no `timeout` and waits until a message comes or the run is cancelled. */
+  until?: string;
 }
 
 export interface ArazzoRunResult {

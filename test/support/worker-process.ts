@@ -12,7 +12,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { encode } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
+import { Client, Connection } from '@temporalio/client';
 import { type ActivityInterceptorsFactory, NativeConnection, Runtime } from '@temporalio/worker';
+import { startChannelRuntime } from '../../src/channels/runtime.js';
 import { getDataConverter } from '../../src/codec/data-converter.js';
 import { createArazzoWorker } from '../../src/worker.js';
 
@@ -66,7 +68,19 @@ const env = process.env;
 const freezeAfter = env.ARAZZO_TEST_FREEZE_AFTER_STEP;
 const markerDir = env.ARAZZO_TEST_MARKER_DIR;
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+// The channel listener (Arazzo 1.1 receive steps), as the real worker runs it (src/worker.ts).
+const client = new Client({
+  connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS }),
+  namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+  dataConverter: getDataConverter(),
+});
+const channels = startChannelRuntime({
+  client,
+  discoverEveryMs: Number(env.ARAZZO_CHANNEL_DISCOVER_MS ?? 2_000),
+  log: (level, message) => console.error(`[channels ${level}] ${message}`),
+});
 const worker = await createArazzoWorker({
+  channels,
   connection,
   namespace: env.TEMPORAL_NAMESPACE ?? 'default',
   taskQueue: env.ARAZZO_TASK_QUEUE,
@@ -78,4 +92,6 @@ const worker = await createArazzoWorker({
 });
 console.log('worker ready');
 await worker.run();
+await channels.stop();
+await client.connection.close();
 await connection.close();

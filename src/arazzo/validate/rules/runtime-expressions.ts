@@ -1,3 +1,4 @@
+import { SEND_STEP_OUTPUTS } from '../../messages/protocols.js';
 import {
   parseRuntimeExpression,
   parseValueTemplate,
@@ -337,6 +338,8 @@ function checkStepReference(
     return;
   }
   const outputs = isObject(target.step.outputs) ? Object.keys(target.step.outputs) : [];
+  // A 1.1 send step also outputs where the broker put its message (messages/protocols.ts).
+  if (target.step.action === 'send') outputs.push(...SEND_STEP_OUTPUTS.filter((name) => !outputs.includes(name)));
   if (!outputs.includes(expression.name)) {
     ctx.report({
       code: 'unknown-step-output',
