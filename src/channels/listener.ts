@@ -181,33 +181,47 @@ export class ChannelListener {
 
   private async discoverOnce(): Promise<void> {
     const { client } = this.options;
-    const found = new Set<string>();
+    const listed = new Set<string>();
+    // A run is asked for its waits only when it lists one this listener does not feed yet (a query can replay
+    // a whole run); the run's search attribute names each wait as `<channel>#<waitId>`.
+    const known = new Set<string>();
+    for (const channel of this.channels.values()) {
+      for (const id of channel.waits.keys()) known.add(id);
+    }
     const query = `${ArazzoWaitingOn.name} IS NOT NULL AND ExecutionStatus = 'Running'`;
     for await (const run of client.workflow.list({ query })) {
       if (this.stopped) return;
+      const waitIds = (run.typedSearchAttributes.get(ArazzoWaitingOn) ?? []).flatMap((entry) => {
+        const hash = entry.lastIndexOf('#');
+        return hash < 0 ? [] : [`${runKey(run)}/${entry.slice(hash + 1)}`];
+      });
+      for (const id of waitIds) listed.add(id);
+      if (waitIds.length > 0 && waitIds.every((id) => known.has(id))) continue;
       let waits: MessageWait[];
       try {
         waits = await client.workflow.getHandle(run.workflowId, run.runId).query(messageWaitsQuery);
       } catch {
         continue; // closed meanwhile, or no worker answers queries yet: the next pass asks again
       }
-      for (const wait of waits) {
-        found.add(waitKey(wait));
-        await this.addWait(wait);
-      }
+      for (const wait of waits) await this.addWait(wait);
     }
-    // A wait neither listed nor young (its run may not show in visibility yet) has ended: its run timed out.
+    // A wait whose run is no longer listed, and not young (visibility can lag its start), has ended: its run
+    // timed out, was cancelled or took its message elsewhere.
     const settle = (this.options.discoverEveryMs ?? 2_000) * 5;
     for (const channel of [...this.channels.values()]) {
       for (const [id, tracked] of [...channel.waits]) {
-        if (!found.has(id) && Date.now() - tracked.registeredAt > settle) this.forget(channel, id);
+        if (!listed.has(id) && Date.now() - tracked.registeredAt > settle) this.forget(channel, id);
       }
     }
   }
 }
 
+function runKey(run: { workflowId: string; runId: string }): string {
+  return `${run.workflowId}/${run.runId}`;
+}
+
 function waitKey(wait: MessageWait): string {
-  return `${wait.workflowId}/${wait.runId}/${wait.waitId}`;
+  return `${runKey(wait)}/${wait.waitId}`;
 }
 
 function isClosedRun(err: unknown): boolean {

@@ -165,13 +165,16 @@ export class MessageSteps {
     };
     const timeoutMs = step.timeoutMs;
     const remaining = timeoutMs === undefined ? undefined : Math.max(0, timeoutMs - (Date.now() - began));
-    this.state.setWaitingForMessage({
-      stepId: step.stepId,
-      channel,
-      correlationId: correlation?.value,
-      since: new Date(began).toISOString(),
-      until: timeoutMs === undefined ? undefined : new Date(began + timeoutMs).toISOString(),
-    });
+    this.state.setWaitingForMessage(
+      {
+        stepId: step.stepId,
+        channel,
+        correlationId: correlation?.value,
+        since: new Date(began).toISOString(),
+        until: timeoutMs === undefined ? undefined : new Date(began + timeoutMs).toISOString(),
+      },
+      waitId,
+    );
     let arrived = true;
     if (remaining === undefined) await condition(() => !!open.accepted);
     else arrived = await condition(() => !!open.accepted, remaining);

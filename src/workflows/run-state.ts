@@ -279,9 +279,12 @@ export class RunState {
    * A `receive` step waits (or stopped waiting): the progress says where, and `ArazzoWaitingOn` lets a
    * channel listener that starts later find this run (src/channels/listener.ts).
    */
-  setWaitingForMessage(wait: MessageWaitProgress | undefined) {
+  setWaitingForMessage(wait: MessageWaitProgress | undefined, waitId?: string) {
     this.progress.waitingForMessage = wait;
-    this.upsert([{ key: ArazzoWaitingOn, value: wait ? [wait.channel] : [] }]);
+    // The channel (what people filter by) and the channel with the wait's id (how the listener tells a new
+    // wait of the run from one it feeds already).
+    const value = wait ? [wait.channel, ...(waitId ? [`${wait.channel}#${waitId}`] : [])] : [];
+    this.upsert([{ key: ArazzoWaitingOn, value }]);
     this.publish();
   }
 

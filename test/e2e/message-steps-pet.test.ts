@@ -69,4 +69,22 @@ describe('the spec pet-purchase example (HTTP + Kafka)', () => {
     expect(JSON.parse(mine[0].value ?? '{}')).toEqual({ petId: firstAvailable.id });
     expect(mine[0].key).toBe(orderCorrelationId);
   }, 90_000);
+
+  it('a confirmation that never comes: the wait fails at its timeout and onFailure goes on', async () => {
+    const orderRequestId = `nobody-${randomUUID()}`;
+    const handle = await startRun(env, taskQueue, {
+      document: 'test/fixtures/message-steps/wait-for-confirmation.arazzo.yaml',
+      inputs: { orderRequestId },
+      servers: { orders: kafka.broker.bootstrap },
+    });
+    const result = await handle.result();
+    expect(result.status).toBe('completed');
+    expect(result.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ['confirmation', 'failed'],
+      ['askAgain', 'succeeded'],
+    ]);
+    expect(result.steps[0].message).toBe("timed out after 1500 ms (the step's timeout)");
+    expect(result.outputs).toEqual({});
+    expect(acceptedMessages(await handle.fetchHistory())).toBe(0);
+  }, 60_000);
 });
