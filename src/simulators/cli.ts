@@ -2,8 +2,11 @@
 // PRISMA_SIM_PORT / DEEPGRAM_SIM_PORT / PETSTORE_SIM_PORT or flags), each seeded with one database/project and
 // one credential (the pet store: one user and three pets).
 // Seeded secrets are printed masked unless --print-credentials is given (local development only).
+// With --kafka <host:port>, the pet store's order application too (order-responder.ts): it takes `placeOrder`
+// requests on `place-order` and answers on `confirm-order`, so the Arazzo 1.1 pet-purchase example runs.
 import { Command } from 'commander';
 import { startDeepgramSimulator } from './deepgram.js';
+import { CONFIRM_ORDER_TOPIC, PLACE_ORDER_TOPIC, startOrderResponder } from './order-responder.js';
 import { startPetstoreSimulator } from './petstore.js';
 import { startPrismaSimulator } from './prisma.js';
 
@@ -16,6 +19,7 @@ const program = new Command()
   .option('--host <host>', 'interface to listen on', '127.0.0.1')
   .option('--random-seed <seed>', 'fixed seed for ids and secrets (reproducible runs)')
   .option('--print-credentials', 'print the seeded secrets in clear (local development only)', false)
+  .option('--kafka <host:port>', "also run the pet store's order application against this Kafka broker")
   .option('--quiet', 'do not log one line per request', false)
   .parse();
 
@@ -26,6 +30,7 @@ const opts = program.opts<{
   host: string;
   randomSeed?: string;
   printCredentials: boolean;
+  kafka?: string;
   quiet: boolean;
 }>();
 
@@ -61,9 +66,32 @@ const petstore = await startPetstoreSimulator({
   randomSeed: opts.randomSeed === undefined ? undefined : `${opts.randomSeed}/petstore`,
   onExchange: log('petstore'),
 });
+// Order ids and correlation ids are not secrets; the order's payload is only a pet id.
+const orders =
+  opts.kafka === undefined
+    ? undefined
+    : await startOrderResponder({
+        bootstrap: opts.kafka,
+        onReply: (r) => {
+          if (!opts.quiet)
+            console.log(
+              `[orders] ${r.orderRequestId}: pet ${r.petId} -> orderId ${r.orderId} on ${CONFIRM_ORDER_TOPIC}`,
+            );
+        },
+      }).catch(async (err: Error) => {
+        console.error(`no Kafka broker answers at ${opts.kafka} (${err.message}); start one with \`npm run kafka\``);
+        await Promise.all([prisma.close(), deepgram.close(), petstore.close()]);
+        process.exit(1);
+      });
 const p = prisma.seed();
 const d = deepgram.seed({ scopes: ['admin'] });
 const s = petstore.seed({ username: 'user1' });
+const ordersLines = orders
+  ? `Pet store orders (Kafka)           ${opts.kafka}
+  takes                   ${PLACE_ORDER_TOPIC} (header orderRequestId, payload {petId})
+  answers                 ${CONFIRM_ORDER_TOPIC} (same orderRequestId, payload {orderId})
+`
+  : '';
 
 console.log(`Prisma Management API simulator   ${prisma.baseUrl}
   service token (Bearer)  ${secret(p.serviceToken)}
@@ -78,10 +106,10 @@ Pet store simulator                ${petstore.baseUrl}
   username                ${s.username}
   password                ${secret(s.password)}
   pets                    ${s.pets.map((pet) => `${pet.id} ${pet.name} (${pet.status})`).join(', ')}
-ready`);
+${ordersLines}ready`);
 
 const shutdown = async () => {
-  await Promise.all([prisma.close(), deepgram.close(), petstore.close()]);
+  await Promise.all([prisma.close(), deepgram.close(), petstore.close(), orders?.stop()]);
   process.exit(0);
 };
 process.once('SIGINT', shutdown);

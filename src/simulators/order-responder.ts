@@ -38,6 +38,8 @@ export interface OrderResponderOptions {
   clientId?: string;
   /** kafkajs' own logging; quiet by default (failures still surface as errors of these functions). */
   logLevel?: logLevel;
+  /** Called after each answer is produced (`npm run simulate -- --kafka` prints a line per order). */
+  onReply?: (reply: OrderReply) => void;
 }
 
 export interface OrderRequest {
@@ -126,6 +128,7 @@ export async function startOrderResponder(options: OrderResponderOptions): Promi
       offset: sent.baseOffset ?? '',
     };
     replies.push(answered);
+    options.onReply?.(answered);
     return answered;
   };
 
