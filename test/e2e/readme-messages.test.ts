@@ -1,16 +1,16 @@
 // README.md's "Message steps on Kafka (Arazzo 1.1)", executed VERBATIM: every ```sh block marked
-// `<!-- readme-test: messages NAME -->` runs in bash as written, from the project's root. Two of them start
-// long-running processes (`simulate`: the simulators with the pet store's order application; `reload`: the
-// example application); this test starts those in the background as the README does, reads what they print,
-// and stops them (their process group) at the end. The blocks it does not run are unmarked: `npm run kafka`
-// (this file has its own broker, test/support/kafka.ts, on free ports) and the worker (played in this process
-// by a worker with the channel runtime, test/support/messages.ts: tokens only from PRISMA_TOKEN, new secrets
-// delivered to files in a temporary sink folder).
+// `<!-- readme-test: messages NAME -->` runs in bash as written, from the project's root. Three of them start
+// long-running processes, which this test starts in the background as the README does, reads what they print,
+// and stops (their process group) at the end: `worker` (`npx arazzo-temporal worker`, so the CLI's worker is the
+// one that runs the channel listener), `simulate` (the simulators with the pet store's order application) and
+// `reload` (the example application). The one block it does not run is unmarked: `npm run kafka` (this file has
+// its own broker, test/support/kafka.ts, on free ports). The Prisma simulator is in this process
+// (test/support/simulators.ts), so the test can ask it which requests came and which credentials work.
 // Only what the README tells the reader to export comes from this test (TEMPORAL_ADDRESS, KAFKA, SINK_DIR, the
-// pet store's URL and password as `simulate` printed them, the Prisma simulator's URL and ids from
-// test/support/simulators.ts), plus the worker's task queue through ARAZZO_TASK_QUEUE and the simulators'
-// ports through their documented PRISMA_SIM_PORT / DEEPGRAM_SIM_PORT / PETSTORE_SIM_PORT = 0 (free ports, so a
-// developer's own `npm run simulate` does not collide).
+// pet store's URL and password as `simulate` printed them, the Prisma simulator's URL and ids, PRISMA_TOKEN in the
+// worker's terminal only), plus the worker's task queue through ARAZZO_TASK_QUEUE (so this file's worker is not
+// shared) and the simulators' ports through their documented PRISMA_SIM_PORT / DEEPGRAM_SIM_PORT /
+// PETSTORE_SIM_PORT = 0 (free ports, so a developer's own `npm run simulate` does not collide).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,12 +19,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/arazzo/secrets/mask.js';
 import { cliEnv, projectRoot } from '../support/cli.js';
 import { useKafkaBroker } from '../support/kafka.js';
-import { type ChannelWorker, startChannelWorker } from '../support/messages.js';
-import { requestsWith, testPolicy } from '../support/rotation.js';
+import { requestsWith } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
-const BLOCKS = ['simulate', 'pet-start', 'reload', 'rotate-start', 'rotate-approve'];
+const BLOCKS = ['worker', 'simulate', 'pet-start', 'reload', 'rotate-start', 'rotate-approve'];
 
 function readmeBlocks(tag: string): Map<string, string> {
   const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
@@ -40,7 +39,6 @@ describe('README: message steps on Kafka, run verbatim', () => {
   const sims = useSimulators();
   const blocks = readmeBlocks('messages');
   let env: TemporalTestEnv;
-  let worker: ChannelWorker;
   let work: string;
   let sinkDir: string;
   let taskQueue: string;
@@ -51,15 +49,9 @@ describe('README: message steps on Kafka, run verbatim', () => {
     work = mkdtempSync(join(tmpdir(), 'arazzo-readme-messages-'));
     sinkDir = join(work, 'delivered');
     taskQueue = env.uniqueTaskQueue('readme-messages');
-    worker = await startChannelWorker(
-      env,
-      taskQueue,
-      testPolicy({ secrets: { envAllow: ['PRISMA_TOKEN'], sinkDir, hostBindings: [] } }),
-    );
   }, 120_000);
   afterAll(async () => {
     await Promise.all(background.map((b) => b.stop()));
-    await worker?.stop();
     await env?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   }, 60_000);
@@ -86,11 +78,17 @@ describe('README: message steps on Kafka, run verbatim', () => {
       expect(result.code, `${name}:\n${result.stdout}\n${result.stderr}`).toBe(0);
       return result.stdout;
     };
-    const start = (name: string) => {
-      const b = startBackground(name, blocks.get(name)!, shell);
+    const start = (name: string, extra: Record<string, string> = {}) => {
+      const b = startBackground(name, blocks.get(name)!, { ...shell, ...extra });
       background.push(b);
       return b;
     };
+
+    // The Prisma simulator, seeded; its token is in the worker's terminal only.
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    const worker = start('worker', { PRISMA_TOKEN: seeded.serviceToken });
+    await worker.waitFor(new RegExp(`^arazzo worker polling task queue "${taskQueue}"`, 'm'), 90_000);
 
     // The simulators with the order application, as the README starts them; the reader exports what they print.
     const simulate = start('simulate');
@@ -115,9 +113,6 @@ describe('README: message steps on Kafka, run verbatim', () => {
     );
 
     // The rotation, with the README's variables for the Prisma simulator; the worker alone has the token.
-    const prisma = await sims.prisma();
-    const seeded = prisma.seed();
-    process.env.PRISMA_TOKEN = seeded.serviceToken;
     Object.assign(shell, {
       PRISMA_URL: prisma.baseUrl,
       PRISMA_DATABASE_ID: seeded.databaseId,
@@ -150,7 +145,7 @@ describe('README: message steps on Kafka, run verbatim', () => {
     expect(app.output().match(/^(reloaded|refused) .*$/gm)).toHaveLength(1);
 
     // No secret in anything printed (indexes, never the values: a failing test must not print a secret).
-    const all = [...outputs, simulate.output(), app.output()].join('\n');
+    const all = [...outputs, worker.output(), simulate.output(), app.output()].join('\n');
     const secrets = [seeded.serviceToken, seeded.connectionString, minted];
     expect(secrets.flatMap((s, i) => (all.includes(s) ? [i] : []))).toEqual([]);
   }, 240_000);
