@@ -17,6 +17,8 @@ export interface BenchParams {
   /** The large description is written without YAML aliases; a smaller one with them shows how load grows. */
   engine: { reps: number; loopMs: number; largeDescriptionBytes: number; aliasedDescriptionBytes: number };
   parked: { runs: number; historySamples: number };
+  /** Runs waiting at a receive step on one topic at once; `latencySamples` replies timed one at a time. */
+  waiting: { runs: number; latencySamples: number };
 }
 
 export const FULL: BenchParams = {
@@ -34,6 +36,7 @@ export const FULL: BenchParams = {
   largeResponse: { pairs: 10, largeBytes: 1_000_000 },
   engine: { reps: 5, loopMs: 300, largeDescriptionBytes: 1_000_000, aliasedDescriptionBytes: 200_000 },
   parked: { runs: 1000, historySamples: 100 },
+  waiting: { runs: 1000, latencySamples: 20 },
 };
 
 export const QUICK: BenchParams = {
@@ -50,4 +53,5 @@ export const QUICK: BenchParams = {
   largeResponse: { pairs: 3, largeBytes: 1_000_000 },
   engine: { reps: 2, loopMs: 100, largeDescriptionBytes: 1_000_000, aliasedDescriptionBytes: 50_000 },
   parked: { runs: 30, historySamples: 10 },
+  waiting: { runs: 20, latencySamples: 3 },
 };

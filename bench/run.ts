@@ -14,6 +14,7 @@ import { runLargeResponse } from './scenarios/large-response.js';
 import { runParked } from './scenarios/parked.js';
 import { runVersusHandwritten } from './scenarios/versus-handwritten.js';
 import { runVersusRespect } from './scenarios/versus-respect.js';
+import { runWaiting } from './scenarios/waiting.js';
 
 const args = process.argv.slice(2);
 const params = args.includes('--quick') ? QUICK : FULL;
@@ -41,6 +42,7 @@ const scenarios: Record<string, () => Promise<Report['scenarios'][string]>> = {
   respect: async () => ({ ...(await runVersusRespect(env, params)) }),
   'large-response': async () => ({ ...(await runLargeResponse(env, params)) }),
   parked: async () => ({ ...(await runParked(env, params)) }),
+  waiting: async () => ({ ...(await runWaiting(env, params)) }),
 };
 
 let failed = false;

@@ -1,7 +1,10 @@
 // The bench's worker, in its own process so that its CPU time and memory are measured alone (the
 // client, the simulators and the dev server run elsewhere). Started by lib/worker-process.ts with its
 // settings as JSON in argv[2]; answers `usage` messages over IPC.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import { startChannelRuntime, type StartedChannelRuntime } from '../src/channels/runtime.js';
+import { getDataConverter } from '../src/codec/data-converter.js';
 import type { WorkerPolicy } from '../src/activities/config.js';
 import { createActivities } from '../src/activities/index.js';
 import { createArazzoWorker } from '../src/worker.js';
@@ -13,6 +16,8 @@ export interface WorkerChildSettings {
   taskQueue: string;
   bundlePath: string;
   documentRoot: string;
+  /** Run the channel runtime (Kafka binding and listener), as `npm run worker` does, for message steps. */
+  channels?: boolean;
 }
 
 export interface WorkerUsage {
@@ -20,6 +25,10 @@ export interface WorkerUsage {
   cpuSeconds: number;
   rssBytes: number;
   maxRssBytes: number;
+  /** Activities executing now (a waiting receive holds none). */
+  activitiesInFlight: number;
+  /** Waits the channel listener feeds now. */
+  listenerWaits: number;
 }
 
 export type ChildMessage = { type: 'ready' } | { type: 'usage'; id: number; usage: WorkerUsage };
@@ -41,16 +50,25 @@ const settings = JSON.parse(process.argv[2]) as WorkerChildSettings;
 const policy: WorkerPolicy = {
   documentRoot: settings.documentRoot,
   allowedDocumentHosts: [],
-  allowedServerHosts: ['127.0.0.1'],
+  allowedServerHosts: ['127.0.0.1', 'localhost'],
 };
 const connection = await NativeConnection.connect({ address: settings.address });
+let channels: StartedChannelRuntime | undefined;
+if (settings.channels) {
+  const client = new Client({
+    connection: await Connection.connect({ address: settings.address }),
+    namespace: settings.namespace,
+    dataConverter: getDataConverter(),
+  });
+  channels = startChannelRuntime({ client, discoverEveryMs: 2_000 });
+}
 const worker = await createArazzoWorker({
   connection,
   namespace: settings.namespace,
   taskQueue: settings.taskQueue,
   policy,
   workflowBundle: { codePath: settings.bundlePath },
-  extra: { activities: { ...createActivities(policy), ...createHandwrittenActivities() } },
+  extra: { activities: { ...createActivities(policy, channels), ...createHandwrittenActivities() } },
 });
 
 function usage(): WorkerUsage {
@@ -59,6 +77,8 @@ function usage(): WorkerUsage {
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     rssBytes: process.memoryUsage().rss,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    activitiesInFlight: worker.getStatus().numInFlightActivities,
+    listenerWaits: channels?.listener.waiting ?? 0,
   };
 }
 
@@ -73,5 +93,6 @@ process.on('disconnect', () => worker.shutdown());
 const running = worker.run();
 send({ type: 'ready' });
 await running;
+await channels?.stop();
 await connection.close();
 process.exit(0);

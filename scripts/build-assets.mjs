@@ -10,6 +10,7 @@ const copies = [
   ['src/codec/failure-converter.cjs', 'dist/src/codec/failure-converter.cjs'],
   ['src/simulators/official', 'dist/src/simulators/official'],
   ['scripts/temporal-install.mjs', 'dist/scripts/temporal-install.mjs'],
+  ['scripts/kafka-install.mjs', 'dist/scripts/kafka-install.mjs'],
 ];
 for (const [from, to] of copies) cpSync(join(root, from), join(root, to), { recursive: true });
 writeFileSync(join(root, 'dist', '.build-stamp'), `${new Date().toISOString()}\n`);

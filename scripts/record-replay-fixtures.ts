@@ -24,7 +24,11 @@ import { parseApprovalPolicy } from '../src/arazzo/approvals/policy.js';
 import { publicKeyOf, requestDigest, signDecision, signStart } from '../src/arazzo/approvals/signature.js';
 import { ensureTemporalCli } from './temporal-install.mjs';
 import { createActivities } from '../src/activities/index.js';
+import { startChannelRuntime } from '../src/channels/runtime.js';
+import { startKafkaBroker } from '../src/devbroker/kafka-broker.js';
 import { startDevServer } from '../src/devserver/dev-server.js';
+import { startOrderResponder } from '../src/simulators/order-responder.js';
+import { startPetstoreSimulator } from '../src/simulators/petstore.js';
 import { startDeepgramSimulator, startPrismaSimulator } from '../src/simulators/index.js';
 import { progressQuery, WORKFLOW_TYPE } from '../src/workflows/contract.js';
 import { lockWorkflowId } from '../src/workflows/lock.js';
@@ -56,18 +60,27 @@ const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection, namespace: server.namespace });
 const native = await NativeConnection.connect({ address: server.address });
 const taskQueue = `replay-record-${Date.now()}`;
+// Message steps (set 2026-11-30-g on): a Kafka broker, the pet store and the order application, and the
+// worker's channel runtime (bindings and the listener that feeds waiting runs).
+const kafka = await startKafkaBroker();
+const petstore = await startPetstoreSimulator({ port: 0 });
+const responder = await startOrderResponder({ bootstrap: kafka.bootstrap });
+const channels = startChannelRuntime({ client, discoverEveryMs: 500 });
 const worker = await Worker.create({
   connection: native,
   namespace: server.namespace,
   taskQueue,
   workflowsPath,
-  activities: createActivities({
-    documentRoot: repoRoot,
-    allowedDocumentHosts: [],
-    allowedServerHosts: ['127.0.0.1'],
-    // The managed credential takes its token only as a reference.
-    secrets: { envAllow: ['ARAZZO_REPLAY_PRISMA_TOKEN'], hostBindings: [] },
-  }),
+  activities: createActivities(
+    {
+      documentRoot: repoRoot,
+      allowedDocumentHosts: [],
+      allowedServerHosts: ['127.0.0.1', 'localhost'],
+      // The managed credential takes its token only as a reference.
+      secrets: { envAllow: ['ARAZZO_REPLAY_PRISMA_TOKEN'], hostBindings: [] },
+    },
+    channels,
+  ),
 });
 const prisma = await startPrismaSimulator({ port: 0 });
 // Arazzo 1.1 scenarios call a scripted loopback store (test/fixtures/arazzo-1.1/store.openapi.yaml).
@@ -479,6 +492,28 @@ const scenarios: Record<string, () => Promise<void>> = {
     await settle(h);
     await save('arazzo-source-child-workflow', h);
   },
+  // Message steps (set 2026-11-30-g on): the spec's pet purchase, HTTP then a send (recording the reply
+  // window) and a receive fed by the channel listener through the deliverMessage update.
+  async 'message-pet-purchase'() {
+    const seeded = petstore.seed();
+    const h = await start('pet-purchase', {
+      document: 'arazzo/examples/pet-asyncapi/pet-purchase.arazzo.yaml',
+      inputs: { username: seeded.username, password: seeded.password, orderCorrelationId: `replay-${Date.now()}` },
+      servers: { petStoreDescription: petstore.baseUrl, asyncOrderApiDescription: kafka.bootstrap },
+    });
+    await settle(h);
+    await save('message-pet-purchase', h);
+  },
+  // A receive nobody answers: its timer fires, onFailure goes to the next step (a send).
+  async 'message-receive-timeout'() {
+    const h = await start('receive-timeout', {
+      document: 'test/fixtures/message-steps/wait-for-confirmation.arazzo.yaml',
+      inputs: { orderRequestId: `nobody-answers-${Date.now()}` },
+      servers: { orders: kafka.bootstrap },
+    });
+    await settle(h);
+    await save('message-receive-timeout', h);
+  },
 };
 
 try {
@@ -495,6 +530,10 @@ try {
   await deepgram.close();
   await new Promise((resolve) => webhookReceiver.close(resolve));
   await store.close();
+  await channels.stop();
+  await responder.stop();
+  await petstore.close();
+  await kafka.stop();
   await connection.close();
   await native.close();
   await server.stop();

@@ -31,7 +31,7 @@ export interface BenchEnv {
   client: Client;
   /** Scratch files of this run (bundle, generated documents), under bench/results/. */
   workDir: string;
-  startWorker(bundle: BundleName): Promise<BenchWorker>;
+  startWorker(bundle: BundleName, options?: { channels?: boolean }): Promise<BenchWorker>;
   close(): Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export async function startBenchEnv(options: { cpuProfileDir?: string } = {}): P
       server,
       client,
       workDir,
-      async startWorker(bundle) {
+      async startWorker(bundle, workerOptions = {}) {
         const taskQueue = `bench-${bundle}-${++workers}-${Date.now()}`;
         const worker = await startWorkerProcess({
           address: server.address,
@@ -73,6 +73,7 @@ export async function startBenchEnv(options: { cpuProfileDir?: string } = {}): P
           bundlePath: bundlePaths[bundle],
           documentRoot: repoRoot,
           cpuProfileDir: options.cpuProfileDir,
+          channels: workerOptions.channels,
         });
         return { ...worker, taskQueue };
       },

@@ -38,6 +38,8 @@ export class DocumentCache {
   /** In order of use, least recent first. */
   private readonly entries = new Map<string, Entry>();
   private total = 0;
+  /** Analyses being built, by key: concurrent misses share one. */
+  private readonly loading = new Map<string, Promise<DocumentAnalysis>>();
   private readonly limits: DocumentCacheLimits;
 
   constructor(limits: Partial<DocumentCacheLimits> = {}) {
@@ -73,6 +75,24 @@ export class DocumentCache {
       }
       return cached.analysis;
     }
+    // Runs started together all miss at once: one analysis, the others wait for it (a thousand runs of one
+    // document parsed it a thousand times, at about a second each for an AsyncAPI source).
+    const inFlight = this.loading.get(key);
+    if (inFlight) return inFlight;
+    const loading = this.analyseAndKeep(key, read, analyse);
+    this.loading.set(key, loading);
+    try {
+      return await loading;
+    } finally {
+      this.loading.delete(key);
+    }
+  }
+
+  private async analyseAndKeep(
+    key: string,
+    read: (url: string) => Promise<string>,
+    analyse: (read: (url: string) => Promise<string>) => Promise<Omit<DocumentAnalysis, 'plans'>>,
+  ): Promise<DocumentAnalysis> {
     const texts = new Map<string, string>();
     const sizes = new Map<string, number>();
     const recording = async (url: string) => {

@@ -46,9 +46,12 @@ export interface KafkaBroker {
   dataDir: string;
   /** The JVM's output (Kafka's log), appended across starts. */
   logFile: string;
-  /** The running JVM's pid (it leads its own process group); undefined while halted. */
+  /**
+   * The broker's process group (its leader, a small `sh` that runs the JVM and kills it when this process
+   * dies); undefined while halted.
+   */
   readonly pid: number | undefined;
-  /** The running JVM; undefined while halted. */
+  /** The group leader's ChildProcess; undefined while halted. */
   readonly process: ChildProcess | undefined;
   /** Milliseconds from spawning the JVM to the broker answering a metadata request, for the last start. */
   readonly startupMs: number;
@@ -66,6 +69,27 @@ export interface KafkaBroker {
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 90_000;
+
+/**
+ * Runs the JVM (`"$@"`) and ties its life to this process: a test runner killed with SIGKILL runs no exit
+ * handler, and a 300 MB broker must not outlive it on a shared machine. The guard holds the read end of a pipe
+ * from this process; when the pipe closes (this process died), it SIGKILLs the JVM. SIGTERM/SIGINT of the
+ * group reach the JVM (a controlled shutdown) and the guard waits for it, so the group's exit means the JVM has
+ * exited and released its ports and log dir.
+ */
+const GUARD = [
+  'exec 3<&0',
+  '"$@" <&- &',
+  'jvm=$!',
+  "trap 'kill -TERM $jvm 2>/dev/null' TERM INT",
+  '( while read -r _; do :; done <&3; kill -KILL $jvm 2>/dev/null ) &',
+  'watch=$!',
+  'exec 3<&-',
+  'rc=0',
+  'while :; do wait $jvm; rc=$?; kill -0 $jvm 2>/dev/null || break; done',
+  'kill $watch 2>/dev/null',
+  'exit $rc',
+].join('\n');
 /** A controlled shutdown takes a few seconds; past this the JVM is killed. */
 const STOP_GRACE_MS = 15_000;
 
@@ -146,10 +170,11 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     const began = Date.now();
     exitInfo = undefined;
     try {
-      // Its own process group, so stop() ends the JVM and anything it started.
-      child = spawn(java, [...jvmBase, 'kafka.Kafka', propertiesFile], {
+      // Its own process group, so stop() ends the JVM and anything it started; run through a guard that
+      // kills the JVM when this process dies without stopping it (see GUARD).
+      child = spawn('/bin/sh', ['-c', GUARD, 'kafka-broker', java, ...jvmBase, 'kafka.Kafka', propertiesFile], {
         detached: true,
-        stdio: ['ignore', out, out],
+        stdio: ['pipe', out, out],
       });
     } finally {
       closeSync(out);
@@ -158,9 +183,13 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     exited = new Promise<void>((done) => {
       running.once('exit', (code, sig) => {
         exitInfo = `code ${code}, signal ${sig}`;
+        running.stdin?.destroy();
         done();
       });
     });
+    // The guard's pipe must not keep this process alive, nor fail it when the guard is gone.
+    running.stdin?.on('error', () => {});
+    (running.stdin as unknown as { unref?: () => void } | null)?.unref?.();
     const onAbort = () => killGroup('SIGTERM');
     signal?.addEventListener('abort', onAbort, { once: true });
     try {

@@ -2,13 +2,16 @@
 // PRISMA_SIM_PORT / DEEPGRAM_SIM_PORT / PETSTORE_SIM_PORT or flags), each seeded with one database/project and
 // one credential (the pet store: one user and three pets).
 // Seeded secrets are printed masked unless --print-credentials is given (local development only).
-// With --kafka <host:port>, the pet store's order application too (order-responder.ts): it takes `placeOrder`
-// requests on `place-order` and answers on `confirm-order`, so the Arazzo 1.1 pet-purchase example runs.
+// With --kafka <bootstrap> (e.g. the broker of `npm run kafka`) it also runs the Kafka counterparts of message
+// steps: the pet example's order responder (place-order -> confirm-order) and, with --sink-dir, the application
+// that reloads its credential on each credential-rotated event; one line per message, fingerprints only.
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { startDeepgramSimulator } from './deepgram.js';
-import { CONFIRM_ORDER_TOPIC, PLACE_ORDER_TOPIC, startOrderResponder } from './order-responder.js';
+import { type OrderResponder, startOrderResponder } from './order-responder.js';
 import { startPetstoreSimulator } from './petstore.js';
 import { startPrismaSimulator } from './prisma.js';
+import { type RotationListener, startRotationListener } from './rotation-listener.js';
 
 const program = new Command()
   .name('simulate')
@@ -19,8 +22,9 @@ const program = new Command()
   .option('--host <host>', 'interface to listen on', '127.0.0.1')
   .option('--random-seed <seed>', 'fixed seed for ids and secrets (reproducible runs)')
   .option('--print-credentials', 'print the seeded secrets in clear (local development only)', false)
-  .option('--kafka <host:port>', "also run the pet store's order application against this Kafka broker")
   .option('--quiet', 'do not log one line per request', false)
+  .option('--kafka <bootstrap>', 'also run the order responder (and the rotation listener) against this Kafka broker')
+  .option('--sink-dir <dir>', 'with --kafka: the sink folder the rotation listener reloads credentials from')
   .parse();
 
 const opts = program.opts<{
@@ -30,8 +34,9 @@ const opts = program.opts<{
   host: string;
   randomSeed?: string;
   printCredentials: boolean;
-  kafka?: string;
   quiet: boolean;
+  kafka?: string;
+  sinkDir?: string;
 }>();
 
 const port = (value: string, name: string) => {
@@ -66,32 +71,34 @@ const petstore = await startPetstoreSimulator({
   randomSeed: opts.randomSeed === undefined ? undefined : `${opts.randomSeed}/petstore`,
   onExchange: log('petstore'),
 });
-// Order ids and correlation ids are not secrets; the order's payload is only a pet id.
-const orders =
-  opts.kafka === undefined
-    ? undefined
-    : await startOrderResponder({
-        bootstrap: opts.kafka,
-        onReply: (r) => {
-          if (!opts.quiet)
-            console.log(
-              `[orders] ${r.orderRequestId}: pet ${r.petId} -> orderId ${r.orderId} on ${CONFIRM_ORDER_TOPIC}`,
-            );
-        },
-      }).catch(async (err: Error) => {
-        console.error(`no Kafka broker answers at ${opts.kafka} (${err.message}); start one with \`npm run kafka\``);
-        await Promise.all([prisma.close(), deepgram.close(), petstore.close()]);
-        process.exit(1);
-      });
 const p = prisma.seed();
 const d = deepgram.seed({ scopes: ['admin'] });
 const s = petstore.seed({ username: 'user1' });
-const ordersLines = orders
-  ? `Pet store orders (Kafka)           ${opts.kafka}
-  takes                   ${PLACE_ORDER_TOPIC} (header orderRequestId, payload {petId})
-  answers                 ${CONFIRM_ORDER_TOPIC} (same orderRequestId, payload {orderId})
-`
-  : '';
+let responder: OrderResponder | undefined;
+let listener: RotationListener | undefined;
+if (opts.kafka) {
+  // The group ids are fixed so a restarted CLI continues where the last one stopped instead of answering
+  // every old order again.
+  responder = await startOrderResponder({
+    bootstrap: opts.kafka,
+    groupId: 'simulate-order-responder',
+    onReply: (r) =>
+      console.log(`[order-responder] orderRequestId ${r.orderRequestId} (pet ${r.petId}) -> orderId ${r.orderId}`),
+  });
+  if (opts.sinkDir) {
+    listener = await startRotationListener({
+      bootstrap: opts.kafka,
+      sinkDir: resolve(opts.sinkDir),
+      groupId: 'simulate-rotation-listener',
+      onReload: (r) =>
+        console.log(
+          r.refused
+            ? `[rotation-listener] event at offset ${r.offset} refused: ${r.refused}`
+            : `[rotation-listener] reloaded ${r.file} (fingerprint ${r.fingerprint})`,
+        ),
+    });
+  }
+}
 
 console.log(`Prisma Management API simulator   ${prisma.baseUrl}
   service token (Bearer)  ${secret(p.serviceToken)}
@@ -105,11 +112,22 @@ Deepgram Management API simulator  ${deepgram.baseUrl}
 Pet store simulator                ${petstore.baseUrl}
   username                ${s.username}
   password                ${secret(s.password)}
-  pets                    ${s.pets.map((pet) => `${pet.id} ${pet.name} (${pet.status})`).join(', ')}
-${ordersLines}ready`);
+  pets                    ${s.pets.map((pet) => `${pet.id} ${pet.name} (${pet.status})`).join(', ')}${
+    opts.kafka
+      ? `
+Kafka counterparts                 ${opts.kafka}
+  order responder         place-order -> confirm-order${
+    listener
+      ? `
+  rotation listener       credential-rotated -> reloads from ${resolve(opts.sinkDir ?? '')}`
+      : ''
+  }`
+      : ''
+  }
+ready`);
 
 const shutdown = async () => {
-  await Promise.all([prisma.close(), deepgram.close(), petstore.close(), orders?.stop()]);
+  await Promise.all([prisma.close(), deepgram.close(), petstore.close(), responder?.stop(), listener?.stop()]);
   process.exit(0);
 };
 process.once('SIGINT', shutdown);

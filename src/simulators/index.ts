@@ -55,6 +55,7 @@ export {
 export {
   PET_STATUSES,
   PETSTORE_BASE_PATH,
+  PETSTORE_EXAMPLE_CONTRACT,
   type Pet,
   type PetStatus,
   type PetstoreSeed,

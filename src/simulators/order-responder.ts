@@ -36,10 +36,10 @@ export interface OrderResponderOptions {
   /** Wait this long before each answer (a slow application). */
   replyDelayMs?: number;
   clientId?: string;
+  /** Called after each reply is produced (the CLI prints one line per order). */
+  onReply?: (reply: OrderReply) => void;
   /** kafkajs' own logging; quiet by default (failures still surface as errors of these functions). */
   logLevel?: logLevel;
-  /** Called after each answer is produced (`npm run simulate -- --kafka` prints a line per order). */
-  onReply?: (reply: OrderReply) => void;
 }
 
 export interface OrderRequest {

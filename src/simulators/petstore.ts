@@ -5,6 +5,8 @@
 // Tokens and passwords are secrets: redacted in the audit log like the other simulators' credentials.
 import { AuditLog, type CredentialRef } from './audit-log.js';
 import type { HandlerResult, RouteHandler, SimRequest } from './http-server.js';
+import { join } from 'node:path';
+import { defaultDocumentRoot } from '../project-files.js';
 import { SecretRedactor } from './masking.js';
 import type { ContractConfig } from './official-contract.js';
 import { createRandomSource } from './random.js';
@@ -15,6 +17,20 @@ import { launchSimulator, type Simulator, type SimulatorOptions } from './simula
 export const PETSTORE_BASE_PATH = '/api/v3';
 export const PET_STATUSES = ['available', 'pending', 'sold'] as const;
 export type PetStatus = (typeof PET_STATUSES)[number];
+
+/**
+ * The pet-purchase example's own description of the pet store, as a contract for `contract:`: responses are
+ * checked against the document the workflow is planned from. It declares no security, so the 401 answered
+ * to a missing or expired token is tolerated, not a violation.
+ */
+export const PETSTORE_EXAMPLE_CONTRACT: ContractConfig = {
+  name: 'pet-purchase example pet store (arazzo/examples/pet-asyncapi/petstore-openapi.yaml)',
+  file: join(defaultDocumentRoot, 'examples', 'pet-asyncapi', 'petstore-openapi.yaml'),
+  undeclaredErrors: {
+    statuses: [401],
+    reason: 'the description declares no security scheme; GET /pet/findByStatus needs the login token',
+  },
+};
 
 export interface Pet {
   id: number;
@@ -86,9 +102,9 @@ export async function startPetstoreSimulator(options: PetstoreSimulatorOptions =
   const validCredentials = (): CredentialRef[] =>
     [...sessions.values()].filter(live).map((s) => ({ kind: 'session', id: s.id, scope: s.username }));
 
-  // The pet store's error answers carry no body its description declares; a short JSON message helps a human.
-  const error = (status: number, message: string): HandlerResult => ({
-    response: { status, body: { code: status, message } },
+  // The pet store's description declares its errors without content: the status (and its reason) is the answer.
+  const error = (status: number, reason: string): HandlerResult => ({
+    response: { status, headers: { 'X-Error': reason } },
   });
   const header = (req: SimRequest, name: string) => {
     const value = req.headers[name];
@@ -141,7 +157,7 @@ export async function startPetstoreSimulator(options: PetstoreSimulatorOptions =
     contractConfig: options.contract ?? { name: 'pet store (unchecked)', file: '' },
     routes,
     unmatched: () => error(404, 'Not found').response,
-    faultBody: (status) => ({ code: status, message: `Simulated ${status}.` }),
+    faultBody: () => undefined,
     audit,
     redactor,
     validCredentials,

@@ -1,4 +1,4 @@
-// `check` on Arazzo 1.1 message steps, as a process: the spec's pet-purchase example (AsyncAPI file as
+// `check` (and `list`) on Arazzo 1.1 message steps, as a process: the spec's pet-purchase example (AsyncAPI file as
 // published, our local pet-store OpenAPI description) corrected is clean; the spec's text as written
 // (only its source urls pointed at the local copies) gets one finding per real mistake.
 import { describe, expect, it } from 'vitest';
@@ -60,5 +60,14 @@ describe.concurrent('arazzo-temporal check: message steps', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('preflight-receive-without-timeout (error)');
     expect(stdout).toContain('waits for ever');
+  });
+
+  it('list says what each channel step does', async () => {
+    const { code, stdout } = await runCli(['list', CORRECTED]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('3. purchasePetStep → send $sourceDescriptions.asyncOrderApiDescription.placeOrder');
+    expect(stdout).toContain(
+      '4. confirmPetPurchaseStep → receive $sourceDescriptions.asyncOrderApiDescription.placeOrder',
+    );
   });
 });

@@ -1,16 +1,23 @@
 // The project's Kafka broker is a real one: it starts from the installed jars, a kafkajs producer and
-// consumer talk to it, a restart keeps the log (messages survive, the address is the same), and stop()
-// leaves no process behind.
-import { existsSync, readFileSync } from 'node:fs';
+// consumer talk to it, a restart keeps the log (messages survive, the address is the same), and neither
+// stop() nor the death of the process that started it leaves a process behind.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useKafkaBroker } from '../support/kafka.js';
 
 const kafka = useKafkaBroker({ numPartitions: 2 });
 
-function isAlive(pid: number): boolean {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether any process of the group led by `pid` (the broker's guard and JVM) still exists. */
+function groupAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
+    process.kill(-pid, 0);
     return true;
   } catch {
     return false;
@@ -50,7 +57,7 @@ describe('src/devbroker/kafka-broker.ts', () => {
 
     await broker.restart();
     expect(broker.pid).not.toBe(firstPid);
-    expect(isAlive(firstPid as number)).toBe(false);
+    expect(groupAlive(firstPid as number)).toBe(false);
     expect(broker.startupMs).toBeGreaterThan(0);
 
     // The producer made before the restart reconnects by itself.
@@ -75,15 +82,47 @@ describe('src/devbroker/kafka-broker.ts', () => {
     expect(read).toHaveLength(3);
   });
 
+  it('a broker whose starter is killed with SIGKILL (no exit handler runs) does not outlive it', async () => {
+    const starter = join(mkdtempSync(join(tmpdir(), 'arazzo-kafka-orphan-')), 'starter.mts');
+    const module = fileURLToPath(new URL('../../src/devbroker/kafka-broker.ts', import.meta.url));
+    writeFileSync(
+      starter,
+      `import { startKafkaBroker } from ${JSON.stringify(module)};
+const b = await startKafkaBroker();
+console.log(JSON.stringify({ pid: b.pid, dataDir: b.dataDir }));
+setInterval(() => {}, 1000);
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', starter], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const deadline = Date.now() + 90_000;
+    while (!out.includes('\n') && Date.now() < deadline && child.exitCode === null) await sleep(100);
+    const { pid, dataDir } = JSON.parse(out) as { pid: number; dataDir: string };
+    try {
+      expect(groupAlive(pid)).toBe(true);
+      child.kill('SIGKILL');
+      const gone = Date.now() + 15_000;
+      while (groupAlive(pid) && Date.now() < gone) await sleep(100);
+      expect(groupAlive(pid)).toBe(false);
+    } finally {
+      if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dirname(starter), { recursive: true, force: true });
+    }
+  });
+
   it('stop() ends the JVM and removes its temporary data folder', async () => {
     // A second broker of its own, so the file's broker stays for the hooks.
     const { startKafkaBroker } = await import('../../src/devbroker/kafka-broker.js');
     const other = await startKafkaBroker();
     const pid = other.pid as number;
-    expect(isAlive(pid)).toBe(true);
+    expect(groupAlive(pid)).toBe(true);
     expect(other.port).not.toBe(kafka.broker.port);
     await other.stop();
-    expect(isAlive(pid)).toBe(false);
+    expect(groupAlive(pid)).toBe(false);
     expect(existsSync(other.dataDir)).toBe(false);
   });
 });

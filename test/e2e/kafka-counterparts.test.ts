@@ -1,9 +1,11 @@
 // The Kafka programs that play the other side of message steps, against a real broker: the pet example's
 // order responder (place-order -> confirm-order, correlated by the orderRequestId header, duplicates dropped
 // by arazzo-message-id) and the application that reloads a credential on each credential-rotated event.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/arazzo/secrets/mask.js';
 import {
@@ -183,5 +185,52 @@ describe('rotation listener (src/simulators/rotation-listener.ts)', () => {
       'cannot read it',
       'the event payload is not JSON',
     ]);
+  });
+});
+
+describe('npm run simulate -- --kafka <bootstrap> --sink-dir <dir>', () => {
+  it('runs the order responder and the rotation listener beside the HTTP simulators, one line per message', async () => {
+    const sinkDir = mkdtempSync(join(tmpdir(), 'arazzo-cli-sink-'));
+    const cli = fileURLToPath(new URL('../../src/simulators/cli.ts', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', cli, '--quiet', '--kafka', kafka.broker.bootstrap, '--sink-dir', sinkDir],
+      {
+        env: { ...process.env, PRISMA_SIM_PORT: '0', DEEPGRAM_SIM_PORT: '0', PETSTORE_SIM_PORT: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const until = async (pattern: RegExp, what: string) => {
+      const deadline = Date.now() + 60_000;
+      while (!pattern.test(out)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${what} in:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await until(/^ready$/m, 'ready line');
+      expect(out).toContain(`Kafka counterparts                 ${kafka.broker.bootstrap}`);
+      const producer = await kafka.producer();
+      await producer.send({ topic: PLACE_ORDER_TOPIC, messages: [order('cli-order-1', 42)] });
+      await until(/\[order-responder\] orderRequestId cli-order-1 \(pet 42\) -> orderId \d+/, 'order line');
+
+      writeFileSync(join(sinkDir, 'cli-rotated.txt'), 'cli-secret-value', { mode: 0o600 });
+      await producer.send({
+        topic: 'credential-rotated',
+        messages: [{ value: JSON.stringify({ sink: 'cli-rotated.txt' }) }],
+      });
+      await until(/\[rotation-listener\] reloaded .*cli-rotated\.txt \(fingerprint [0-9a-f]+\)/, 'reload line');
+      expect(out).toContain(`(fingerprint ${fingerprint('cli-secret-value')})`);
+      expect(out).not.toContain('cli-secret-value');
+    } finally {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(sinkDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,9 @@
 // README.md's "Message steps on Kafka (Arazzo 1.1)", executed VERBATIM: every ```sh block marked
-// `<!-- readme-test: messages NAME -->` runs in bash as written, from the project's root. Three of them start
+// `<!-- readme-test: messages NAME -->` runs in bash as written, from the project's root. Two of them start
 // long-running processes, which this test starts in the background as the README does, reads what they print,
 // and stops (their process group) at the end: `worker` (`npx arazzo-temporal worker`, so the CLI's worker is the
-// one that runs the channel listener), `simulate` (the simulators with the pet store's order application) and
-// `reload` (the example application). The one block it does not run is unmarked: `npm run kafka` (this file has
+// one that runs the channel listener) and `simulate` (the simulators with the pet store's order application and
+// the application that reloads a rotated credential, src/simulators/cli.ts). The one block it does not run is unmarked: `npm run kafka` (this file has
 // its own broker, test/support/kafka.ts, on free ports). The Prisma simulator is in this process
 // (test/support/simulators.ts), so the test can ask it which requests came and which credentials work.
 // Only what the README tells the reader to export comes from this test (TEMPORAL_ADDRESS, KAFKA, SINK_DIR, the
@@ -23,7 +23,7 @@ import { requestsWith } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
-const BLOCKS = ['worker', 'simulate', 'pet-start', 'reload', 'rotate-start', 'rotate-approve'];
+const BLOCKS = ['worker', 'simulate', 'pet-start', 'rotate-start', 'rotate-approve'];
 
 function readmeBlocks(tag: string): Map<string, string> {
   const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
@@ -60,7 +60,7 @@ describe('README: message steps on Kafka, run verbatim', () => {
     expect([...blocks.keys()]).toEqual(BLOCKS);
   });
 
-  it('buys a pet through the order application, then rotates with credential-rotated and the application reloads', async () => {
+  it('buys a pet through the order application, then rotates announcing credential-rotated, and the application reloads', async () => {
     const shell: Record<string, string> = {
       ...(cliEnv({ ARAZZO_TASK_QUEUE: taskQueue }) as Record<string, string>),
       npm_config_offline: 'true',
@@ -90,10 +90,11 @@ describe('README: message steps on Kafka, run verbatim', () => {
     const worker = start('worker', { PRISMA_TOKEN: seeded.serviceToken });
     await worker.waitFor(new RegExp(`^arazzo worker polling task queue "${taskQueue}"`, 'm'), 90_000);
 
-    // The simulators with the order application, as the README starts them; the reader exports what they print.
+    // The simulators with the two Kafka applications, as the README starts them; the reader exports what they print.
     const simulate = start('simulate');
     const printed = await simulate.waitFor(/^ready$/m, 90_000);
-    expect(printed).toContain(`Pet store orders (Kafka)           ${kafka.broker.bootstrap}`);
+    expect(printed).toContain(`Kafka counterparts                 ${kafka.broker.bootstrap}`);
+    expect(printed).toContain(`rotation listener       credential-rotated -> reloads from ${sinkDir}`);
     shell.PETSTORE_URL = /^Pet store simulator +(\S+)$/m.exec(printed)![1];
     shell.PETSTORE_PASSWORD = /^Pet store simulator[\s\S]*?^ {2}password +(\S+)$/m.exec(printed)![1];
 
@@ -102,15 +103,12 @@ describe('README: message steps on Kafka, run verbatim', () => {
     expect(bought).toMatch(/^run \S+: completed$/m);
     const orderId = /^output orderId: (\d+)$/m.exec(bought)?.[1];
     expect(orderId, bought).toBeDefined();
-    const answered = await simulate.waitFor(/^\[orders\] order-\d+: pet \d+ -> orderId (\d+) on confirm-order$/m);
-    expect(answered.match(/^\[orders\] /gm)).toHaveLength(1);
-    expect(/-> orderId (\d+) on confirm-order$/m.exec(answered)![1]).toBe(orderId);
-
-    // The application watching credential-rotated, as the README starts it.
-    const app = start('reload');
-    await app.waitFor(
-      new RegExp(`^watching credential-rotated on ${kafka.broker.bootstrap}; sink folder ${sinkDir}`, 'm'),
+    const answered = await simulate.waitFor(
+      /^\[order-responder\] orderRequestId order-\d+ \(pet \d+\) -> orderId \d+$/m,
     );
+    expect(answered.match(/^\[order-responder\] .*$/gm)).toEqual([
+      expect.stringMatching(new RegExp(`-> orderId ${orderId}$`)),
+    ]);
 
     // The rotation, with the README's variables for the Prisma simulator; the worker alone has the token.
     Object.assign(shell, {
@@ -125,13 +123,9 @@ describe('README: message steps on Kafka, run verbatim', () => {
     const delivered = join(sinkDir, 'app-db.txt');
     expect(readdirSync(sinkDir)).toEqual(['app-db.txt']);
     const minted = readFileSync(delivered, 'utf8').trim();
-    const reloaded = await app.waitFor(/^reloaded .*$/m, 30_000);
-    expect(reloaded.match(/^reloaded .*$/gm)).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^reloaded ${delivered} \\(fp ${fingerprint(minted)}\\) for prisma:${seeded.databaseId}, event \\d+:\\d+$`,
-        ),
-      ),
+    const reloaded = await simulate.waitFor(/^\[rotation-listener\] .*$/m, 30_000);
+    expect(reloaded.match(/^\[rotation-listener\] .*$/gm)).toEqual([
+      `[rotation-listener] reloaded ${delivered} (fingerprint ${fingerprint(minted)})`,
     ]);
     expect(requestsWith(prisma, 'DELETE')).toHaveLength(0);
     expect(prisma.credentialWorks(minted)).toBe(true);
@@ -142,10 +136,10 @@ describe('README: message steps on Kafka, run verbatim', () => {
     expect(requestsWith(prisma, 'DELETE')).toHaveLength(1);
     expect(prisma.credentialWorks(seeded.connectionString)).toBe(false);
     expect(prisma.credentialWorks(minted)).toBe(true);
-    expect(app.output().match(/^(reloaded|refused) .*$/gm)).toHaveLength(1);
+    expect(simulate.output().match(/^\[rotation-listener\] .*$/gm)).toHaveLength(1);
 
     // No secret in anything printed (indexes, never the values: a failing test must not print a secret).
-    const all = [...outputs, worker.output(), simulate.output(), app.output()].join('\n');
+    const all = [...outputs, worker.output(), simulate.output()].join('\n');
     const secrets = [seeded.serviceToken, seeded.connectionString, minted];
     expect(secrets.flatMap((s, i) => (all.includes(s) ? [i] : []))).toEqual([]);
   }, 240_000);

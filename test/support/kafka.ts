@@ -12,8 +12,10 @@ import { headerStrings } from '../../src/simulators/kafka-headers.js';
 export interface KafkaFixture {
   /** The running broker (set in beforeAll). */
   readonly broker: KafkaBroker;
-  /** A kafkajs client for the broker. Silent: kafkajs logs even the retriable errors it recovers from (a
-   * coordinator still loading after a restart) at ERROR; what it cannot recover from is thrown. */
+  /**
+   * A kafkajs client for the broker. Silent: kafkajs logs even the retriable errors it recovers from (a
+   * coordinator still loading after a restart) at ERROR; what it cannot recover from is thrown.
+   */
   client(clientId?: string): Kafka;
   /** A producer connected now and disconnected after the file. */
   producer(): Promise<Producer>;

@@ -10,11 +10,18 @@
 import type { ExpressionContext } from '../expressions/index.js';
 import type { PlanStep } from './types.js';
 
-/** Everything of a step (or of its `x-compensation`) that holds expressions, as JSON text. */
+/** Everything of a step (or of its `x-compensation`) that holds expressions, as JSON text (with a channel step's correlationId). */
 export function stepExpressionText(step: PlanStep, part: 'step' | 'compensation' = 'step'): string {
   const { parameters, requestBody, successCriteria, outputs, actions } =
     part === 'step' ? step : { ...step.compensation!, outputs: {}, actions: {} };
-  return JSON.stringify({ parameters, requestBody, successCriteria, outputs, actions });
+  // A receive step's correlationId is an expression too (only channel steps have the key, so the text of
+  // other steps is what it always was).
+  const correlationId = part === 'step' ? step.message?.correlationId : undefined;
+  return JSON.stringify(
+    correlationId === undefined
+      ? { parameters, requestBody, successCriteria, outputs, actions }
+      : { parameters, requestBody, successCriteria, outputs, actions, correlationId },
+  );
 }
 
 /** What a step reads, as the JSON text of its parameters, body, criteria, outputs and actions. */

@@ -99,6 +99,16 @@ export const PREFLIGHT_EXPLANATIONS: Readonly<Record<string, RuleExplanation>> =
     why: "A send step supplies no `in: header` parameter for a header the message requires: the consumer rejects the message, and when that header is the message's correlation id the reply can never be matched to the run.",
     silenceable: true,
   },
+  'preflight-unknown-message-pointer': {
+    severity: 'error',
+    why: "A channel step reads its message (`$message.payload#/...`, `$message.header.<name>`) where the AsyncAPI message's schema allows nothing: an output that reads nothing loses its value, and a criterion that reads nothing never accepts a message, so a receive waits until its timeout for a message it already had.",
+    silenceable: true,
+  },
+  'preflight-undeclared-message-pointer': {
+    severity: 'warning',
+    why: "A channel step reads a part of its message the AsyncAPI message's schema does not declare but allows: the producer may send it, or the pointer is wrong (the closest declared one is suggested).",
+    silenceable: true,
+  },
   'preflight-undeclared-correlation-id': {
     severity: 'error',
     why: "A step has a correlationId but its AsyncAPI message declares no correlationId location: the runtime has nothing to compare it with, so a receive would take another run's message or never match.",

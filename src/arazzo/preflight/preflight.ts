@@ -25,6 +25,8 @@
 //   channel-action            preflight-channel-action-contradicts-operation  warning (1.1 channel steps)
 //   message-payload           preflight-message-payload-mismatch       error   (literals vs the message schema)
 //                             preflight-missing-message-header         error
+//   message-pointers          preflight-unknown-message-pointer        error   (closed message schemas)
+//                             preflight-undeclared-message-pointer     warning (open ones)
 //   correlation-id            preflight-undeclared-correlation-id      error
 //   receive-timeout           preflight-receive-without-timeout        error
 //   channel-protocol          preflight-unsupported-protocol           error   (no binding; Kafka today)
@@ -55,6 +57,7 @@ import { checkEnumLiterals } from './rules/enum-literals.js';
 import { checkManagedMapping } from './rules/managed-mapping.js';
 import { checkListPositionTarget } from './rules/list-position-target.js';
 import { checkMessagePayload } from './rules/message-payload.js';
+import { checkMessagePointers } from './rules/message-pointers.js';
 import { checkOneTimeValueLost } from './rules/one-time-value-lost.js';
 import { checkReceiveTimeout } from './rules/receive-timeout.js';
 import { checkRequestBody } from './rules/request-body.js';
@@ -88,6 +91,7 @@ export const PREFLIGHT_RULES: readonly PreflightRule[] = [
   checkManagedMapping,
   checkChannelAction,
   checkMessagePayload,
+  checkMessagePointers,
   checkCorrelationId,
   checkReceiveTimeout,
   checkChannelProtocol,

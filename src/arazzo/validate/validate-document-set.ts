@@ -21,6 +21,7 @@ import type { Finding } from '../model.js';
 import { createRuleContext, type RuleContext } from './rule-context.js';
 import { checkActionTargets } from './rules/action-targets.js';
 import { checkArazzo11 } from './rules/arazzo-1-1.js';
+import { checkChannelParameters } from './rules/channel-parameters.js';
 import { checkChannelReferences } from './rules/channel-references.js';
 import { checkComponentReferences } from './rules/component-references.js';
 import { checkCriteria } from './rules/criteria.js';
@@ -48,6 +49,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   checkComponentReferences,
   checkOperationReferences,
   checkChannelReferences,
+  checkChannelParameters,
   checkRuntimeExpressions,
   checkCriteria,
   checkSchemaPatterns,

@@ -10,7 +10,7 @@
 //   kafkajs gets every partition assigned. Where it reads is ours: the caller's positions, kept
 //   across the broker's restarts and the consumer's own restarts (re-seeked on every group join).
 import { randomUUID } from 'node:crypto';
-import { type Consumer, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
+import { type Admin, type Consumer, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
 import {
   type ChannelPosition,
   type ChannelWatch,
@@ -31,6 +31,7 @@ export class KafkaBinding implements MessageBinding {
   readonly protocol = 'kafka';
   private readonly clients = new Map<string, Kafka>();
   private readonly producers = new Map<string, Promise<Producer>>();
+  private readonly admins = new Map<string, Promise<Admin>>();
   private readonly watches = new Set<KafkaWatch>();
 
   constructor(private readonly options: KafkaBindingOptions = {}) {}
@@ -90,16 +91,30 @@ export class KafkaBinding implements MessageBinding {
     }
   }
 
+  /** One admin connection per host, kept (a wait begins with one metadata round trip, not a new connection). */
+  private admin(host: string): Promise<Admin> {
+    let admin = this.admins.get(host);
+    if (!admin) {
+      const created = this.client(host).admin();
+      admin = created.connect().then(() => created);
+      admin.catch(() => this.admins.delete(host));
+      this.admins.set(host, admin);
+    }
+    return admin;
+  }
+
   async positionNow(host: string, address: string): Promise<ChannelPosition> {
-    const admin = this.client(host).admin();
-    await admin.connect();
+    const admin = await this.admin(host);
     try {
       const topics = await admin.listTopics();
       if (!topics.includes(address)) return {};
       const offsets = await admin.fetchTopicOffsets(address);
       return Object.fromEntries(offsets.map((o) => [String(o.partition), o.high ?? o.offset]));
-    } finally {
-      await admin.disconnect();
+    } catch (err) {
+      // A connection that failed is not trusted again: the next wait connects anew.
+      this.admins.delete(host);
+      await admin.disconnect().catch(() => undefined);
+      throw err;
     }
   }
 
@@ -126,7 +141,9 @@ export class KafkaBinding implements MessageBinding {
     await Promise.allSettled([...this.watches].map((w) => w.close()));
     const producers = [...this.producers.values()];
     this.producers.clear();
-    await Promise.allSettled(producers.map(async (p) => (await p).disconnect()));
+    const admins = [...this.admins.values()];
+    this.admins.clear();
+    await Promise.allSettled([...producers, ...admins].map(async (p) => (await p).disconnect()));
   }
 }
 

@@ -58,7 +58,9 @@ async function describeDocument(document: string): Promise<DocumentDescription> 
       inputs: describeInputs(w, doc),
       steps: w.steps.map((s) => ({
         stepId: s.stepId,
-        target: s.operationId ?? s.operationPath ?? (s.workflowId ? `workflow ${s.workflowId}` : '?'),
+        target: s.action
+          ? `${s.action} ${s.channelPath ?? s.operationId ?? s.operationPath ?? '?'}`
+          : (s.operationId ?? s.operationPath ?? (s.workflowId ? `workflow ${s.workflowId}` : '?')),
         description: s.description,
       })),
       outputs: Object.keys(w.outputs ?? {}),

@@ -33,6 +33,32 @@ describe('DocumentCache', () => {
     await expect(cache.get('/doc.yaml', false, read, analyse)).rejects.toThrow('missing /api.yaml');
   });
 
+  it('analyses once for runs that miss together: the others wait for that analysis', async () => {
+    const cache = new DocumentCache();
+    let count = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = async (recordingRead: (url: string) => Promise<string>) => {
+      count++;
+      await gate;
+      return { set: { text: await recordingRead('/doc.yaml') } as never, findings: [] };
+    };
+    const files = { '/doc.yaml': 'x' } as Record<string, string>;
+    const reader = async (url: string) => files[url];
+    const all = Promise.all([1, 2, 3].map(() => cache.get('/doc.yaml', false, reader, slow)));
+    release();
+    const [a, b, c] = await all;
+    expect(count).toBe(1);
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    // Once it is kept, the next miss (a changed file) analyses again.
+    files['/doc.yaml'] = 'y';
+    await cache.get('/doc.yaml', false, reader, slow);
+    expect(count).toBe(2);
+  });
+
   it('is bounded by the bytes of the texts it keeps: the least recently used analyses go first', async () => {
     const texts: Record<string, string> = {
       '/a.yaml': 'a'.repeat(400),
