@@ -37,15 +37,31 @@ function inputValue(name: string, text: string, schema: InputSchema | undefined)
   }
 }
 
-/** `source=url` pairs for `--server`. */
-export function parseServers(values: readonly string[]): Record<string, string> {
+/**
+ * `source=url` pairs for `--server`. An OpenAPI (or Arazzo) source takes a base URL; an AsyncAPI source, named
+ * in `asyncSources`, takes what its AsyncAPI server's `host` holds (`localhost:9092`), optionally with the
+ * protocol's scheme (`kafka://localhost:9092`), which the run strips.
+ */
+export function parseServers(
+  values: readonly string[],
+  asyncSources: ReadonlySet<string> = new Set(),
+): Record<string, string> {
   const servers: Record<string, string> = {};
   for (const raw of values) {
     const eq = raw.indexOf('=');
+    const name = raw.slice(0, eq);
     const url = raw.slice(eq + 1);
-    if (eq <= 0 || !/^https?:\/\//i.test(url))
-      throw new UsageError(`--server ${raw}: expected sourceName=http(s)://host/base`);
-    servers[raw.slice(0, eq)] = url;
+    if (eq > 0 && asyncSources.has(name)) {
+      if (!/^([a-z][a-z0-9+.-]*:\/\/)?[^\s/:@]+(:\d+)?\/?$/i.test(url))
+        throw new UsageError(
+          `--server ${raw}: expected ${name}=host:port for this AsyncAPI source, e.g. localhost:9092`,
+        );
+    } else if (eq <= 0 || !/^https?:\/\//i.test(url)) {
+      throw new UsageError(
+        `--server ${raw}: expected sourceName=http(s)://host/base (an AsyncAPI source: sourceName=host:port)`,
+      );
+    }
+    servers[name] = url;
   }
   return servers;
 }

@@ -62,7 +62,10 @@ export async function prepareRun(document: string, flags: RunFlags, storedIn: st
   }
   const secretInputs = new Set(Object.keys(properties).filter((n) => isSecretSchema(n, properties[n])));
   for (const name of Object.keys(inputs)) if (isSecretSchema(name, properties[name])) secretInputs.add(name);
-  const servers = parseServers(flags.server);
+  const asyncSources = new Set(
+    (doc.sourceDescriptions ?? []).filter((source) => source.type === 'asyncapi').map((source) => source.name),
+  );
+  const servers = parseServers(flags.server, asyncSources);
   const deliver = parseDeliveries(flags.deliver);
   const input: ArazzoRunInput = {
     document: location.sent,

@@ -31,7 +31,7 @@ export function manageCommand(): Command {
   return addRunFlags(command, {
     input:
       'name=value, @file.json or a JSON object (repeatable); secrets only as references name={"$secret":"env:NAME"}',
-    server: 'base URL for a source description (repeatable; hosts the worker allows)',
+    server: 'base URL for a source description, host:port for an AsyncAPI one (repeatable; hosts the worker allows)',
     approveSteps: 'more steps that wait for approval in each rotation (comma list)',
     id: ['--id <workflow-id>', "workflow id (default: arazzo-managed:<the document's lock key>)"],
   })

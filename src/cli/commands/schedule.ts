@@ -59,7 +59,7 @@ function createCommand(): Command {
     .option('--every <interval>', 'how often: 30d, 12h, 1w (required)');
   return addRunFlags(command, {
     input: 'name=value, @file.json or a JSON object (repeatable); secrets as references',
-    server: 'base URL for a source description (repeatable)',
+    server: 'base URL for a source description, host:port for an AsyncAPI one (repeatable)',
     approveSteps: 'more steps that wait for approval (comma list)',
     id: ['--id <schedule-id>', 'schedule id (default: arazzo-<workflowId>-<random>)'],
   })

@@ -30,7 +30,7 @@ export function startCommand(): Command {
     .argument('<document>', "Arazzo document, below the worker's document root");
   return addRunFlags(command, {
     input: 'name=value, @file.json or a JSON object (repeatable); secrets as name={"$secret":"env:NAME"}',
-    server: 'base URL for a source description (repeatable; hosts the worker allows)',
+    server: 'base URL for a source description, host:port for an AsyncAPI one (repeatable; hosts the worker allows)',
     approveSteps: 'more steps that wait for approval (comma list, repeatable)',
     id: ['--id <workflow-id>', 'Temporal workflow id (default: <workflowId>-<random>)'],
   })

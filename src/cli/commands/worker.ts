@@ -1,5 +1,7 @@
 // `worker`: the project's worker (src/worker.ts createArazzoWorker), connected like every other
 // command. Documents are read below the document root; Ctrl-C (SIGINT/SIGTERM) stops it gracefully.
+// Like `npm run worker`, it runs the channel runtime (Kafka binding and the listener that feeds runs waiting
+// in Arazzo 1.1 `receive` steps), through a client of its own on the same settings.
 import { Command, Option } from 'commander';
 import { connectFailure, connectionFlags, connectionSettings } from '../connect.js';
 import { out, warn } from '../output.js';
@@ -31,13 +33,17 @@ export function workerCommand(): Command {
       const [
         { DefaultLogger, NativeConnection, Runtime },
         { policyFromEnv },
-        { encryptionEnabled },
+        { encryptionEnabled, getDataConverter },
         { createArazzoWorker },
+        { Client, Connection },
+        { startChannelRuntime },
       ] = await Promise.all([
         import('@temporalio/worker'),
         import('../../activities/config.js'),
         import('../../codec/data-converter.js'),
         import('../../worker.js'),
+        import('@temporalio/client'),
+        import('../../channels/runtime.js'),
       ]);
       const documentRoot = documentRootFrom(o.documentRoot);
       Runtime.install({ logger: new DefaultLogger(o.logLevel) });
@@ -48,6 +54,15 @@ export function workerCommand(): Command {
       } catch (err) {
         throw await connectFailure(settings.address, err);
       }
+      const clientConnection = await Connection.connect(settings.connectionOptions);
+      const channels = startChannelRuntime({
+        client: new Client({
+          connection: clientConnection,
+          namespace: settings.namespace,
+          dataConverter: getDataConverter(),
+        }),
+        log: (level, message) => (level === 'info' ? out(message) : warn(message)),
+      });
       try {
         const policy = { ...policyFromEnv(), documentRoot };
         const worker = await createArazzoWorker({
@@ -55,6 +70,7 @@ export function workerCommand(): Command {
           namespace: settings.namespace,
           taskQueue: o.taskQueue,
           policy,
+          channels,
         });
         if (!encryptionEnabled()) {
           warn(
@@ -72,6 +88,8 @@ export function workerCommand(): Command {
         await worker.run();
         out('arazzo worker stopped');
       } finally {
+        await channels.stop();
+        await clientConnection.close();
         await connection.close();
       }
     });

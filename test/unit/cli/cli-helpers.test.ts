@@ -49,6 +49,15 @@ describe('parseInputs', () => {
   });
   it('servers and deliveries', () => {
     expect(parseServers(['api=http://127.0.0.1:4010/v1'])).toEqual({ api: 'http://127.0.0.1:4010/v1' });
+    // An AsyncAPI source takes its server's host (a scheme is allowed); an OpenAPI source still needs a URL.
+    const asyncSources = new Set(['events']);
+    expect(parseServers(['events=localhost:9092', 'api=http://x/v1'], asyncSources)).toEqual({
+      events: 'localhost:9092',
+      api: 'http://x/v1',
+    });
+    expect(parseServers(['events=kafka://127.0.0.1:9092'], asyncSources)).toEqual({ events: 'kafka://127.0.0.1:9092' });
+    expect(() => parseServers(['events=localhost:9092/place-order'], asyncSources)).toThrow(/host:port/);
+    expect(() => parseServers(['api=localhost:9092'], asyncSources)).toThrow(/http\(s\)/);
     expect(parseDeliveries(['newKey=file:k.txt'])).toEqual({ newKey: 'file:k.txt' });
   });
 });
