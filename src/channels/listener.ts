@@ -170,13 +170,20 @@ export class ChannelListener {
   discover(): Promise<void> {
     if (this.discovering || this.stopped) return this.discovering ?? Promise.resolve();
     this.discovering = this.discoverOnce()
-      .catch((err) =>
-        this.options.log?.('warn', `channel listener discovery: ${err instanceof Error ? err.message : err}`),
-      )
+      .catch((err) => this.warnOnce(discoveryProblem(err)))
       .finally(() => {
         this.discovering = undefined;
       });
     return this.discovering;
+  }
+
+  private lastWarning?: string;
+
+  /** The same problem every 2 s is said once (again only after it changed or went away). */
+  private warnOnce(message: string) {
+    if (message === this.lastWarning) return;
+    this.lastWarning = message;
+    this.options.log?.('warn', message);
   }
 
   private async discoverOnce(): Promise<void> {
@@ -208,6 +215,7 @@ export class ChannelListener {
     // A wait whose run is no longer listed, and not young (visibility can lag its start), has ended: its run
     // timed out, was cancelled or took its message elsewhere.
     const settle = (this.options.discoverEveryMs ?? 2_000) * 5;
+    this.lastWarning = undefined;
     for (const channel of [...this.channels.values()]) {
       for (const [id, tracked] of [...channel.waits]) {
         if (!listed.has(id) && Date.now() - tracked.registeredAt > settle) this.forget(channel, id);
@@ -222,6 +230,14 @@ function runKey(run: { workflowId: string; runId: string }): string {
 
 function waitKey(wait: MessageWait): string {
   return `${runKey(wait)}/${wait.waitId}`;
+}
+
+function discoveryProblem(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  if (text.includes(ArazzoWaitingOn.name)) {
+    return `channel listener: this namespace has no ${ArazzoWaitingOn.name} search attribute, so waits begun before a restart or on another worker are not found (waits this worker begins are fed). Register it: temporal operator search-attribute create --name ${ArazzoWaitingOn.name} --type KeywordList`;
+  }
+  return `channel listener: cannot look for waiting runs: ${text}`;
 }
 
 function isClosedRun(err: unknown): boolean {
