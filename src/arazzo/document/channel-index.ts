@@ -10,7 +10,7 @@
 // reply). Otherwise the step contradicts the operation (pre-flight reports it; the operation's own
 // channel is used).
 import type { AsyncApiChannel, AsyncApiMessage, AsyncApiOperation, AsyncApiServer } from './asyncapi-index.js';
-import { type DocumentSet, isAvailable, type LoadedAsyncApiSource } from './document-set.js';
+import { type DocumentSet, isAvailable, type LoadedAsyncApiSource, sourceOfType } from './document-set.js';
 import { parsePointer } from './json-pointer.js';
 
 export type ChannelAction = 'send' | 'receive';
@@ -110,32 +110,7 @@ function asyncApiSources(set: DocumentSet): Array<[string, LoadedAsyncApiSource]
 }
 
 function sourceFor(set: DocumentSet, name: string): ChannelLookup | LoadedAsyncApiSource {
-  const source = set.sources[name];
-  if (!source) {
-    return {
-      ok: false,
-      reason: 'unknown-source',
-      message: `no source description is named "${name}"`,
-      sourceName: name,
-    };
-  }
-  if (!isAvailable(source)) {
-    return {
-      ok: false,
-      reason: 'source-unavailable',
-      message: `source "${name}" could not be loaded`,
-      sourceName: name,
-    };
-  }
-  if (source.type !== 'asyncapi') {
-    return {
-      ok: false,
-      reason: 'source-not-asyncapi',
-      message: `source "${name}" is ${source.type === 'openapi' ? 'an OpenAPI description' : 'an Arazzo document'}, not an AsyncAPI description`,
-      sourceName: name,
-    };
-  }
-  return source;
+  return sourceOfType(set, name, 'asyncapi');
 }
 
 /** Resolves a channel step's reference with its action. */

@@ -99,6 +99,54 @@ export function isAvailable(
   return source !== undefined && !('error' in source);
 }
 
+/** Why a step's source cannot be the kind of description the step needs (operations or channels). */
+export interface SourceMismatch<T extends 'openapi' | 'asyncapi'> {
+  ok: false;
+  reason: 'unknown-source' | 'source-unavailable' | `source-not-${T}`;
+  message: string;
+  sourceName: string;
+}
+
+const DESCRIPTION_NAMES = {
+  openapi: 'an OpenAPI description',
+  asyncapi: 'an AsyncAPI description',
+  arazzo: 'an Arazzo document',
+};
+
+/** The source `name` when it is loaded and of `type`; otherwise why not, in words a finding can use. */
+export function sourceOfType<T extends 'openapi' | 'asyncapi'>(
+  set: DocumentSet,
+  name: string,
+  type: T,
+): SourceMismatch<T> | (T extends 'openapi' ? LoadedOpenApiSource : LoadedAsyncApiSource) {
+  const source = set.sources[name];
+  if (!source) {
+    return {
+      ok: false,
+      reason: 'unknown-source',
+      message: `no source description is named "${name}"`,
+      sourceName: name,
+    };
+  }
+  if (!isAvailable(source)) {
+    return {
+      ok: false,
+      reason: 'source-unavailable',
+      message: `source "${name}" could not be loaded`,
+      sourceName: name,
+    };
+  }
+  if (source.type !== type) {
+    return {
+      ok: false,
+      reason: `source-not-${type}`,
+      message: `source "${name}" is ${DESCRIPTION_NAMES[source.type]}, not ${DESCRIPTION_NAMES[type]}`,
+      sourceName: name,
+    };
+  }
+  return source as T extends 'openapi' ? LoadedOpenApiSource : LoadedAsyncApiSource;
+}
+
 /**
  * Reads and parses an Arazzo document and every source description it names. Nothing here throws
  * for a bad or missing input: each problem becomes a finding and the rest is still loaded, so one

@@ -1,4 +1,4 @@
-import { type DocumentSet, isAvailable, type LoadedOpenApiSource } from './document-set.js';
+import { type DocumentSet, isAvailable, type LoadedOpenApiSource, sourceOfType } from './document-set.js';
 import { getAtPointer, parsePointer, toPointer } from './json-pointer.js';
 
 /** The Path Item's method fields; `query` is OpenAPI 3.2's (the HTTP QUERY method). */
@@ -121,32 +121,7 @@ export function findOperation(set: DocumentSet, reference: OperationReference): 
 }
 
 function sourceFor(set: DocumentSet, name: string): OperationLookup | LoadedOpenApiSource {
-  const source = set.sources[name];
-  if (!source) {
-    return {
-      ok: false,
-      reason: 'unknown-source',
-      message: `no source description is named "${name}"`,
-      sourceName: name,
-    };
-  }
-  if (!isAvailable(source)) {
-    return {
-      ok: false,
-      reason: 'source-unavailable',
-      message: `source "${name}" could not be loaded`,
-      sourceName: name,
-    };
-  }
-  if (source.type !== 'openapi') {
-    return {
-      ok: false,
-      reason: 'source-not-openapi',
-      message: `source "${name}" is ${source.type === 'asyncapi' ? 'an AsyncAPI' : 'an Arazzo'} document, not an OpenAPI description`,
-      sourceName: name,
-    };
-  }
-  return source;
+  return sourceOfType(set, name, 'openapi');
 }
 
 function findByOperationId(set: DocumentSet, operationId: string): OperationLookup {
