@@ -9,6 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const copies = [
   ['src/codec/failure-converter.cjs', 'dist/src/codec/failure-converter.cjs'],
   ['src/simulators/official', 'dist/src/simulators/official'],
+  ['scripts/project-root.mjs', 'dist/scripts/project-root.mjs'],
   ['scripts/temporal-install.mjs', 'dist/scripts/temporal-install.mjs'],
   ['scripts/kafka-install.mjs', 'dist/scripts/kafka-install.mjs'],
 ];

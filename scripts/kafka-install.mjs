@@ -29,23 +29,12 @@ import {
 } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findProjectRoot } from './project-root.mjs';
 
 export const KAFKA_VERSION = '4.1.1';
 const here = dirname(fileURLToPath(import.meta.url));
 
-// The project: the folder with arazzo-temporal's package.json above this file, else this folder's parent.
-function findProjectRoot() {
-  for (let dir = here; dirname(dir) !== dir; dir = dirname(dir)) {
-    try {
-      const manifest = join(dir, 'package.json');
-      if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'arazzo-temporal') return dir;
-    } catch {
-      // not ours; keep looking
-    }
-  }
-  return resolve(here, '..');
-}
-const projectRoot = findProjectRoot();
+const projectRoot = findProjectRoot(here);
 const pomPath = join(projectRoot, 'scripts', 'kafka', 'pom.xml');
 /** The installed broker: libs/ holds the jars, STAMP says what was installed. */
 export const kafkaHome = join(projectRoot, '.tools', 'kafka');

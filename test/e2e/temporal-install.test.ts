@@ -18,6 +18,7 @@ function tempProject() {
   const root = mkdtempSync(join(tmpdir(), 'arazzo-install-'));
   mkdirSync(join(root, 'scripts'));
   copyFileSync(script, join(root, 'scripts', 'temporal-install.mjs'));
+  copyFileSync(join(dirname(script), 'project-root.mjs'), join(root, 'scripts', 'project-root.mjs'));
   // A bin folder with node alone, so `temporal` (and, unless added, python/pip) are not on PATH.
   mkdirSync(join(root, 'bin'));
   symlinkSync(process.execPath, join(root, 'bin', 'node'));
