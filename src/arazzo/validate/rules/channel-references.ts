@@ -10,6 +10,7 @@ import { isAvailable } from '../../document/document-set.js';
 import { didYouMean } from '../did-you-mean.js';
 import { stepsOf, workflowsOf } from '../document-walk.js';
 import type { RuleContext } from '../rule-context.js';
+import { reportUnknownSource } from '../unknown-source.js';
 
 export function checkChannelReferences(ctx: RuleContext): void {
   if (arazzoMinorVersion(ctx.document) !== '1.1') return;
@@ -37,16 +38,7 @@ export function checkChannelReferences(ctx: RuleContext): void {
         case 'source-unavailable':
           break; // the source's own finding says it all
         case 'unknown-source':
-          ctx.report({
-            code: 'unknown-source',
-            message: `${field} "${written}" names source "${lookup.sourceName}", which is not a source description`,
-            hint: didYouMean(
-              lookup.sourceName ?? '',
-              Object.keys(ctx.set.sources),
-              `sources: ${Object.keys(ctx.set.sources).join(', ')}`,
-            ),
-            pointer,
-          });
+          reportUnknownSource(ctx, { field, written, sourceName: lookup.sourceName, pointer });
           break;
         case 'unknown-operation': {
           const wanted = written.replace(/^\$sourceDescriptions\.[^.]+\./, '');

@@ -5,6 +5,7 @@ import { closestName, didYouMean } from '../did-you-mean.js';
 import { type StepNode, stepsOf, workflowsOf } from '../document-walk.js';
 import { effectiveParameters } from '../effective-parameters.js';
 import type { RuleContext } from '../rule-context.js';
+import { reportUnknownSource } from '../unknown-source.js';
 import { checkWorkflowReference } from '../workflow-reference.js';
 
 /**
@@ -43,14 +44,10 @@ export function checkOperationReferences(ctx: RuleContext): void {
           // The source itself is already a finding; nothing more can be said about its operations.
           break;
         case 'unknown-source':
-          ctx.report({
-            code: 'unknown-source',
-            message: `${field} "${String(step.step[field])}" names source "${lookup.sourceName}", which is not a source description`,
-            hint: didYouMean(
-              lookup.sourceName ?? '',
-              Object.keys(ctx.set.sources),
-              `sources: ${Object.keys(ctx.set.sources).join(', ')}`,
-            ),
+          reportUnknownSource(ctx, {
+            field,
+            written: String(step.step[field]),
+            sourceName: lookup.sourceName,
             pointer,
           });
           break;
