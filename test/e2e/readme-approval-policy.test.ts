@@ -1,11 +1,3 @@
-// README.md's "Approvals that prove who approved", executed VERBATIM like the `temporal` CLI path
-// (readme-temporal-cli.test.ts): every ```sh block marked `<!-- readme-test: approval-policy NAME -->` runs
-// in bash as written, in a scratch folder that plays the project folder (its node_modules/.bin has the
-// project's `arazzo-temporal`, so `npx` runs it offline). Only the values the README tells the reader to
-// export (TEMPORAL_ADDRESS, the simulator's URL and ids) and the codec key the CLI would find in the
-// project come from this test. A worker in this process plays the README's worker: task queue
-// "arazzo-approvals", the policy file the README's block wrote, tokens only from PRISMA_TOKEN.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,20 +5,13 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { approvalPolicyFromEnv } from '../../src/activities/config.js';
 import { createActivities } from '../../src/activities/index.js';
-import { cliPath, projectRoot } from '../support/cli.js';
+import { cliPath } from '../support/cli.js';
 import { requestsWith, testPolicy } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+import { bash, readmeBlocks } from '../support/readme.js';
 
 const BLOCKS = ['keys', 'policy', 'start', 'self-approval', 'approve'];
-
-function readmeBlocks(tag: string): Map<string, string> {
-  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
-  const blocks = new Map<string, string>();
-  const pattern = new RegExp(`<!-- readme-test: ${tag} (\\S+) -->\\n\`\`\`sh\\n([\\s\\S]*?)\\n\`\`\`\\n`, 'g');
-  for (const m of readme.matchAll(pattern)) blocks.set(m[1], m[2]);
-  return blocks;
-}
 
 describe('README: approvals under an approval policy, run verbatim', () => {
   let env: TemporalTestEnv;
@@ -130,18 +115,3 @@ describe('README: approvals under an approval policy, run verbatim', () => {
     expect(secrets.flatMap((s, i) => (printed.includes(s) ? [i] : []))).toEqual([]);
   });
 });
-
-function bash(script: string, env: Record<string, string>, cwd: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', script], { env, cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}

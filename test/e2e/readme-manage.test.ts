@@ -1,28 +1,15 @@
-// README.md's "Rotating on a schedule: `manage`", executed VERBATIM: every ```sh block marked
-// `<!-- readme-test: manage NAME -->` runs in bash as written, from the project's root. Only what the README
-// tells the reader to export comes from this test (TEMPORAL_ADDRESS, the simulator's URL and ids), plus the
-// worker's task queue through ARAZZO_TASK_QUEUE (so this file's worker is not shared). A worker in this
-// process plays the README's worker: tokens only from PRISMA_TOKEN, new secrets delivered to files.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, projectRoot } from '../support/cli.js';
+import { cliEnv } from '../support/cli.js';
 import { startWorker, testPolicy } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+import { bash, readmeBlocks } from '../support/readme.js';
 
 const BLOCKS = ['start', 'show', 'approve-1', 'rotate', 'approve-2', 'lifecycle'];
-
-function readmeBlocks(tag: string): Map<string, string> {
-  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
-  const blocks = new Map<string, string>();
-  const pattern = new RegExp(`<!-- readme-test: ${tag} (\\S+) -->\\n\`\`\`sh\\n([\\s\\S]*?)\\n\`\`\`\\n`, 'g');
-  for (const m of readme.matchAll(pattern)) blocks.set(m[1], m[2]);
-  return blocks;
-}
 
 describe('README: rotating on a schedule with `manage`, run verbatim', () => {
   let env: TemporalTestEnv;
@@ -129,18 +116,3 @@ describe('README: rotating on a schedule with `manage`, run verbatim', () => {
     throw new Error(`${workflowId} never waited for approval`);
   }
 });
-
-function bash(script: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', script], { env, cwd: projectRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}

@@ -22,16 +22,9 @@ import { useKafkaBroker } from '../support/kafka.js';
 import { requestsWith } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+import { bash, readmeBlocks } from '../support/readme.js';
 
 const BLOCKS = ['worker', 'simulate', 'pet-start', 'rotate-start', 'rotate-approve'];
-
-function readmeBlocks(tag: string): Map<string, string> {
-  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
-  const blocks = new Map<string, string>();
-  const pattern = new RegExp(`<!-- readme-test: ${tag} (\\S+) -->\\n\`\`\`sh\\n([\\s\\S]*?)\\n\`\`\`\\n`, 'g');
-  for (const m of readme.matchAll(pattern)) blocks.set(m[1], m[2]);
-  return blocks;
-}
 
 const kafka = useKafkaBroker();
 
@@ -215,19 +208,4 @@ function startBackground(name: string, script: string, env: Record<string, strin
       clearTimeout(timer);
     },
   };
-}
-
-function bash(script: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', script], { env, cwd: projectRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }

@@ -1,9 +1,3 @@
-// README.md's "The `temporal` CLI path", executed VERBATIM: every ```sh block marked
-// `<!-- readme-test: temporal-cli NAME -->` runs in bash as written. Only the values the README tells
-// the reader to export (TEMPORAL_ADDRESS, TEMPORAL_CODEC_ENDPOINT, TEMPORAL_CODEC_AUTH with the codec
-// server's token, the simulators' URLs and ids) come from this test, through those same variables. A worker in this process plays the README's worker:
-// task queue "arazzo", tokens only from PRISMA_TOKEN / DEEPGRAM_KEY, new secrets delivered to files.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +11,7 @@ import { projectRoot } from '../support/cli.js';
 import { startWorker, testPolicy } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+import { bash, readmeBlocks } from '../support/readme.js';
 
 const BLOCKS = [
   'path',
@@ -31,13 +26,6 @@ const BLOCKS = [
 ];
 
 /** The marked blocks of README.md, by name. */
-function readmeBlocks(tag: string): Map<string, string> {
-  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
-  const blocks = new Map<string, string>();
-  const pattern = new RegExp(`<!-- readme-test: ${tag} (\\S+) -->\\n\`\`\`sh\\n([\\s\\S]*?)\\n\`\`\`\\n`, 'g');
-  for (const m of readme.matchAll(pattern)) blocks.set(m[1], m[2]);
-  return blocks;
-}
 
 describe('README: the `temporal` CLI path, run verbatim', () => {
   let env: TemporalTestEnv;
@@ -171,18 +159,3 @@ describe('README: the `temporal` CLI path, run verbatim', () => {
     expect(secrets.flatMap((s, i) => (printed.includes(s) ? [i] : []))).toEqual([]);
   });
 });
-
-function bash(script: string, env: Record<string, string>, cwd: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', script], { env, cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
