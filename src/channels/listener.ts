@@ -43,7 +43,12 @@ interface ChannelEntry {
 interface TrackedWait {
   wait: MessageWait;
   registeredAt: number;
+  /** When discovery last saw the run list this wait. */
+  lastListed?: number;
 }
+
+/** How long a wait whose run visibility no longer lists is kept (see discoverOnce). */
+const FORGET_UNLISTED_AFTER_MS = 60_000;
 
 export class ChannelListener {
   private readonly channels = new Map<string, ChannelEntry>();
@@ -113,12 +118,16 @@ export class ChannelListener {
   }
 
   private async propose(channel: ChannelEntry, message: ReceivedMessage): Promise<void> {
+    // The message's value at each correlation location, read once however many waits use that location.
+    const values = new Map<string, string | undefined>();
+    const valueAt = (location: string) => {
+      if (!values.has(location)) values.set(location, correlationValueOf(location, message));
+      return values.get(location);
+    };
     for (const [id, tracked] of [...channel.waits]) {
       const { wait } = tracked;
       if (!positionAtOrAfter(message.offset, wait.start[String(message.partition)])) continue;
-      if (wait.correlation && correlationValueOf(wait.correlation.location, message) !== wait.correlation.value) {
-        continue;
-      }
+      if (wait.correlation && valueAt(wait.correlation.location) !== wait.correlation.value) continue;
       const outcome = await this.deliver(wait, message);
       if (outcome === 'accepted' || outcome === 'ended') this.forget(channel, id);
     }
@@ -189,6 +198,7 @@ export class ChannelListener {
   private async discoverOnce(): Promise<void> {
     const { client } = this.options;
     const listed = new Set<string>();
+    const listedRuns = new Set<string>();
     // A run is asked for its waits only when it lists one this listener does not feed yet (a query can replay
     // a whole run); the run's search attribute names each wait as `<channel>#<waitId>`.
     const known = new Set<string>();
@@ -198,11 +208,13 @@ export class ChannelListener {
     const query = `${ArazzoWaitingOn.name} IS NOT NULL AND ExecutionStatus = 'Running'`;
     for await (const run of client.workflow.list({ query })) {
       if (this.stopped) return;
+      // `<protocol>://<host>/<address>#<stepId>#<n>`: the wait id is everything after the channel's first `#`.
       const waitIds = (run.typedSearchAttributes.get(ArazzoWaitingOn) ?? []).flatMap((entry) => {
-        const hash = entry.lastIndexOf('#');
+        const hash = entry.indexOf('#');
         return hash < 0 ? [] : [`${runKey(run)}/${entry.slice(hash + 1)}`];
       });
       for (const id of waitIds) listed.add(id);
+      if (waitIds.length > 0) listedRuns.add(runKey(run));
       if (waitIds.length > 0 && waitIds.every((id) => known.has(id))) continue;
       let waits: MessageWait[];
       try {
@@ -212,13 +224,19 @@ export class ChannelListener {
       }
       for (const wait of waits) await this.addWait(wait);
     }
-    // A wait whose run is no longer listed, and not young (visibility can lag its start), has ended: its run
-    // timed out, was cancelled or took its message elsewhere.
-    const settle = (this.options.discoverEveryMs ?? 2_000) * 5;
+    // A wait is forgotten when its run lists another wait (it moved on), or when its run has not been listed
+    // for a minute (it closed: timed out, cancelled). Not sooner: under load visibility lags a run's upsert by
+    // many seconds, and a wait forgotten too early is found again only by querying its run.
     this.lastWarning = undefined;
     for (const channel of [...this.channels.values()]) {
       for (const [id, tracked] of [...channel.waits]) {
-        if (!listed.has(id) && Date.now() - tracked.registeredAt > settle) this.forget(channel, id);
+        if (listed.has(id)) {
+          tracked.lastListed = Date.now();
+          continue;
+        }
+        const movedOn = listedRuns.has(runKey(tracked.wait));
+        const unseenFor = Date.now() - (tracked.lastListed ?? tracked.registeredAt);
+        if (movedOn || unseenFor > FORGET_UNLISTED_AFTER_MS) this.forget(channel, id);
       }
     }
   }

@@ -26,6 +26,10 @@ export async function spawnWorkerProcess(
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
+  if (process.env.ARAZZO_TEST_WORKER_OUTPUT) {
+    child.stdout?.on('data', (d) => process.stderr.write(d));
+    child.stderr?.on('data', (d) => process.stderr.write(d));
+  }
   const deadline = Date.now() + 60_000;
   while (!output.includes('worker ready')) {
     if (child.exitCode !== null || Date.now() > deadline) {
