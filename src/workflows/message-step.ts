@@ -178,6 +178,9 @@ export class MessageSteps {
     let arrived = true;
     if (remaining === undefined) await condition(() => !!open.accepted);
     else arrived = await condition(() => !!open.accepted, remaining);
+    // The wait is closed whatever ended it: a message proposed after its timeout is refused (`ended`), not
+    // recorded for a step that has already failed.
+    this.open = undefined;
     this.state.setWaitingForMessage(undefined);
     if (!arrived || !open.accepted) return timedOut(step, channel, timeoutMs ?? 0);
     const message = open.accepted;
