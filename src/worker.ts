@@ -2,6 +2,7 @@
 // like the `temporal` CLI (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS, profiles).
 // What runs may read and call is this process's policy (src/activities/config.ts), not a run's input.
 import { extname } from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
@@ -30,9 +31,24 @@ export interface ArazzoWorkerOptions {
   extra?: Partial<WorkerOptions>;
 }
 
+/**
+ * How many runs a worker keeps in its workflow cache. The SDK's default assumes about 1.7 MiB per cached
+ * workflow; an interpreter run measures about 3.3 MiB (bench scenarios 4 and 5), so with the SDK's default a
+ * worker holding 1,000 parked runs ran its workflow thread out of heap. Bounded here by the heap at 6 MiB a run (room for a run larger than measured)
+ * (a run evicted from the cache is replayed from history when it next has work: memory is bounded by this
+ * number, not by how many runs wait). ARAZZO_MAX_CACHED_WORKFLOWS overrides it.
+ */
+export function defaultMaxCachedWorkflows(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = Number(env.ARAZZO_MAX_CACHED_WORKFLOWS);
+  if (Number.isInteger(configured) && configured >= 2) return configured;
+  const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
+  return Math.max(Math.floor((heapMiB - 400) / 6), 10);
+}
+
 export async function createArazzoWorker(options: ArazzoWorkerOptions): Promise<Worker> {
   const policy = options.policy ?? policyFromEnv();
   return Worker.create({
+    maxCachedWorkflows: defaultMaxCachedWorkflows(),
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
