@@ -323,19 +323,8 @@ class Walk {
             details: [this.failureDetails(step)],
           });
         }
-        const choice = await this.decisions.awaitOperator({
-          stepId: step.stepId,
-          reason: failure.message,
-          known: failure.known,
-          options: UNKNOWN_OUTCOME_OPTIONS,
-          choices: ['retryStep', 'supplyOutputs', 'abort'],
-        });
-        if (choice.kind === 'abort') return this.compensation.abort(choice.args);
-        if (choice.kind === 'supply') {
-          const result = resultWithoutRequest(step, choice.args.outputs, 0);
-          this.recordStepResult(step, result, `outputs supplied by ${choice.args.by}`);
-          return result;
-        }
+        const decided = await this.awaitOperatorAfterUnknownOutcome(step, failure.message, failure.known);
+        if (decided) return decided;
         afterAmbiguous = failure.ambiguous;
       }
     }
@@ -365,24 +354,43 @@ class Walk {
           this.state.finishStep(step.stepId, 'failed', undefined, why);
           throw ApplicationFailure.create({ type: cause.type ?? 'StepError', message: why, nonRetryable: true });
         }
-        const choice = await this.decisions.awaitOperator({
-          stepId: step.stepId,
-          reason: `${describeStep(step)} failed: ${why}`,
-          known:
-            action === 'send'
-              ? 'the message may have reached the broker (consumers can drop a repeat by its arazzo-message-id header)'
-              : 'no message was taken: the wait had not begun',
-          options: UNKNOWN_OUTCOME_OPTIONS,
-          choices: ['retryStep', 'supplyOutputs', 'abort'],
-        });
-        if (choice.kind === 'abort') return this.compensation.abort(choice.args);
-        if (choice.kind === 'supply') {
-          const result = resultWithoutRequest(step, choice.args.outputs, 0);
-          this.recordStepResult(step, result, `outputs supplied by ${choice.args.by}`);
-          return result;
-        }
+        const known =
+          action === 'send'
+            ? 'the message may have reached the broker (consumers can drop a repeat by its arazzo-message-id header)'
+            : 'no message was taken: the wait had not begun';
+        const decided = await this.awaitOperatorAfterUnknownOutcome(
+          step,
+          `${describeStep(step)} failed: ${why}`,
+          known,
+        );
+        if (decided) return decided;
       }
     }
+  }
+
+  /**
+   * A step whose outcome is unknown waits for an operator: abort (with or without compensation), supply its
+   * outputs (returned as its result), or retry it (undefined: the caller sends it again).
+   */
+  private async awaitOperatorAfterUnknownOutcome(
+    step: PlanStep,
+    reason: string,
+    known: string,
+  ): Promise<StepResult | Ending | undefined> {
+    const choice = await this.decisions.awaitOperator({
+      stepId: step.stepId,
+      reason,
+      known,
+      options: UNKNOWN_OUTCOME_OPTIONS,
+      choices: ['retryStep', 'supplyOutputs', 'abort'],
+    });
+    if (choice.kind === 'abort') return this.compensation.abort(choice.args);
+    if (choice.kind === 'supply') {
+      const result = resultWithoutRequest(step, choice.args.outputs, 0);
+      this.recordStepResult(step, result, `outputs supplied by ${choice.args.by}`);
+      return result;
+    }
+    return undefined;
   }
 
   /** Status 0: no HTTP request was made (a nested workflow, or outputs an operator supplied). */
