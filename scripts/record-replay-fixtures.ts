@@ -39,7 +39,7 @@ import {
   managedWorkflowId,
 } from '../src/workflows/managed-contract.js';
 import type { ArazzoRunInput, RunProgress, RunState } from '../src/workflows/types.js';
-import { workflowsPath } from '../src/worker.js';
+import { workflowPreloadModules, workflowsPath } from '../src/worker.js';
 import { startRecordingServer } from '../test/support/recording-server.js';
 
 const setName = process.argv[2];
@@ -71,6 +71,7 @@ const worker = await Worker.create({
   namespace: server.namespace,
   taskQueue,
   workflowsPath,
+  bundlerOptions: { preloadModules: workflowPreloadModules },
   activities: createActivities(
     {
       documentRoot: repoRoot,
@@ -140,6 +141,7 @@ const signedWorker = await Worker.create({
   namespace: server.namespace,
   taskQueue: signedTaskQueue,
   workflowsPath,
+  bundlerOptions: { preloadModules: workflowPreloadModules },
   activities: createActivities({
     documentRoot: repoRoot,
     allowedDocumentHosts: [],

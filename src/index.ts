@@ -20,4 +20,10 @@ export {
   rejectUpdate,
   WORKFLOW_TYPE,
 } from './workflows/contract.js';
-export { type ArazzoWorkerOptions, createArazzoWorker, DEFAULT_TASK_QUEUE, workflowsPath } from './worker.js';
+export {
+  type ArazzoWorkerOptions,
+  createArazzoWorker,
+  DEFAULT_TASK_QUEUE,
+  workflowPreloadModules,
+  workflowsPath,
+} from './worker.js';

@@ -11,6 +11,9 @@ import { policyFromEnv, type WorkerPolicy } from './activities/config.js';
 import { type ChannelRuntime, createActivities } from './activities/index.js';
 import { startChannelRuntime } from './channels/runtime.js';
 import { encryptionEnabled, getDataConverter } from './codec/data-converter.js';
+import { workflowPreloadModules } from './workflow-bundle.js';
+
+export { workflowPreloadModules } from './workflow-bundle.js';
 
 export const DEFAULT_TASK_QUEUE = 'arazzo';
 
@@ -56,7 +59,9 @@ export async function createArazzoWorker(options: ArazzoWorkerOptions): Promise<
     // Payload encryption (when a codec key is configured) and encoded failure messages; a prebuilt
     // bundle must have been built with the same failureConverterPath.
     dataConverter: getDataConverter(),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath, bundlerOptions: { preloadModules: workflowPreloadModules } }),
     ...options.extra,
   });
 }

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDataConverter, failureConverterPath } from '../../src/codec/data-converter.js';
 import { type DevServer, startDevServer } from '../../src/devserver/dev-server.js';
-import { workflowsPath } from '../../src/worker.js';
+import { workflowPreloadModules, workflowsPath } from '../../src/worker.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,6 +47,8 @@ export async function startBenchEnv(options: { cpuProfileDir?: string } = {}): P
       const bundle = await bundleWorkflowCode({
         workflowsPath: source,
         failureConverterPath,
+        // As `npm run worker` bundles it; the hand-written workflow has no such libraries.
+        ...(name === 'interpreter' ? { preloadModules: workflowPreloadModules } : {}),
         logger: { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: console.error },
       });
       bundlePaths[name] = join(workDir, `workflow-bundle-${name}.js`);

@@ -13,7 +13,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath, getDataConverter } from '../../src/codec/data-converter.js';
 import { formatKeyList, newKey } from '../../src/codec/keys.js';
 import { type DevServer, freePort, startDevServer } from '../../src/devserver/dev-server.js';
-import { workflowsPath } from '../../src/worker.js';
+import { workflowPreloadModules, workflowsPath } from '../../src/worker.js';
 
 const workerScript = fileURLToPath(new URL('../../test/support/worker-process.ts', import.meta.url));
 
@@ -83,6 +83,7 @@ export async function startReliabilityEnv(logDir: string): Promise<ReliabilityEn
   const bundle = await bundleWorkflowCode({
     workflowsPath,
     failureConverterPath,
+    preloadModules: workflowPreloadModules,
     logger: { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: console.error },
   });
   const bundlePath = join(workDir, 'workflow-bundle.js');

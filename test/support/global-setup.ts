@@ -10,6 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { failureConverterPath } from '../../src/codec/data-converter.js';
 import { formatKeyList, newKey } from '../../src/codec/keys.js';
 import { startDevServer } from '../../src/devserver/dev-server.js';
+import { workflowPreloadModules } from '../../src/workflow-bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,6 +34,8 @@ export default async function setup(project: TestProject) {
       workflowsPath: fileURLToPath(new URL('./test-workflows.ts', import.meta.url)),
       // The project's data converter encodes failure messages: the bundle must use the same converter.
       failureConverterPath,
+      // As the worker bundles the workflows: shared libraries evaluated once (src/workflows/shared-libraries.ts).
+      preloadModules: workflowPreloadModules,
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
     });
     const bundlePath = join(work, 'workflow-bundle.js');
