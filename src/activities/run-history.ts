@@ -2,7 +2,8 @@
 // back instead of being copied into every activity input:
 //   - the start event's input: plain-text inputs (a token given plainly is recorded only there) and,
 //     for nested and continued runs, the plan and the parent execution;
-//   - the load activity's result: the plan an entry run executes.
+//   - the load activity's result: the plan an entry run executes (an activity task's result, or for runs
+//     since the patch `planLoadedLocally` the local activity's marker).
 // A run's start event and load result never change, so what was read is kept per execution
 // (workflowId + runId) for a few minutes, at most a few hundred executions: a rotation's five steps
 // cost one history read, not five. The values include plain secrets, hence the short lifetime; a run
@@ -133,12 +134,34 @@ async function readRecordedRun(execution: Execution): Promise<RecordedRun> {
         const result = await decodeFromPayloadsAtIndex<{ plan?: Plan }>(converter, 0, completed.result?.payloads);
         if (result?.plan) run.plans.push(result.plan);
       }
+      const marker = event.markerRecordedEventAttributes;
+      if (marker && isLocalLoadPlanMarker(marker)) {
+        const payloads = marker.details?.result?.payloads;
+        const result = await decodeFromPayloadsAtIndex<{ plan?: Plan }>(converter, 0, payloads);
+        if (result?.plan) run.plans.push(result.plan);
+      }
       if (run.plans.length) return run;
     }
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);
   if (!started) throw new Error(`no start event for ${execution.workflowId}`);
   return run;
+}
+
+/** The SDK's marker for a local activity's result, here the load activity's (its data names the type). */
+function isLocalLoadPlanMarker(marker: {
+  markerName?: string | null;
+  details?: Record<string, { payloads?: { data?: Uint8Array | null }[] | null }> | null;
+}): boolean {
+  if (marker.markerName !== 'core_local_activity') return false;
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  if (!data) return false;
+  try {
+    // Written by the SDK's core, not our data converter: plain JSON, never encrypted.
+    return (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type === 'loadPlan';
+  } catch {
+    return false;
+  }
 }
 
 /**

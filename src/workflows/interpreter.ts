@@ -16,6 +16,7 @@ import {
   continueAsNew,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -36,6 +37,7 @@ import { RunLock } from './lock.js';
 import { guardBeforeDestructive } from './lock-guard.js';
 import { MessageSteps } from './message-step.js';
 import { type RunOptions, runOptions } from './run-options.js';
+import { isPatched } from './patches.js';
 import { newRunRecord, RunState } from './run-state.js';
 import {
   classifyStepFailure,
@@ -48,12 +50,28 @@ import {
 } from './step-activity.js';
 import type { ArazzoRunInput, ArazzoRunResult, RunState as RunStateName } from './types.js';
 
+const loadRetry = { maximumAttempts: 3, nonRetryableErrorTypes: nonRetryableTypes('loadPlan') };
+
+/** Runs recorded before the patch `planLoadedLocally`: the load is an activity task of its own. */
 const { loadPlan } = proxyActivities<ArazzoActivities>({
   startToCloseTimeout: '2 minutes',
   // It heartbeats between phases and every second while it waits: a worker that dies mid-load is noticed in
   // seconds. Parsing one large file blocks its event loop (about 2.5 s a MB under load; 5 MiB is the limit).
   heartbeatTimeout: '30s',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: nonRetryableTypes('loadPlan') },
+  retry: loadRetry,
+});
+
+/**
+ * New runs load the plan as a local activity: it runs inside the run's first workflow task, so the
+ * lock (or the first step) is started in that same task instead of one more task and activity dispatch
+ * later. Its result is still recorded once, in a marker event (run-history.ts reads it back), so the run
+ * stays pinned to its plan, readable in the Web UI and `temporal workflow show`. A worker that dies while
+ * loading is noticed by the workflow task timeout (10 s), and the load runs again on another worker; a
+ * load longer than that keeps the task alive by the SDK's task heartbeats.
+ */
+const { loadPlan: loadPlanInTask } = proxyLocalActivities<ArazzoActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: loadRetry,
 });
 
 /** Entry point: `temporal workflow start --type arazzoRun --input '{"document": ...}'`. */
@@ -147,7 +165,8 @@ class Walk {
         // Only when given: the activity input of runs that do not use it stays as it was.
         ...(input.preflightIgnore ? { preflightIgnore: input.preflightIgnore } : {}),
       };
-      const loaded = await loadPlan({ ...load, inputsFromRun: true });
+      const loadWith = isPatched('planLoadedLocally') ? loadPlanInTask : loadPlan;
+      const loaded = await loadWith({ ...load, inputsFromRun: true });
       this.plan = loaded.plan;
       planDigest = loaded.planDigest;
       state.record.inputs = loaded.inputs;

@@ -6,7 +6,14 @@
 //      path remains; histories with the marker still replay.
 //   3. Remove the entry once no open run and no kept fixture set has the marker either.
 // test/unit/workflows/patches.test.ts checks this table against the committed fixture sets: the sets
-// named in `recordedBefore` lack the marker, every later set has it where the path was taken.
+// named in `recordedBefore` lack the marker, every later set has it (or the baseline below that covers
+// it) where the path was taken.
+//
+// The baseline: every `patched()` call records a marker and the SDK's `TemporalChangeVersion` upsert,
+// two history events per patch per run, paid by every new run forever for paths that only old histories
+// lack. New runs record one baseline marker instead, which stands for every patch it covers; histories
+// without it (recorded before it) still ask for each patch by its own marker and replay their own path.
+// A patch added later is asked for by its own id, as usual.
 import { patched } from '@temporalio/workflow';
 
 export interface PatchEntry {
@@ -81,11 +88,54 @@ export const PATCHES = {
     recordedBefore: [...RECORDED_UP_TO_30B, '2026-11-30-c', '2026-11-30-d', '2026-11-30-e'],
     retire: 'when every set before 2026-11-30-f is dropped',
   },
+  planLoadedLocally: {
+    id: 'arazzo-plan-loaded-locally',
+    change:
+      'an entry run loads its plan as a local activity inside its first workflow task (the result recorded in a marker) instead of an activity task of its own',
+    recordedBefore: [
+      ...RECORDED_UP_TO_30B,
+      '2026-11-30-c',
+      '2026-11-30-d',
+      '2026-11-30-e',
+      '2026-11-30-f',
+      '2026-11-30-g',
+    ],
+    retire: 'when every set before 2026-11-30-h is dropped',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchName = keyof typeof PATCHES;
 
-/** True on the new path: a new run, or a history recorded with the marker. */
+/** One marker for all the patches above: recorded by every run since fixture set 2026-11-30-h. */
+export const PATCH_BASELINE = {
+  id: 'arazzo-baseline-2026-11-30-h',
+  // Named one by one: a patch added after the baseline is not covered by it.
+  covers: [
+    'stepAwaitingApproval',
+    'lockReleasedOnClose',
+    'secretHeldBeforeApproval',
+    'signedApprovals',
+    'lockRefusesCancel',
+    'lockLossParks',
+    'upsertsOnStateChange',
+    'planLoadedLocally',
+  ] satisfies PatchName[],
+  recordedBefore: [
+    ...RECORDED_UP_TO_30B,
+    '2026-11-30-c',
+    '2026-11-30-d',
+    '2026-11-30-e',
+    '2026-11-30-f',
+    '2026-11-30-g',
+  ],
+  retire:
+    'never while a covered patch is kept: histories with the baseline take every covered path; it goes with the last of them',
+} as const;
+
+const coveredByBaseline = new Set<string>(PATCH_BASELINE.covers);
+
+/** True on the new path: a new run, or a history recorded with the baseline or the patch's own marker. */
 export function isPatched(name: PatchName): boolean {
+  if (coveredByBaseline.has(name) && patched(PATCH_BASELINE.id)) return true;
   return patched(PATCHES[name].id);
 }
