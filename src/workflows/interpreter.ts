@@ -210,7 +210,7 @@ class Walk {
     }
     let index = startIndex;
     while (index < workflow.steps.length) {
-      await this.continueAsNewIfDue(index);
+      if (this.continueAsNewDue()) await this.continueRunAsNew(index);
       const step = workflow.steps[index];
       const executed = await this.executeStep(step);
       if ('kind' in executed) return executed;
@@ -492,13 +492,17 @@ class Walk {
   // ---------------------------------------------------------------- history size
 
   /** Long goto loops would grow history without bound; carry the run's one record into a fresh run. */
-  private async continueAsNewIfDue(stepIndex: number) {
-    if (this.input.plan && !this.input.resume) return; // nested workflows are short; their parent continues
+  /** Checked before every step; synchronous, so the common "not due" creates no promise. */
+  private continueAsNewDue(): boolean {
+    if (this.input.plan && !this.input.resume) return false; // nested workflows are short; their parent continues
     // A run that has not executed a step yet continues nothing: it would only loop (a threshold lower
     // than the events the run needs to start).
-    if (this.stepsThisRun === 0) return;
+    if (this.stepsThisRun === 0) return false;
     const info = workflowInfo();
-    if (!info.continueAsNewSuggested && info.historyLength < this.options.continueAsNewAfterEvents) return;
+    return info.continueAsNewSuggested || info.historyLength >= this.options.continueAsNewAfterEvents;
+  }
+
+  private async continueRunAsNew(stepIndex: number) {
     this.state.record.stepIndex = stepIndex;
     // Released explicitly (not left to this run's close), so the next run takes it again at once.
     await this.lock.release(false);

@@ -47,7 +47,9 @@ export class StepActivities {
   }
 
   /** Sends the step's request once (Temporal retries idempotent methods; a POST is never re-sent). */
-  async runStep(step: PlanStep, afterAmbiguous: boolean): Promise<StepResult> {
+  // Not `async`: it returns the activity's own promise (the SDK records a stack trace for every promise
+  // a workflow creates, so a wrapper per step costs more than it reads).
+  runStep(step: PlanStep, afterAmbiguous: boolean): Promise<StepResult> {
     const count = this.state.countExecution(step.stepId);
     this.state.startStep(step.stepId);
     return runStep.executeWithOptions(
@@ -62,7 +64,7 @@ export class StepActivities {
 
   /** Runs the step's `x-compensation` (the caller checked that it has one). */
   /** `withdraw`: the secrets the step delivered to sinks, removed once the undo succeeded. */
-  async runCompensation(step: PlanStep, withdraw: DeliveredInfo[] = []): Promise<StepResult> {
+  runCompensation(step: PlanStep, withdraw: DeliveredInfo[] = []): Promise<StepResult> {
     const undo = step.compensation!;
     const input = this.input(step, 'compensation');
     return runStep.executeWithOptions(
