@@ -26,7 +26,7 @@ function readmeWorker(): string {
 
 const TYPES = `// The shipped declarations: a user's TypeScript compiles against them.
 import { NativeConnection } from '@temporalio/worker';
-import { check, createActivities, createArazzoWorker, getDataConverter, policyFromEnv, type ArazzoRunInput, workflowsPath } from 'arazzo-temporal';
+import { check, createActivities, createArazzoWorker, getDataConverter, policyFromEnv, type ArazzoRunInput, workflowPreloadModules, workflowsPath } from 'arazzo-temporal';
 
 export async function start(connection: NativeConnection): Promise<void> {
   const input: ArazzoRunInput = { document: 'rotations/prisma-rotate-connection.arazzo.yaml', inputs: {} };
@@ -34,7 +34,8 @@ export async function start(connection: NativeConnection): Promise<void> {
   const activities = createActivities(policyFromEnv());
   const worker = await createArazzoWorker({ connection, taskQueue: 'q' });
   const path: string = workflowsPath;
-  void [input, findings.length, activities.runStep, worker, path, getDataConverter().payloadCodecs];
+  const preload: string[] = workflowPreloadModules;
+  void [input, findings.length, activities.runStep, worker, path, preload, getDataConverter().payloadCodecs];
 }
 `;
 
@@ -60,6 +61,8 @@ describe('the npm package, installed in a scratch project', () => {
     // What its install runs (package.json "postinstall") ships with it; it builds nothing in a package.
     expect(paths.filter((p) => p.startsWith('scripts/'))).toEqual(['scripts/build-on-install.mjs']);
     expect(paths).toContain('dist/src/index.d.ts');
+    // What `workflowPreloadModules` names, so the installed worker's bundler finds it.
+    expect(paths).toContain('dist/src/workflows/shared-libraries.js');
     expect(paths).toContain('arazzo/rotations/prisma-rotate-connection.arazzo.yaml');
 
     const installed = join(scratch, 'node_modules', 'arazzo-temporal');
