@@ -229,9 +229,11 @@ export async function runParked(env: BenchEnv, params: BenchParams): Promise<Par
     const deadline = Date.now() + minutes * 60_000;
     let lastSample = nowMs();
     let parked: WorkerUsage;
+    let secondsToPark: number;
     for (;;) {
       const count = await countParked();
       if (startsSettled && count >= n) {
+        secondsToPark = (nowMs() - start) / 1000;
         parked = await sample('parking', count);
         break;
       }
@@ -244,7 +246,6 @@ export async function runParked(env: BenchEnv, params: BenchParams): Promise<Par
       await sleep(POLL_MS);
     }
     const handles: WorkflowHandle[] = await starting;
-    const secondsToPark = (nowMs() - start) / 1000;
     const serverParked = residentBytes(env.server.process.pid);
     const historySample = handles.slice(0, params.parked.historySamples);
     const sizes = await pool(
