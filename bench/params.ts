@@ -16,7 +16,12 @@ export interface BenchParams {
   largeResponse: { pairs: number; largeBytes: number };
   /** The large description is written without YAML aliases; a smaller one with them shows how load grows. */
   engine: { reps: number; loopMs: number; largeDescriptionBytes: number; aliasedDescriptionBytes: number };
-  parked: { runs: number; historySamples: number };
+  /**
+   * Runs parked at the approval step at once (`--parked-runs=N` overrides), sampled every `sampleEveryMs`
+   * (runs started, parked, finished; worker RSS); `maxCachedWorkflows` (`--parked-cache=N`) is passed to
+   * the worker child as ARAZZO_MAX_CACHED_WORKFLOWS, else the worker's own default applies.
+   */
+  parked: { runs: number; historySamples: number; sampleEveryMs: number; maxCachedWorkflows?: number };
   /** Runs waiting at a receive step on one topic at once; `latencySamples` replies timed one at a time. */
   waiting: { runs: number; latencySamples: number };
 }
@@ -35,7 +40,7 @@ export const FULL: BenchParams = {
   respect: { rotations: 200, singleRuns: 5, oursReps: 1, largeResponsePairs: 5 },
   largeResponse: { pairs: 10, largeBytes: 1_000_000 },
   engine: { reps: 5, loopMs: 300, largeDescriptionBytes: 1_000_000, aliasedDescriptionBytes: 200_000 },
-  parked: { runs: 1000, historySamples: 100 },
+  parked: { runs: 1000, historySamples: 100, sampleEveryMs: 2000 },
   waiting: { runs: 1000, latencySamples: 20 },
 };
 
@@ -52,6 +57,6 @@ export const QUICK: BenchParams = {
   respect: { rotations: 4, singleRuns: 1, oursReps: 1, largeResponsePairs: 1 },
   largeResponse: { pairs: 3, largeBytes: 1_000_000 },
   engine: { reps: 2, loopMs: 100, largeDescriptionBytes: 1_000_000, aliasedDescriptionBytes: 50_000 },
-  parked: { runs: 30, historySamples: 10 },
+  parked: { runs: 30, historySamples: 10, sampleEveryMs: 500 },
   waiting: { runs: 20, latencySamples: 3 },
 };

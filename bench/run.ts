@@ -2,13 +2,14 @@
 // minute; a smoke run). Starts its own in-memory dev server, worker children and simulators, runs
 // every scenario (or those named with `--only a,b`), and writes bench/results/<timestamp>.md/.json
 // and latest.md. `--cpu-prof` writes V8 CPU profiles of every worker child to bench/results/profiles/.
+// `--parked-runs=N` and `--parked-cache=N` set scenario 4's run count and its worker's workflow cache size.
 import { join } from 'node:path';
 import { Runtime } from '@temporalio/worker';
 import { resultsDir, startBenchEnv } from './lib/environment.js';
 import { machineInfo } from './lib/machine.js';
 import { markdown, type Report, writeReport } from './lib/report.js';
 import { nowMs } from './lib/time.js';
-import { FULL, QUICK } from './params.js';
+import { type BenchParams, FULL, QUICK } from './params.js';
 import { runEngine } from './scenarios/engine.js';
 import { runLargeResponse } from './scenarios/large-response.js';
 import { runParked } from './scenarios/parked.js';
@@ -17,7 +18,31 @@ import { runVersusRespect } from './scenarios/versus-respect.js';
 import { runWaiting } from './scenarios/waiting.js';
 
 const args = process.argv.slice(2);
-const params = args.includes('--quick') ? QUICK : FULL;
+
+/** The value of `--name=N` as a whole number of at least `min`; undefined when the option is absent. */
+function intOption(name: string, min: number): number | undefined {
+  const raw = args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`bench: --${name}=${raw} is not a whole number of at least ${min}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const base = args.includes('--quick') ? QUICK : FULL;
+// The worker ignores a cache size below 2 (src/worker.ts defaultMaxCachedWorkflows), so it is refused here.
+const parkedRuns = intOption('parked-runs', 1);
+const parkedCache = intOption('parked-cache', 2);
+const params: BenchParams = {
+  ...base,
+  parked: {
+    ...base.parked,
+    ...(parkedRuns === undefined ? {} : { runs: parkedRuns }),
+    ...(parkedCache === undefined ? {} : { maxCachedWorkflows: parkedCache }),
+  },
+};
 const only = args
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)

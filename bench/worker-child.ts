@@ -29,6 +29,8 @@ export interface WorkerUsage {
   activitiesInFlight: number;
   /** Waits the channel listener feeds now. */
   listenerWaits: number;
+  /** The workflow cache size the worker was created with (ARAZZO_MAX_CACHED_WORKFLOWS or its heap-based default). */
+  maxCachedWorkflows: number;
 }
 
 export type ChildMessage = { type: 'ready' } | { type: 'usage'; id: number; usage: WorkerUsage };
@@ -79,6 +81,7 @@ function usage(): WorkerUsage {
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     activitiesInFlight: worker.getStatus().numInFlightActivities,
     listenerWaits: channels?.listener.waiting ?? 0,
+    maxCachedWorkflows: worker.options.maxCachedWorkflows,
   };
 }
 

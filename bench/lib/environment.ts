@@ -26,12 +26,19 @@ const bundleSources: Record<BundleName, string> = {
   handwritten: fileURLToPath(new URL('../handwritten/workflows.ts', import.meta.url)),
 };
 
+export interface BenchWorkerOptions {
+  /** Run the channel runtime in the child (message steps). */
+  channels?: boolean;
+  /** Extra environment of the child, e.g. ARAZZO_MAX_CACHED_WORKFLOWS. */
+  env?: Record<string, string>;
+}
+
 export interface BenchEnv {
   server: DevServer;
   client: Client;
   /** Scratch files of this run (bundle, generated documents), under bench/results/. */
   workDir: string;
-  startWorker(bundle: BundleName, options?: { channels?: boolean }): Promise<BenchWorker>;
+  startWorker(bundle: BundleName, options?: BenchWorkerOptions): Promise<BenchWorker>;
   close(): Promise<void>;
 }
 
@@ -76,6 +83,7 @@ export async function startBenchEnv(options: { cpuProfileDir?: string } = {}): P
           documentRoot: repoRoot,
           cpuProfileDir: options.cpuProfileDir,
           channels: workerOptions.channels,
+          env: workerOptions.env,
         });
         return { ...worker, taskQueue };
       },

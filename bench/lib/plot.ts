@@ -1,11 +1,15 @@
 // Line plots as SVG text (no dependency): one panel per figure, one line per variant, each point the
-// median of its repetitions with a bar from min to max. The x axis is logarithmic (concurrency 1 to 500).
+// median of its repetitions with a bar from min to max. The x axis is logarithmic (concurrency 1 to 500)
+// unless a panel asks for a linear one (a curve sampled over time, from 0), which can carry vertical
+// reference lines (e.g. the worker's cache size in runs).
 import type { Summary } from './stats.js';
 
 export interface PlotSeries {
   name: string;
   color: string;
   points: Array<{ x: number; y: Summary }>;
+  /** Draw a dot (with its tooltip) at each point; default true. Off for curves of many samples. */
+  dots?: boolean;
 }
 
 export interface PlotPanel {
@@ -13,6 +17,10 @@ export interface PlotPanel {
   xLabel: string;
   yLabel: string;
   series: PlotSeries[];
+  /** `log` (default): ticks at the points' own x values. `linear`: from 0, round ticks. */
+  xScale?: 'log' | 'linear';
+  /** Vertical dashed lines at these x values (linear panels), labelled at the top of the plot. */
+  markers?: Array<{ x: number; label: string }>;
 }
 
 const PANEL = { width: 460, height: 330, left: 72, right: 16, top: 52, bottom: 56 };
@@ -45,9 +53,16 @@ function panelSvg(panel: PlotPanel, offsetX: number): string {
   const xs = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b);
   const yTicks = niceTicks(Math.max(0, ...points.map((p) => (Number.isFinite(p.y.max) ? p.y.max : p.y.median))));
   const yMax = yTicks[yTicks.length - 1];
+  const linear = panel.xScale === 'linear';
+  const markers = linear ? (panel.markers ?? []) : [];
+  // A linear axis covers every point and every marker, from 0 to a round tick.
+  const xTicks = linear ? niceTicks(Math.max(0, ...xs, ...markers.map((m) => m.x))) : xs;
+  const xMax = xTicks[xTicks.length - 1];
   const logMin = Math.log10(xs[0] ?? 1);
   const logSpan = Math.max(Math.log10(xs[xs.length - 1] ?? 10) - logMin, 1e-9);
-  const px = (x: number) => offsetX + left + (xs.length > 1 ? ((Math.log10(x) - logMin) / logSpan) * plotW : plotW / 2);
+  const px = linear
+    ? (x: number) => offsetX + left + (x / xMax) * plotW
+    : (x: number) => offsetX + left + (xs.length > 1 ? ((Math.log10(x) - logMin) / logSpan) * plotW : plotW / 2);
   const py = (y: number) => top + plotH - (y / yMax) * plotH;
   const out: string[] = [];
   out.push(
@@ -59,7 +74,7 @@ function panelSvg(panel: PlotPanel, offsetX: number): string {
       `<text x="${offsetX + left - 6}" y="${py(t) + 4}" text-anchor="end">${label(t)}</text>`,
     );
   }
-  for (const x of xs) {
+  for (const x of xTicks) {
     out.push(
       `<line x1="${px(x)}" x2="${px(x)}" y1="${top}" y2="${top + plotH}" stroke="#eee"/>`,
       `<text x="${px(x)}" y="${top + plotH + 16}" text-anchor="middle">${label(x)}</text>`,
@@ -70,13 +85,21 @@ function panelSvg(panel: PlotPanel, offsetX: number): string {
     `<text x="${offsetX + left + plotW / 2}" y="${height - 12}" text-anchor="middle">${escapeXml(panel.xLabel)}</text>`,
     `<text transform="translate(${offsetX + 16} ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(panel.yLabel)}</text>`,
   );
+  for (const m of markers) {
+    // The label on the side of the line with more room, so it stays inside the plot.
+    const rightHalf = px(m.x) > offsetX + left + plotW / 2;
+    out.push(
+      `<line x1="${px(m.x)}" x2="${px(m.x)}" y1="${top}" y2="${top + plotH}" stroke="#555" stroke-dasharray="5,4"/>`,
+      `<text x="${px(m.x) + (rightHalf ? -4 : 4)}" y="${top + 14}" text-anchor="${rightHalf ? 'end' : 'start'}" fill="#555">${escapeXml(m.label)}</text>`,
+    );
+  }
   panel.series.forEach((series, i) => {
     const pts = series.points.filter((p) => Number.isFinite(p.y.median)).sort((a, b) => a.x - b.x);
     if (pts.length > 1) {
       const d = pts.map((p) => `${px(p.x).toFixed(1)},${py(p.y.median).toFixed(1)}`).join(' ');
       out.push(`<polyline points="${d}" fill="none" stroke="${series.color}" stroke-width="2"/>`);
     }
-    for (const p of pts) {
+    for (const p of series.dots === false ? [] : pts) {
       if (Number.isFinite(p.y.min) && Number.isFinite(p.y.max) && p.y.max > p.y.min) {
         out.push(
           `<line x1="${px(p.x)}" x2="${px(p.x)}" y1="${py(p.y.min)}" y2="${py(p.y.max)}" stroke="${series.color}"/>`,

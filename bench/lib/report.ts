@@ -15,7 +15,8 @@ export interface Report {
   errors: Record<string, string>;
 }
 
-type ScenarioPlot = { panels: PlotPanel[]; caption: string };
+/** A scenario's `plot`: its panels, the caption under them, and the image's alt text in the report. */
+export type ScenarioPlot = { panels: PlotPanel[]; caption: string; alt?: string };
 
 /** The scenarios that drew a plot, and the file each one's SVG is written to (beside the report). */
 function plotsOf(report: Report): Array<{ name: string; file: string; plot: ScenarioPlot }> {
@@ -37,8 +38,8 @@ export function markdown(report: Report): string {
     '',
   ];
   const body = Object.values(report.scenarios).flatMap((s) => s.tables.map(markdownTable));
-  for (const { name, file } of plotsOf(report))
-    body.push(`![${name}: throughput and worker CPU against concurrency](${file})\n`);
+  for (const { name, file, plot } of plotsOf(report))
+    body.push(`![${name}: ${plot.alt ?? 'throughput and worker CPU against concurrency'}](${file})\n`);
   const errors = Object.entries(report.errors).map(([name, message]) => `- **${name} failed**: ${message}`);
   return [...head, ...body, ...(errors.length ? ['## Errors', '', ...errors, ''] : [])].join('\n');
 }

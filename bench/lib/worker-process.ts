@@ -15,14 +15,21 @@ export interface WorkerProcess {
 export interface WorkerProcessOptions extends WorkerChildSettings {
   /** Write a V8 CPU profile of the child into this folder (`node --cpu-prof`). */
   cpuProfileDir?: string;
+  /** Extra environment of the child (over the parent's own). */
+  env?: Record<string, string>;
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
-  const { cpuProfileDir, ...settings } = options;
+  const { cpuProfileDir, env: extraEnv, ...settings } = options;
   const nodeArgs = ['--import', 'tsx'];
   if (cpuProfileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', cpuProfileDir);
   // Plain payloads (no codec key): the same for both workflows, and history bytes are the data's own.
-  const env = { ...process.env, ARAZZO_CODEC_KEYS: '', ARAZZO_CODEC_KEY_FILE: '/nonexistent/bench-no-codec-keys.json' };
+  const env = {
+    ...process.env,
+    ...extraEnv,
+    ARAZZO_CODEC_KEYS: '',
+    ARAZZO_CODEC_KEY_FILE: '/nonexistent/bench-no-codec-keys.json',
+  };
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, childScript, JSON.stringify(settings)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env,

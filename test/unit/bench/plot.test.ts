@@ -1,5 +1,6 @@
 // The bench's SVG plot (bench/lib/plot.ts): each variant a line through its medians at the right places,
-// with its min–max bar, on a log x axis and a y axis that starts at zero and covers every max.
+// with its min–max bar, on a log x axis and a y axis that starts at zero and covers every max; or a
+// sampled curve on a linear x axis from 0, with a dashed reference line (scenario 4's cache size).
 import { describe, expect, it } from 'vitest';
 import { niceTicks, plotSvg } from '../../../bench/lib/plot.js';
 
@@ -54,5 +55,48 @@ describe('bench plot', () => {
     // The y axis reaches the largest max (8) and the one point with a spread has its bar.
     expect(svg).toMatch(/>8<\/text>/);
     expect(svg).toContain('interpreter, 1: 1 [0.5–2] (n=2)');
+  });
+
+  it('a linear x axis runs from 0 to a round tick past every point and marker, with dashed markers and no dots', () => {
+    const svg = plotSvg(
+      [
+        {
+          title: 'Worker RSS while parking',
+          xLabel: 'runs parked',
+          yLabel: 'MiB',
+          xScale: 'linear',
+          markers: [{ x: 30, label: 'cache full (30 runs)' }],
+          series: [
+            {
+              name: 'worker RSS',
+              color: '#d62728',
+              dots: false,
+              points: [
+                { x: 0, y: s(100) },
+                { x: 10, y: s(150) },
+                { x: 20, y: s(200) },
+                { x: 40, y: s(210) },
+              ],
+            },
+          ],
+        },
+      ],
+      'caption',
+    );
+    const [, d] = /<polyline points="([^"]+)"/.exec(svg) ?? [];
+    const points = d.split(' ').map((p) => p.split(',').map(Number));
+    // Linear x: 0, 10, 20 equally spaced, 40 twice as far from 20; x = 0 at the plot's left edge (72).
+    expect(points[0][0]).toBeCloseTo(72, 1);
+    expect(points[1][0] - points[0][0]).toBeCloseTo(points[2][0] - points[1][0], 1);
+    expect(points[3][0] - points[2][0]).toBeCloseTo(2 * (points[2][0] - points[1][0]), 1);
+    // Ticks 0..40 along x; the largest is the plot's right edge.
+    for (const t of [0, 10, 20, 30, 40]) expect(svg).toMatch(new RegExp(`text-anchor="middle">${t}</text>`));
+    expect(points[3][0]).toBeCloseTo(460 - 16, 1);
+    // The marker: a dashed vertical line at x = 30 (three quarters of the way), with its label.
+    const marker = /<line x1="([\d.]+)" x2="([\d.]+)"[^>]*stroke-dasharray/.exec(svg);
+    expect(Number(marker?.[1])).toBeCloseTo(points[0][0] + 0.75 * (points[3][0] - points[0][0]), 1);
+    expect(svg).toContain('cache full (30 runs)');
+    // No dots for a curve of many samples.
+    expect(svg).not.toContain('<circle');
   });
 });
