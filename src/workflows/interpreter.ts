@@ -20,6 +20,7 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
 import { decideNext, recordRetries } from '../arazzo/flow/index.js';
 import type { Parameter } from '../arazzo/model.js';
 import type { Plan, PlanStep, PlanWorkflow } from '../arazzo/plan/types.js';
@@ -165,8 +166,11 @@ class Walk {
         // Only when given: the activity input of runs that do not use it stays as it was.
         ...(input.preflightIgnore ? { preflightIgnore: input.preflightIgnore } : {}),
       };
-      const loadWith = isPatched('planLoadedLocally') ? loadPlanInTask : loadPlan;
-      const loaded = await loadWith({ ...load, inputsFromRun: true });
+      const loaded = isPatched('planLoadedLocally')
+        ? await loadPlanInTask({ ...load, inputsFromRun: true }).catch((err: unknown) => {
+            throw asActivityFailure(err, 'loadPlan');
+          })
+        : await loadPlan({ ...load, inputsFromRun: true });
       this.plan = loaded.plan;
       planDigest = loaded.planDigest;
       state.record.inputs = loaded.inputs;
@@ -517,6 +521,18 @@ class Walk {
 }
 
 /** `InvalidDocument: <message>` of the failure loadPlan refused with (its cause), else the error's message. */
+/**
+ * A local activity's failure in the shape an activity task's has (an ActivityFailure whose cause is the
+ * error): the SDK hands a local activity's ApplicationFailure over bare, and clients, the CLI and scripts
+ * read a refused run's reason as the cause of its ActivityFailure, as runs before the local load had it.
+ */
+function asActivityFailure(err: unknown, activityType: string): unknown {
+  if (err instanceof ActivityFailure || isCancellation(err) || !(err instanceof Error)) return err;
+  const nonRetryable = err instanceof ApplicationFailure && err.nonRetryable;
+  const retryState = nonRetryable ? RetryState.NON_RETRYABLE_FAILURE : RetryState.MAXIMUM_ATTEMPTS_REACHED;
+  return new ActivityFailure('Activity task failed', activityType, undefined, retryState, undefined, err);
+}
+
 function refusalOf(err: unknown): string {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;

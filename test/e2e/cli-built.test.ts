@@ -98,12 +98,15 @@ describe('the built CLI and worker', () => {
       const raw = new Client({ connection, namespace: inject('temporalNamespace') });
       const history = await raw.workflow.getHandle(id).fetchHistory();
       const payloads = payloadsIn(history.events);
-      // Search attributes are indexed by the server and patch markers carry only the patch id: Temporal
-      // never passes either through a codec. Everything else must be encrypted.
-      const neverEncoded = /\/searchAttributes\/|\/markerRecordedEventAttributes\/details\/patch-data\//;
+      // Search attributes are indexed by the server, patch markers carry only the patch id and a local
+      // activity's marker `data` only its sequence number, type, id and times: Temporal never passes these
+      // through a codec. Everything else must be encrypted, the local load's result (the plan) included.
+      const neverEncoded =
+        /\/searchAttributes\/|\/markerRecordedEventAttributes\/details\/patch-data\/|\/markerRecordedEventAttributes\/details\/data\//;
       const plain = payloads.filter((p) => Buffer.from(p.metadata.encoding).toString() !== 'binary/encrypted');
       expect(plain.map((p) => p.path).filter((path) => !neverEncoded.test(path))).toEqual([]);
       const encrypted = payloads.filter((p) => !plain.includes(p));
+      expect(encrypted.some((p) => /\/markerRecordedEventAttributes\/details\/result\//.test(p.path))).toBe(true);
       expect(encrypted.length).toBeGreaterThan(10);
       const keyIds = new Set(encrypted.map((p) => Buffer.from(p.metadata['encryption-key-id'] ?? []).toString()));
       expect([...keyIds]).toEqual([ring[ring.length - 1].id]);
