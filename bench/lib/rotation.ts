@@ -1,4 +1,5 @@
-// One Prisma rotation, started either as the interpreter running the corrected Arazzo document or as
+// One Prisma rotation, started as the interpreter running the corrected Arazzo document, as the
+// interpreter running a copy of it without `x-lock-key` (lib/unlocked-document.ts: no lock child), or as
 // the hand-written baseline; each on its own freshly seeded database and connection (so each run has
 // its own lock key).
 import { randomUUID } from 'node:crypto';
@@ -6,12 +7,25 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PrismaSimulator } from '../../src/simulators/index.js';
 import type { ArazzoRunInput, ArazzoRunResult } from '../../src/workflows/types.js';
 import type { HandwrittenRotationInput } from '../handwritten/workflow.js';
+import type { BundleName } from './environment.js';
 import { nowMs } from './time.js';
 
-export type Variant = 'interpreter' | 'handwritten';
-export const VARIANTS: readonly Variant[] = ['interpreter', 'handwritten'];
+export type Variant = 'interpreter' | 'interpreter-unlocked' | 'handwritten';
+export const VARIANTS: readonly Variant[] = ['interpreter', 'interpreter-unlocked', 'handwritten'];
+
+/** The workflow bundle (and so the worker child) each variant runs on: both interpreter variants share one. */
+export const BUNDLE: Record<Variant, BundleName> = {
+  interpreter: 'interpreter',
+  'interpreter-unlocked': 'interpreter',
+  handwritten: 'handwritten',
+};
 
 export const PRISMA_DOCUMENT = 'arazzo/rotations/prisma-rotate-connection.arazzo.yaml';
+/**
+ * The copy of PRISMA_DOCUMENT without `x-lock-key`, relative to the worker's document root (the repository):
+ * in the bench's git-ignored scratch folder, written by the scenario that uses it (writeUnlockedRotation).
+ */
+export const UNLOCKED_PRISMA_DOCUMENT = 'bench/results/work/prisma-rotate-connection-unlocked.arazzo.yaml';
 
 export interface RotationOptions {
   /** Interpreter only: wait for approval before the DELETE (the document's default). */
@@ -20,7 +34,7 @@ export interface RotationOptions {
 
 export interface StartedRotation {
   handle: WorkflowHandle;
-  /** The interpreter's lock workflow id (its lock is a child workflow with its own history). */
+  /** The interpreter's lock workflow id (its lock is a child workflow with its own history); none unlocked. */
   lockWorkflowId?: string;
   startedAt: number;
 }
@@ -47,8 +61,9 @@ export async function startRotation(
     const handle = await client.workflow.start('handwrittenRotation', { taskQueue, workflowId, args: [input] });
     return { handle, startedAt };
   }
+  const unlocked = variant === 'interpreter-unlocked';
   const input: ArazzoRunInput = {
-    document: PRISMA_DOCUMENT,
+    document: unlocked ? UNLOCKED_PRISMA_DOCUMENT : PRISMA_DOCUMENT,
     inputs: {
       apiToken: seeded.serviceToken,
       databaseId: seeded.databaseId,
@@ -59,6 +74,7 @@ export async function startRotation(
     approval: options.approval ? undefined : { mode: 'none' },
   };
   const handle = await client.workflow.start('arazzoRun', { taskQueue, workflowId, args: [input] });
+  if (unlocked) return { handle, startedAt };
   return { handle, lockWorkflowId: `arazzo-lock:prisma:${seeded.databaseId}:${seeded.connectionId}`, startedAt };
 }
 
@@ -66,7 +82,7 @@ export async function startRotation(
 export async function finishRotation(variant: Variant, started: StartedRotation): Promise<number> {
   const result = await started.handle.result();
   const ms = nowMs() - started.startedAt;
-  if (variant === 'interpreter' && (result as ArazzoRunResult).status !== 'completed') {
+  if (BUNDLE[variant] === 'interpreter' && (result as ArazzoRunResult).status !== 'completed') {
     throw new Error(`${started.handle.workflowId} ended ${(result as ArazzoRunResult).status}`);
   }
   return ms;

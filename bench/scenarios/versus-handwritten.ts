@@ -1,13 +1,17 @@
 // Scenario 1: the interpreter running the corrected Prisma rotation vs the hand-written Temporal
 // workflow making the same five calls, on identical worker children (fresh ones per measured batch).
+// A third variant, the interpreter running the same document less its `x-lock-key`, splits the gap in
+// two: what the per-credential lock costs (a child workflow per run, the product's promise of one run
+// per credential) and what the interpreter costs apart from it.
 import { startPrismaSimulator } from '../../src/simulators/index.js';
-import type { BenchEnv, BenchWorker } from '../lib/environment.js';
+import { type BenchEnv, type BenchWorker, repoRoot } from '../lib/environment.js';
 import { fmt, kib, mib, num, type Table, times } from '../lib/format.js';
 import { type HistoryStats, historyStats } from '../lib/history.js';
 import type { PlotPanel } from '../lib/plot.js';
-import { finishRotation, runRotation, startRotation, VARIANTS, type Variant } from '../lib/rotation.js';
+import { BUNDLE, finishRotation, runRotation, startRotation, VARIANTS, type Variant } from '../lib/rotation.js';
 import { percentile, ratio, type Summary, summarize } from '../lib/stats.js';
 import { nowMs, pool } from '../lib/time.js';
+import { writeUnlockedRotation } from '../lib/unlocked-document.js';
 import type { BenchParams } from '../params.js';
 
 interface Batch {
@@ -32,12 +36,20 @@ export interface VersusHandwrittenResult {
   historySample: PerVariant<HistoryStats>;
   batches: PerVariant<Batch[]>;
   tables: Table[];
-  /** Throughput and worker CPU against concurrency, both variants: written as an SVG beside the report. */
+  /** Throughput and worker CPU against concurrency, every variant: written as an SVG beside the report. */
   plot: { panels: PlotPanel[]; caption: string };
 }
 
-const COLORS: PerVariant<string> = { interpreter: '#d62728', handwritten: '#1f77b4' };
-const NAMES: PerVariant<string> = { interpreter: 'interpreter', handwritten: 'hand-written' };
+const COLORS: PerVariant<string> = {
+  interpreter: '#d62728',
+  'interpreter-unlocked': '#ff7f0e',
+  handwritten: '#1f77b4',
+};
+const NAMES: PerVariant<string> = {
+  interpreter: 'interpreter',
+  'interpreter-unlocked': 'interpreter without lock',
+  handwritten: 'hand-written',
+};
 
 /** The two figures a reader compares at a glance: rotations per second and worker CPU per run. */
 function concurrencyPlot(
@@ -66,7 +78,8 @@ function concurrencyPlot(
         series: series(cpuPer1000),
       },
     ],
-    caption: 'Median of the repetitions; bars from min to max. Same server, same machine, same run, side by side.',
+    caption:
+      'Median of the repetitions; bars from min to max. Same server, same machine, same run, side by side. Without lock: the same document less its x-lock-key.',
   };
 }
 
@@ -96,21 +109,29 @@ async function batch(env: BenchEnv, worker: BenchWorker, variant: Variant, concu
 }
 
 function perVariant<T>(make: () => T): PerVariant<T> {
-  return { interpreter: make(), handwritten: make() };
+  return { interpreter: make(), 'interpreter-unlocked': make(), handwritten: make() };
 }
 
 export async function runVersusHandwritten(env: BenchEnv, params: BenchParams): Promise<VersusHandwrittenResult> {
+  // The unlocked variant's document, generated from the rotation for this run and removed after it.
+  const unlocked = writeUnlockedRotation(repoRoot);
+  try {
+    return await measure(env, params);
+  } finally {
+    unlocked.remove();
+  }
+}
+
+async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwrittenResult> {
   const batches = perVariant<Batch[]>(() => []);
 
   // Latency and history: one long-lived worker per variant, runs alternating between variants.
-  const workers = {
-    interpreter: await env.startWorker('interpreter'),
-    handwritten: await env.startWorker('handwritten'),
-  };
+  const workers = {} as PerVariant<BenchWorker>;
   const sim = await startPrismaSimulator({ port: 0 });
   const latencySamples = perVariant<number[][]>(() => []);
   const historyIds = perVariant<{ workflowId: string; lockWorkflowId?: string }[]>(() => []);
   try {
+    for (const variant of VARIANTS) workers[variant] = await env.startWorker(BUNDLE[variant]);
     for (const variant of VARIANTS) await runRotation(env.client, sim, workers[variant].taskQueue, variant); // warm-up
     for (let rep = 0; rep < params.latency.reps; rep++) {
       for (const variant of VARIANTS) latencySamples[variant].push([]);
@@ -126,7 +147,7 @@ export async function runVersusHandwritten(env: BenchEnv, params: BenchParams): 
     }
   } finally {
     await sim.close();
-    await Promise.all(VARIANTS.map((v) => workers[v].stop()));
+    await Promise.all(Object.values(workers).map((w) => w.stop()));
   }
 
   const history = {} as VersusHandwrittenResult['history'];
@@ -145,6 +166,13 @@ export async function runVersusHandwritten(env: BenchEnv, params: BenchParams): 
         : {}),
     };
   }
+  // The variant is only what it claims if its runs started no child workflow (the lock is the only one).
+  const unlockedChildren = historySample['interpreter-unlocked'].byType.START_CHILD_WORKFLOW_EXECUTION_INITIATED;
+  if (unlockedChildren) {
+    throw new Error(
+      `the interpreter without lock started ${unlockedChildren} child workflow(s): its document has a lock`,
+    );
+  }
 
   // Throughput, CPU and memory: a fresh worker child per variant and repetition (peak RSS is per process).
   // Each fresh worker first does one unmeasured run: its one-time costs (the interpreter compiles the Arazzo
@@ -152,7 +180,7 @@ export async function runVersusHandwritten(env: BenchEnv, params: BenchParams): 
   // be billed to the first level's few runs. They are reported on their own row.
   const firstRunCpu = perVariant<number[]>(() => []);
   const freshWorker = async (variant: Variant) => {
-    const worker = await env.startWorker(variant);
+    const worker = await env.startWorker(BUNDLE[variant]);
     firstRunCpu[variant].push((await batch(env, worker, variant, 1, 1)).workerCpuSeconds);
     return worker;
   };
@@ -201,43 +229,44 @@ export async function runVersusHandwritten(env: BenchEnv, params: BenchParams): 
     };
   }
 
-  const row = (label: string, a: Summary | undefined, b: Summary | undefined, digits = 1) => [
-    label,
-    fmt(a, digits),
-    fmt(b, digits),
-    a && b ? times(ratio(a, b)) : 'n/a',
-  ];
+  // One row: each variant's figure, then interpreter ÷ hand-written (the main ratio) and without lock ÷
+  // hand-written beside it; the difference between the two ratios is what the lock costs.
+  const row = (label: string, figure: (v: Variant) => Summary | undefined, digits = 1) => {
+    const [i, u, h] = [figure(I), figure(U), figure(H)];
+    return [
+      label,
+      fmt(i, digits),
+      fmt(u, digits),
+      fmt(h, digits),
+      i && h ? times(ratio(i, h)) : 'n/a',
+      u && h ? times(ratio(u, h)) : 'n/a',
+    ];
+  };
   const I = 'interpreter';
+  const U = 'interpreter-unlocked';
   const H = 'handwritten';
+  const ladderTop = params.ladder.at(-1)!.concurrency;
   const rows: string[][] = [
-    row('single-run latency p50 (ms)', latency[I].p50, latency[H].p50, 0),
-    row('single-run latency p95 (ms)', latency[I].p95, latency[H].p95, 0),
-    ...levels.map((c) => row(`throughput, ${c} concurrent (rotations/s)`, throughput[I][c], throughput[H][c], 2)),
-    ...levels.map((c) => row(`worker CPU s per 1,000 runs, ${c} concurrent`, cpuPer1000[I][c], cpuPer1000[H][c])),
+    row('single-run latency p50 (ms)', (v) => latency[v].p50, 0),
+    row('single-run latency p95 (ms)', (v) => latency[v].p95, 0),
+    ...levels.map((c) => row(`throughput, ${c} concurrent (rotations/s)`, (v) => throughput[v][c], 2)),
+    ...levels.map((c) => row(`worker CPU s per 1,000 runs, ${c} concurrent`, (v) => cpuPer1000[v][c])),
     row(
       'worker CPU s of the first run on a fresh worker (one-time costs, not in the rows above)',
-      firstRunCpuSeconds[I],
-      firstRunCpuSeconds[H],
+      (v) => firstRunCpuSeconds[v],
       2,
     ),
-    row(
-      `worker peak RSS (MiB), ladder up to ${params.ladder.at(-1)?.concurrency} concurrent`,
-      peakRssMiB[I][params.ladder.at(-1)!.concurrency],
-      peakRssMiB[H][params.ladder.at(-1)!.concurrency],
-      0,
-    ),
+    row(`worker peak RSS (MiB), ladder up to ${ladderTop} concurrent`, (v) => peakRssMiB[v][ladderTop], 0),
     row(
       `worker peak RSS (MiB), ${params.wide.concurrency} concurrent`,
-      peakRssMiB[I][params.wide.concurrency],
-      peakRssMiB[H][params.wide.concurrency],
+      (v) => peakRssMiB[v][params.wide.concurrency],
       0,
     ),
-    row('history events per run', history[I].events, history[H].events, 0),
-    row('history KiB per run', scale(history[I].bytes, kib), scale(history[H].bytes, kib), 1),
+    row('history events per run', (v) => history[v].events, 0),
+    row('history KiB per run', (v) => scale(history[v].bytes, kib), 1),
     row(
       'history KiB per run, with the lock workflow',
-      addSummaries(scale(history[I].bytes, kib), scale(history[I].lockBytes, kib)),
-      scale(history[H].bytes, kib),
+      (v) => addSummaries(scale(history[v].bytes, kib), scale(history[v].lockBytes, kib)),
       1,
     ),
   ];
@@ -255,6 +284,8 @@ export async function runVersusHandwritten(env: BenchEnv, params: BenchParams): 
       .map(([t, p]) => `${t} ×${p.count} ${num(kib(p.input + p.result), 2)} KiB`)
       .join(', ')}.`,
     `The interpreter's lock is a child workflow with its own history (${fmt(history[I].lockEvents, 0)} events, ${fmt(scale(history[I].lockBytes, kib))} KiB); the hand-written workflow takes no lock.`,
+    `Interpreter without lock: the same document less its \`x-lock-key\` (generated at bench start), on the same bundle and worker program; its runs start no child workflow (${historySample[U].events} events, ${num(kib(historySample[U].bytes))} KiB in one run's history). ${gapSplit('p50 latency', 'ms', latency[I].p50, latency[U].p50, latency[H].p50)} ${gapSplit(`Worker CPU per 1,000 runs at ${ladderTop} concurrent`, 's', cpuPer1000[I][ladderTop], cpuPer1000[U][ladderTop], cpuPer1000[H][ladderTop])}`,
+    'Ratios: "ratio" is interpreter ÷ hand-written, "without lock ÷ hand-written" the same for the interpreter without lock; both of medians.',
   ];
   return {
     latency,
@@ -269,12 +300,27 @@ export async function runVersusHandwritten(env: BenchEnv, params: BenchParams): 
     tables: [
       {
         title: '1. Interpreter vs hand-written workflow (corrected Prisma rotation, approval off)',
-        columns: ['metric', 'interpreter', 'hand-written', 'ratio'],
+        columns: [
+          'metric',
+          NAMES.interpreter,
+          NAMES['interpreter-unlocked'],
+          NAMES.handwritten,
+          'ratio',
+          'without lock ÷ hand-written',
+        ],
         rows,
         notes,
       },
     ],
   };
+}
+
+/** How the interpreter's gap over hand-written splits: the lock (with − without) and the rest (without − hand-written). */
+function gapSplit(what: string, unit: string, withLock: Summary, withoutLock: Summary, handwritten: Summary): string {
+  if (!withLock?.n || !withoutLock?.n || !handwritten?.n) return '';
+  const gap = withLock.median - handwritten.median;
+  const lock = withLock.median - withoutLock.median;
+  return `${what}: the interpreter's gap over hand-written is ${num(gap)} ${unit}, of which the lock ${num(lock)} ${unit} and the rest ${num(gap - lock)} ${unit} (medians).`;
 }
 
 function scale(s: Summary | undefined, f: (v: number) => number): Summary | undefined {

@@ -57,6 +57,32 @@ describe('bench plot', () => {
     expect(svg).toContain('interpreter, 1: 1 [0.5–2] (n=2)');
   });
 
+  it('lays the legend out one entry after the other, each past the previous name, so long names do not collide', () => {
+    const names = ['interpreter', 'interpreter without lock', 'hand-written'];
+    const svg = plotSvg(
+      [
+        {
+          title: 'Throughput',
+          xLabel: 'concurrent',
+          yLabel: 'rotations/s',
+          series: names.map((name, i) => ({ name, color: `#00000${i}`, points: [{ x: 1, y: s(1) }] })),
+        },
+      ],
+      'caption',
+    );
+    const entries = [...svg.matchAll(/<text x="([\d.]+)" y="36">([^<]+)<\/text>/g)].map((m) => ({
+      x: Number(m[1]),
+      name: m[2],
+    }));
+    expect(entries.map((e) => e.name)).toEqual(names);
+    for (let i = 1; i < entries.length; i++) {
+      // At least 5.5 px per character (Chromium draws this 12 px text at 5.0–5.5) and a gap for the next swatch.
+      expect(entries[i].x - entries[i - 1].x).toBeGreaterThan(entries[i - 1].name.length * 5.5 + 22);
+    }
+    // The last entry still starts inside the panel (460 wide).
+    expect(entries[2].x + names[2].length * 5.5).toBeLessThan(460);
+  });
+
   it('a linear x axis runs from 0 to a round tick past every point and marker, with dashed markers and no dots', () => {
     const svg = plotSvg(
       [
