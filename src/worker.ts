@@ -36,10 +36,12 @@ export interface ArazzoWorkerOptions {
 
 /**
  * How many runs a worker keeps in its workflow cache. The SDK's default assumes about 1.7 MiB per cached
- * workflow; an interpreter run measures about 3.3 MiB (bench scenarios 4 and 5), so with the SDK's default a
- * worker holding 1,000 parked runs ran its workflow thread out of heap. Bounded here by the heap at 6 MiB a run (room for a run larger than measured)
- * (a run evicted from the cache is replayed from history when it next has work: memory is bounded by this
- * number, not by how many runs wait). ARAZZO_MAX_CACHED_WORKFLOWS overrides it.
+ * workflow; an interpreter run measured about 3.3 MiB (bench scenarios 4 and 5) while every run evaluated its
+ * own copy of the workflow libraries, and a worker holding 1,000 parked runs ran its workflow thread out of
+ * heap. With the libraries shared (workflows/shared-libraries.ts) a parked rotation measures about 0.5 MiB of
+ * RSS; the bound stays at the heap ÷ 6 MiB a run, room for runs of larger documents than the rotations (a run
+ * evicted from the cache is replayed from history when it next has work: memory is bounded by this number,
+ * not by how many runs wait). ARAZZO_MAX_CACHED_WORKFLOWS overrides it.
  */
 export function defaultMaxCachedWorkflows(env: NodeJS.ProcessEnv = process.env): number {
   const configured = Number(env.ARAZZO_MAX_CACHED_WORKFLOWS);
