@@ -38,6 +38,16 @@ const RECORDED_UP_TO_30B = [
   '2026-11-30-b',
 ];
 
+/** Every set recorded before the baseline (2026-11-30-h): they ask for each patch by its own marker. */
+const RECORDED_UP_TO_30G = [
+  ...RECORDED_UP_TO_30B,
+  '2026-11-30-c',
+  '2026-11-30-d',
+  '2026-11-30-e',
+  '2026-11-30-f',
+  '2026-11-30-g',
+];
+
 export const PATCHES = {
   stepAwaitingApproval: {
     id: 'arazzo-step-awaiting-approval',
@@ -92,14 +102,7 @@ export const PATCHES = {
     id: 'arazzo-plan-loaded-locally',
     change:
       'an entry run loads its plan as a local activity inside its first workflow task (the result recorded in a marker) instead of an activity task of its own',
-    recordedBefore: [
-      ...RECORDED_UP_TO_30B,
-      '2026-11-30-c',
-      '2026-11-30-d',
-      '2026-11-30-e',
-      '2026-11-30-f',
-      '2026-11-30-g',
-    ],
+    recordedBefore: RECORDED_UP_TO_30G,
     retire: 'when every set before 2026-11-30-h is dropped',
   },
 } as const satisfies Record<string, PatchEntry>;
@@ -120,14 +123,7 @@ export const PATCH_BASELINE = {
     'upsertsOnStateChange',
     'planLoadedLocally',
   ] satisfies PatchName[],
-  recordedBefore: [
-    ...RECORDED_UP_TO_30B,
-    '2026-11-30-c',
-    '2026-11-30-d',
-    '2026-11-30-e',
-    '2026-11-30-f',
-    '2026-11-30-g',
-  ],
+  recordedBefore: RECORDED_UP_TO_30G,
   retire:
     'never while a covered patch is kept: histories with the baseline take every covered path; it goes with the last of them',
 } as const;
