@@ -4,7 +4,7 @@
 // started / parked / finished so far: a curve that flattens once the worker's workflow cache is full
 // shows that its memory is bounded by the cache, not by the number of parked runs.
 import type { WorkflowHandle } from '@temporalio/client';
-import { startPrismaSimulator } from '../../src/simulators/index.js';
+import { type PrismaSimulator, startPrismaSimulator } from '../../src/simulators/index.js';
 import type { ArazzoRunResult } from '../../src/workflows/types.js';
 import type { BenchEnv } from '../lib/environment.js';
 import { kib, mib, num, type Table } from '../lib/format.js';
@@ -179,10 +179,19 @@ function curvePlot(samples: ParkedSample[], runs: number, cache: number, sampleE
   };
 }
 
+/**
+ * Runs per Prisma simulator. A simulator's audit log keeps, with every entry, every credential valid at that
+ * moment (what the reliability matrix's "never zero valid" check reads), so its memory grows with the square
+ * of the runs it serves: 10,000 runs on one simulator ran the bench process out of heap. Each serves a slice.
+ */
+const RUNS_PER_SIMULATOR = 50;
+
 export async function runParked(env: BenchEnv, params: BenchParams): Promise<ParkedResult> {
   const n = params.parked.runs;
   const { sampleEveryMs, maxCachedWorkflows } = params.parked;
-  const sim = await startPrismaSimulator({ port: 0 });
+  const simulators: Promise<PrismaSimulator>[] = [];
+  const simulatorFor = (run: number) =>
+    (simulators[Math.floor(run / RUNS_PER_SIMULATOR)] ??= startPrismaSimulator({ port: 0 }));
   const worker = await env.startWorker(
     'interpreter',
     maxCachedWorkflows === undefined ? {} : { env: { ARAZZO_MAX_CACHED_WORKFLOWS: String(maxCachedWorkflows) } },
@@ -211,7 +220,8 @@ export async function runParked(env: BenchEnv, params: BenchParams): Promise<Par
     };
     samples.push({ phase: 'parking', seconds: 0, started, parked: 0, finished, workerRssMiB: mib(idle.rssBytes) });
 
-    const starting = pool(n, 50, async () => {
+    const starting = pool(n, 50, async (i) => {
+      const sim = await simulatorFor(i);
       const run = await startRotation(env.client, sim, worker.taskQueue, 'interpreter', { approval: true });
       started++;
       return run.handle;
@@ -338,6 +348,6 @@ export async function runParked(env: BenchEnv, params: BenchParams): Promise<Par
     };
   } finally {
     await worker.stop();
-    await sim.close();
+    await Promise.all(simulators.map(async (sim) => (await sim).close()));
   }
 }
