@@ -495,8 +495,10 @@ class Walk {
 
   // ---------------------------------------------------------------- history size
 
-  /** Long goto loops would grow history without bound; carry the run's one record into a fresh run. */
-  /** Checked before every step; synchronous, so the common "not due" creates no promise. */
+  /**
+   * Long goto loops would grow history without bound: the run's one record is carried into a fresh run.
+   * Checked before every step; synchronous, so the common "not due" creates no promise.
+   */
   private continueAsNewDue(): boolean {
     if (this.input.plan && !this.input.resume) return false; // nested workflows are short; their parent continues
     // A run that has not executed a step yet continues nothing: it would only loop (a threshold lower
@@ -520,7 +522,6 @@ class Walk {
   }
 }
 
-/** `InvalidDocument: <message>` of the failure loadPlan refused with (its cause), else the error's message. */
 /**
  * A local activity's failure in the shape an activity task's has (an ActivityFailure whose cause is the
  * error): the SDK hands a local activity's ApplicationFailure over bare, and clients, the CLI and scripts
@@ -533,6 +534,7 @@ function asActivityFailure(err: unknown, activityType: string): unknown {
   return new ActivityFailure('Activity task failed', activityType, undefined, retryState, undefined, err);
 }
 
+/** `InvalidDocument: <message>` of the failure loadPlan refused with (its cause), else the error's message. */
 function refusalOf(err: unknown): string {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
