@@ -1,9 +1,14 @@
 // Parsing, dereferencing, validating and pre-flighting a document costs tens of milliseconds and is
 // the same for every run of that document; the bench showed it as a large share of a run's worker
 // CPU. This keeps the analysis per document, reused while every file it was built from still has the
-// same content (checked by hash on each use, so an edited document is never served stale). It is
-// bounded by the bytes of the texts the kept analyses were built from (an analysis takes many times
-// its text in memory) and by a count; the least recently used analyses go first.
+// same content, so an edited document is never served stale. It is bounded by the bytes of the texts
+// the kept analyses were built from (an analysis takes many times its text in memory) and by a count;
+// the least recently used analyses go first.
+//
+// "Same content" is checked on each use. A file with a stamp (load-plan.ts: its device, inode, size and
+// change times) is unchanged while its stamp is; any other text (a URL), or a file whose stamp moved, is
+// read again and compared by hash. Reading and hashing every text on every run was, after the lock, the
+// largest cost of a run on the worker's main thread (the bench's profile at 500 concurrent rotations).
 import { createHash } from 'node:crypto';
 import type { DocumentSet } from '../arazzo/document/index.js';
 import type { Finding } from '../arazzo/model.js';
@@ -16,9 +21,16 @@ export interface DocumentAnalysis {
   plans: Map<string, { plan: Plan; preflight: Finding[] }>;
 }
 
+interface Text {
+  /** Content hash. */
+  digest: string;
+  /** The file's stamp, taken before it was read; undefined when it has none (a URL, a file just written). */
+  stamp?: string;
+}
+
 interface Entry {
-  /** File/URL → content hash, for every text the analysis read. */
-  texts: Map<string, string>;
+  /** File/URL → what it was, for every text the analysis read. */
+  texts: Map<string, Text>;
   /** UTF-8 bytes of those texts. */
   bytes: number;
   analysis: DocumentAnalysis;
@@ -28,6 +40,18 @@ export interface DocumentCacheLimits {
   maxEntries: number;
   /** Sum of the (UTF-8) sizes of the texts behind the kept analyses. */
   maxBytes: number;
+}
+
+/**
+ * What changes whenever a file's content can have changed, or undefined when that cannot be told
+ * without reading it. It must be taken *before* the text is read: a write in between then shows as a
+ * changed stamp the next time, never as an old text under a new stamp.
+ */
+export type StampFile = (url: string) => Promise<string | undefined>;
+
+export interface DocumentCacheOptions extends DocumentCacheLimits {
+  /** Without it, every text is read and hashed on every use. */
+  stamp?: StampFile;
 }
 
 export const DEFAULT_DOCUMENT_CACHE_BYTES = 16 * 1024 * 1024;
@@ -41,9 +65,12 @@ export class DocumentCache {
   /** Analyses being built, by key: concurrent misses share one. */
   private readonly loading = new Map<string, Promise<DocumentAnalysis>>();
   private readonly limits: DocumentCacheLimits;
+  private readonly stamp?: StampFile;
 
-  constructor(limits: Partial<DocumentCacheLimits> = {}) {
+  constructor(options: Partial<DocumentCacheOptions> = {}) {
+    const { stamp, ...limits } = options;
     this.limits = { maxEntries: 64, maxBytes: DEFAULT_DOCUMENT_CACHE_BYTES, ...limits };
+    this.stamp = stamp;
   }
 
   /** Bytes of the texts behind the kept analyses. */
@@ -93,11 +120,12 @@ export class DocumentCache {
     read: (url: string) => Promise<string>,
     analyse: (read: (url: string) => Promise<string>) => Promise<Omit<DocumentAnalysis, 'plans'>>,
   ): Promise<DocumentAnalysis> {
-    const texts = new Map<string, string>();
+    const texts = new Map<string, Text>();
     const sizes = new Map<string, number>();
     const recording = async (url: string) => {
+      const stamp = await this.stampOf(url);
       const text = await read(url);
-      texts.set(url, hash(text));
+      texts.set(url, { digest: hash(text), stamp });
       sizes.set(url, Buffer.byteLength(text, 'utf8'));
       return text;
     };
@@ -126,13 +154,21 @@ export class DocumentCache {
   }
 
   private async unchanged(entry: Entry, read: (url: string) => Promise<string>): Promise<boolean> {
-    for (const [url, digest] of entry.texts) {
+    for (const [url, text] of entry.texts) {
       try {
-        if (hash(await read(url)) !== digest) return false;
+        const stamp = await this.stampOf(url);
+        if (stamp !== undefined && stamp === text.stamp) continue;
+        if (hash(await read(url)) !== text.digest) return false;
+        // The same content under a new stamp (touched, copied back): the next use trusts the new one.
+        text.stamp = stamp;
       } catch {
         return false;
       }
     }
     return true;
+  }
+
+  private async stampOf(url: string): Promise<string | undefined> {
+    return this.stamp ? this.stamp(url).catch(() => undefined) : undefined;
   }
 }

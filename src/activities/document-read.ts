@@ -2,7 +2,7 @@
 // Parsing is slow and an analysis takes many times its text in memory (a 20 MB document took a minute
 // and left ~900 MB behind), so a text over the limit is refused before it is read whole: a file by its
 // size, a URL by its Content-Length or, without one, when the body passes the limit.
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 export const DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 export const MAX_DOCUMENT_BYTES_VARIABLE = 'ARAZZO_MAX_DOCUMENT_BYTES';
@@ -103,4 +103,24 @@ export async function fetchLimited(url: string, limit: number, timeoutMs = 10_00
     chunks.push(value);
   }
   return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/** How long a file must have been left alone before its stamp is trusted (see `stampFile`). */
+export const SETTLED_MS = 2_000;
+
+/**
+ * A file's stamp for the document cache (document-cache.ts): its device, inode, size, and modification
+ * and change times in nanoseconds. Undefined for what is not a regular file, and while the file changed
+ * in the last two seconds: file times come from the kernel's coarse clock (milliseconds a tick), so two
+ * writes of one size within a tick leave one stamp. Once a file has been left alone longer, it cannot be
+ * rewritten without its change time moving (setting the modification time back moves the change time).
+ * Git's index meets the same "racily clean" files and also falls back to reading them.
+ */
+export async function stampFile(path: string, settledMs = SETTLED_MS): Promise<string | undefined> {
+  const s = await stat(path, { bigint: true });
+  const now = Date.now();
+  if (!s.isFile()) return undefined;
+  const lastChangeMs = Math.max(Number(s.mtimeMs), Number(s.ctimeMs));
+  if (now - lastChangeMs < settledMs) return undefined;
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }

@@ -29,7 +29,13 @@ import { approvalSettingsFor } from './approval-policy.js';
 import type { WorkerPolicy } from './config.js';
 import { urlHostAllowed } from '../arazzo/request/hosts.js';
 import { DocumentCache } from './document-cache.js';
-import { DEFAULT_MAX_DOCUMENT_BYTES, DocumentTooLargeError, fetchLimited, readFileLimited } from './document-read.js';
+import {
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  DocumentTooLargeError,
+  fetchLimited,
+  readFileLimited,
+  stampFile,
+} from './document-read.js';
 import { PlanStore } from './plan-store.js';
 import { runPreflight } from './preflight-hook.js';
 
@@ -155,7 +161,17 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   /** A file as the run named it: relative to the root. */
   const shown = (path: string) => (below(root, resolve(path)) ? relative(root, resolve(path)) : path);
 
-  const documents = new DocumentCache({ maxBytes: policy.documentCacheBytes });
+  /**
+   * A file's stamp (document-read.ts), so an unchanged one is not read again; a URL has none. The stamp
+   * is of the file the path leads to now: pointed elsewhere, the path has another stamp and is read (and
+   * checked against the root) again.
+   */
+  async function stamp(url: string): Promise<string | undefined> {
+    if (isUrl(url)) return undefined;
+    return stampFile(resolve(url.startsWith('file:') ? new URL(url).pathname : url));
+  }
+
+  const documents = new DocumentCache({ maxBytes: policy.documentCacheBytes, stamp });
 
   return async function loadPlan(input: LoadPlanInput): Promise<LoadPlanResult> {
     beat('starting');

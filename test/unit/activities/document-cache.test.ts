@@ -113,4 +113,72 @@ describe('DocumentCache', () => {
     expect(count).toBe(4);
     expect(cache.size).toBe(2);
   });
+
+  it('trusts an unchanged stamp without reading; a moved stamp reads and compares the content', async () => {
+    const files: Record<string, { text: string; stamp?: string }> = {
+      '/doc.yaml': { text: 'a', stamp: 's1' },
+      '/api.yaml': { text: 'b' }, // no stamp (a URL, or a file just written): read on every use
+    };
+    const reads: string[] = [];
+    const readText = async (url: string) => {
+      reads.push(url);
+      return files[url].text;
+    };
+    const stamp = async (url: string) => files[url].stamp;
+    let count = 0;
+    const analyseBoth = async (r: (url: string) => Promise<string>) => {
+      count++;
+      return { set: { text: (await r('/doc.yaml')) + (await r('/api.yaml')) } as never, findings: [] };
+    };
+    const cache = new DocumentCache({ stamp });
+    const first = await cache.get('/doc.yaml', false, readText, analyseBoth);
+    reads.length = 0;
+    expect(await cache.get('/doc.yaml', false, readText, analyseBoth)).toBe(first);
+    expect(reads).toEqual(['/api.yaml']);
+    // Touched: a new stamp, the same content. Reused; the new stamp is trusted from then on.
+    files['/doc.yaml'].stamp = 's2';
+    reads.length = 0;
+    expect(await cache.get('/doc.yaml', false, readText, analyseBoth)).toBe(first);
+    expect(reads).toEqual(['/doc.yaml', '/api.yaml']);
+    reads.length = 0;
+    await cache.get('/doc.yaml', false, readText, analyseBoth);
+    expect(reads).toEqual(['/api.yaml']);
+    expect(count).toBe(1);
+    // Edited: a new stamp and new content. Analysed again.
+    files['/doc.yaml'] = { text: 'A', stamp: 's3' };
+    const second = await cache.get('/doc.yaml', false, readText, analyseBoth);
+    expect((second.set as unknown as { text: string }).text).toBe('Ab');
+    expect(count).toBe(2);
+  });
+
+  it('a stamp taken after the read could hide an edit: it is taken before', async () => {
+    // The edit lands between the stamp and the read: the kept stamp is the old one, so the next use
+    // sees a moved stamp and reads the new content, instead of trusting new-stamp-with-old-text.
+    let text = 'v1';
+    let stampNow = 'old';
+    const order: string[] = [];
+    const cache = new DocumentCache({
+      stamp: async () => {
+        order.push('stamp');
+        return stampNow;
+      },
+    });
+    const readText = async () => {
+      order.push('read');
+      const seen = text;
+      text = 'v2';
+      stampNow = 'new';
+      return seen;
+    };
+    let count = 0;
+    const analyseOne = async (r: (url: string) => Promise<string>) => {
+      count++;
+      return { set: { text: await r('/d') } as never, findings: [] };
+    };
+    await cache.get('/d', false, readText, analyseOne);
+    expect(order).toEqual(['stamp', 'read']);
+    const again = await cache.get('/d', false, async () => text, analyseOne);
+    expect((again.set as unknown as { text: string }).text).toBe('v2');
+    expect(count).toBe(2);
+  });
 });

@@ -1,6 +1,6 @@
 // The size limit for documents and source descriptions, on real files and real HTTP over loopback, and
 // the variables that set it (the worker's policy and the CLI read the same one).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import {
   DocumentTooLargeError,
   fetchLimited,
   readFileLimited,
+  stampFile,
 } from '../../../src/activities/document-read.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'arazzo-document-read-'));
@@ -89,5 +90,48 @@ describe('the worker policy: size limits from ARAZZO_* variables', () => {
       );
     }
     expect(() => policyFromEnv({ ARAZZO_DOCUMENT_CACHE_BYTES: 'x' })).toThrow(/^ARAZZO_DOCUMENT_CACHE_BYTES must be/);
+  });
+});
+
+describe('stampFile', () => {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+  it('is undefined while the file changed in the last two seconds (one clock tick can hide a rewrite)', async () => {
+    const file = join(dir, 'fresh.yaml');
+    writeFileSync(file, 'a: 1');
+    expect(await stampFile(file)).toBeUndefined();
+    // Setting the modification time back does not help: the change time moves with it.
+    utimesSync(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    expect(await stampFile(file)).toBeUndefined();
+    expect(await stampFile(file, 0)).toBeDefined();
+    expect(await stampFile(dir, 0)).toBeUndefined(); // not a regular file
+  });
+
+  it('moves with every change a document can undergo: rewritten, same size; replaced; relinked', async () => {
+    const file = join(dir, 'stamped.yaml');
+    writeFileSync(file, 'a: 1');
+    await settle();
+    const first = await stampFile(file, 0);
+    expect(await stampFile(file, 0)).toBe(first);
+    writeFileSync(file, 'a: 2'); // same size
+    const rewritten = await stampFile(file, 0);
+    expect(rewritten).not.toBe(first);
+    await settle();
+    // Replaced by another file (an editor's save-and-rename): another inode.
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, 'a: 2');
+    await settle();
+    unlinkSync(file);
+    linkSync(other, file);
+    expect(await stampFile(file, 0)).not.toBe(rewritten);
+    // A symbolic link is stamped as the file it leads to; pointed elsewhere, the stamp moves.
+    const link = join(dir, 'link.yaml');
+    symlinkSync(file, link);
+    expect(await stampFile(link, 0)).toBe(await stampFile(file, 0));
+    unlinkSync(link);
+    const third = join(dir, 'third.yaml');
+    writeFileSync(third, 'a: 2');
+    symlinkSync(third, link);
+    expect(await stampFile(link, 0)).not.toBe(await stampFile(file, 0));
   });
 });

@@ -11,6 +11,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WorkerPolicy } from '../../../src/activities/config.js';
 import { createActivities, type LoadPlanInput, type LoadPlanResult } from '../../../src/activities/index.js';
+import { SETTLED_MS } from '../../../src/activities/document-read.js';
 import { testPolicy } from '../../support/rotation.js';
 
 // Plans are sealed by loadPlan; without codec keys the seal key comes from here (no key file written).
@@ -197,5 +198,34 @@ describe('loadPlan: heartbeats', () => {
     env.on('heartbeat', () => beats++);
     await load('rotations/rotation.arazzo.yaml', {}, env);
     expect(beats).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('loadPlan: the document cache', () => {
+  it('does not read a settled, unchanged document again; an edited one is read and planned afresh', async () => {
+    const file = join(root, 'rotations/cached.arazzo.yaml');
+    writeFileSync(file, ROTATION);
+    // Only a file left alone for SETTLED_MS is trusted by its stamp (document-read.ts).
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_MS + 100));
+    const activities = createActivities(testPolicy({ documentRoot: root, maxDocumentBytes: LIMIT }));
+    const run = async () => {
+      const env = new MockActivityEnvironment({}, { logger: quiet });
+      const phases: unknown[] = [];
+      env.on('heartbeat', (phase: unknown) => phases.push(phase));
+      const input: LoadPlanInput = { document: 'rotations/cached.arazzo.yaml', inputs: INPUTS };
+      const loaded = (await env.run(activities.loadPlan, input)) as LoadPlanResult;
+      return { loaded, read: phases.includes('reading') };
+    };
+    expect((await run()).read).toBe(true);
+    const again = await run();
+    expect(again.read).toBe(false);
+    expect(again.loaded.plan.workflowId).toBe('rotate-connection');
+    // Edited (same size: the stamp still moves, with the change time): read, and the plan says so.
+    const edited = ROTATION.replace('The database exists', 'The DATABASE exists');
+    expect(edited.length).toBe(ROTATION.length);
+    writeFileSync(file, edited);
+    const fresh = await run();
+    expect(fresh.read).toBe(true);
+    expect(JSON.stringify(fresh.loaded.plan)).toContain('The DATABASE exists');
   });
 });
