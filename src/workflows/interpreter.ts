@@ -285,9 +285,14 @@ class Walk {
 
   /**
    * One step: approval first if it is destructive, then its operation (one activity) or its workflow
-   * (a child run). Its outputs are recorded; the caller decides the next move from the result.
+   * (a child run). Its outputs are recorded with its result; the caller decides the next move from it.
+   *
+   * Not `async`, and neither is the path of a plain step below it. SDK 1.24 captures a stack trace for
+   * every promise a workflow creates, and with its promise hooks on, every `await` creates one: a plain
+   * step paid for seven (two async calls, three awaits, the activity's own two); now it pays for four.
+   * A check that fails here throws at once, which the caller's `await` treats like a rejection.
    */
-  private async executeStep(step: PlanStep): Promise<StepResult | Ending> {
+  private executeStep(step: PlanStep): Promise<StepResult | Ending> {
     this.state.record.stepRuns += 1;
     this.stepsThisRun += 1;
     // 1.1 step dependsOn: the steps it names must have completed (a goto may have skipped one).
@@ -297,19 +302,20 @@ class Walk {
       this.state.finishStep(step.stepId, 'failed', undefined, message);
       throw ApplicationFailure.create({ type: 'StepDependencyNotMet', message, nonRetryable: true });
     }
-    if (this.needsApproval(step)) {
-      const ending =
-        (await this.gate.pass(step)) ??
-        (await guardBeforeDestructive(step, this.lock, this.decisions, this.compensation));
-      if (ending) return ending;
-    }
-    const executed = step.workflowId
-      ? await this.executeWorkflowStep(step)
-      : step.message
-        ? await this.executeMessageStep(step)
-        : await this.executeOperation(step);
-    if (!('kind' in executed)) this.state.recordStepOutputs(step.stepId, executed.outputs);
-    return executed;
+    return this.needsApproval(step) ? this.executeAfterApproval(step) : this.executeAction(step);
+  }
+
+  private async executeAfterApproval(step: PlanStep): Promise<StepResult | Ending> {
+    const ending =
+      (await this.gate.pass(step)) ??
+      (await guardBeforeDestructive(step, this.lock, this.decisions, this.compensation));
+    return ending ?? this.executeAction(step);
+  }
+
+  private executeAction(step: PlanStep): Promise<StepResult | Ending> {
+    if (step.workflowId) return this.executeWorkflowStep(step);
+    if (step.message) return this.executeMessageStep(step);
+    return this.executeOperation(step, false);
   }
 
   private findStep(stepId: string): PlanStep | undefined {
@@ -321,36 +327,38 @@ class Walk {
   }
 
   /** The step's request, until it has an outcome: a request whose fate is unknown waits for an operator. */
-  private async executeOperation(step: PlanStep): Promise<StepResult | Ending> {
-    let afterAmbiguous = false;
-    for (;;) {
-      try {
-        const result = await this.steps.runStep(step, afterAmbiguous);
+  private executeOperation(step: PlanStep, afterAmbiguous: boolean): Promise<StepResult | Ending> {
+    return this.steps.runStep(step, afterAmbiguous).then(
+      (result) => {
         this.recordStepResult(step, result);
         return result;
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        // A 1.1 step timeout is a failed step: its onFailure actions decide what follows.
-        const timedOut = resultOfStepTimeout(step, err);
-        if (timedOut) {
-          this.recordStepResult(step, timedOut);
-          return timedOut;
-        }
-        const failure = classifyStepFailure(step, err);
-        if (failure.fatal) {
-          this.state.finishStep(step.stepId, 'failed', undefined, failure.message);
-          throw ApplicationFailure.create({
-            type: failure.type,
-            message: failure.message,
-            nonRetryable: true,
-            details: [this.failureDetails(step)],
-          });
-        }
-        const decided = await this.awaitOperatorAfterUnknownOutcome(step, failure.message, failure.known);
-        if (decided) return decided;
-        afterAmbiguous = failure.ambiguous;
-      }
+      },
+      (err: unknown) => this.afterOperationFailure(step, err),
+    );
+  }
+
+  /** A step's activity failed: a timeout is a failed step, a fatal error fails the run, else an operator decides. */
+  private async afterOperationFailure(step: PlanStep, err: unknown): Promise<StepResult | Ending> {
+    if (isCancellation(err)) throw err;
+    // A 1.1 step timeout is a failed step: its onFailure actions decide what follows.
+    const timedOut = resultOfStepTimeout(step, err);
+    if (timedOut) {
+      this.recordStepResult(step, timedOut);
+      return timedOut;
     }
+    const failure = classifyStepFailure(step, err);
+    if (failure.fatal) {
+      this.state.finishStep(step.stepId, 'failed', undefined, failure.message);
+      throw ApplicationFailure.create({
+        type: failure.type,
+        message: failure.message,
+        nonRetryable: true,
+        details: [this.failureDetails(step)],
+      });
+    }
+    const decided = await this.awaitOperatorAfterUnknownOutcome(step, failure.message, failure.known);
+    // No decision: the operator chose to send it again.
+    return decided ?? this.executeOperation(step, failure.ambiguous);
   }
 
   /**
@@ -416,13 +424,14 @@ class Walk {
     return undefined;
   }
 
-  /** Status 0: no HTTP request was made (a nested workflow, or outputs an operator supplied). */
+  /** Every step result goes through here. Status 0: no HTTP request was made (a nested workflow, or outputs an operator supplied). */
   private recordStepResult(step: PlanStep, result: StepResult, note?: string) {
     for (const u of result.undelivered ?? []) this.state.addSecretName(u.output);
     const http = result.statusCode === 0 ? undefined : result.statusCode;
     const status = result.successful ? 'succeeded' : 'failed';
     this.state.finishStep(step.stepId, status, http, describeOutcome(result, note));
     if (result.successful) this.state.markCompleted(step.stepId);
+    this.state.recordStepOutputs(step.stepId, result.outputs);
   }
 
   /** A step that runs a workflow: a child run with the step's parameters as its inputs. */
