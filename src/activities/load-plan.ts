@@ -38,6 +38,7 @@ import {
 } from './document-read.js';
 import { PlanStore } from './plan-store.js';
 import { runPreflight } from './preflight-hook.js';
+import { SearchAttributeList } from './search-attribute-list.js';
 
 export interface LoadPlanInput {
   document: string;
@@ -124,6 +125,9 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     return below(realRoot, real) ? { real } : undefined;
   }
 
+  /** Document paths found inside the root, with the stamp of the file they led to then (see locate). */
+  const foundInside = new Map<string, string>();
+
   async function locate(document: string): Promise<string> {
     if (isUrl(document)) {
       if (!urlHostAllowed(document, policy.allowedDocumentHosts)) {
@@ -133,11 +137,22 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     }
     const path = resolve(root, document);
     if (!below(root, path)) refuse('DocumentNotAllowed', `document ${document} is outside the worker's document root`);
+    // The file this path led to when it was last found inside the root: the same file (by its stamp:
+    // device and inode among the rest) is still that file, so the two real paths need not be resolved
+    // again. A path pointed elsewhere leads to another stamp and is checked again.
+    const before = await stampFile(path).catch(() => undefined);
+    if (before !== undefined && foundInside.get(path) === before) return path;
     if (!(await realInsideRoot(path))) {
       refuse(
         'DocumentNotAllowed',
         `document ${document} leads outside the worker's document root (a symbolic link points out of it)`,
       );
+    }
+    // Kept only when the path led to the same file before and after the check.
+    const after = await stampFile(path).catch(() => undefined);
+    if (before !== undefined && after === before) {
+      if (foundInside.size >= 1024) foundInside.clear();
+      foundInside.set(path, before);
     }
     return path;
   }
@@ -172,6 +187,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   }
 
   const documents = new DocumentCache({ maxBytes: policy.documentCacheBytes, stamp });
+  const searchAttributes = new SearchAttributeList(listSearchAttributes);
 
   return async function loadPlan(input: LoadPlanInput): Promise<LoadPlanResult> {
     beat('starting');
@@ -309,7 +325,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       },
       lockKey,
       warnings: [...findings, ...preflight].filter((f) => f.severity === 'warning').map((f) => formatFindings([f])),
-      searchAttributes: await availableSearchAttributes(),
+      searchAttributes: await searchAttributes.get(),
       approvalSettings,
     };
   }
@@ -424,12 +440,9 @@ function refuseSecretIn(what: string, key: string, secrets: LockKeySecrets): voi
   }
 }
 
-async function availableSearchAttributes(): Promise<string[]> {
-  try {
-    const client = getClient();
-    const res = await client.connection.operatorService.listSearchAttributes({ namespace: client.options.namespace });
-    return Object.keys(res.customAttributes ?? {}).filter((k) => k.startsWith('Arazzo'));
-  } catch {
-    return [];
-  }
+/** Our search attributes registered in the worker's namespace, from the server (a failure throws). */
+async function listSearchAttributes(): Promise<string[]> {
+  const client = getClient();
+  const res = await client.connection.operatorService.listSearchAttributes({ namespace: client.options.namespace });
+  return Object.keys(res.customAttributes ?? {}).filter((k) => k.startsWith('Arazzo'));
 }

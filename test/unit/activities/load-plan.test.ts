@@ -1,7 +1,7 @@
 // The real load activity outside a workflow (MockActivityEnvironment): documents too large, alias bombs,
 // symbolic links leading out of the document root, and the heartbeats a load sends. Real files in a
 // temporary document root, real HTTP over loopback for documents given as URLs.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,5 +227,31 @@ describe('loadPlan: the document cache', () => {
     const fresh = await run();
     expect(fresh.read).toBe(true);
     expect(JSON.stringify(fresh.loaded.plan)).toContain('The DATABASE exists');
+  });
+
+  it('a document found inside the root once, then pointed out of it, is refused the next time', async () => {
+    const inside = join(root, 'rotations/pointed-target.arazzo.yaml');
+    const away = join(outside, 'pointed-away.arazzo.yaml');
+    const link = join(root, 'rotations/pointed.arazzo.yaml');
+    writeFileSync(inside, ROTATION);
+    writeFileSync(away, ROTATION.replace('../openapi/', `${join(root, 'openapi')}/`));
+    symlinkSync(inside, link);
+    // Both files settled: their stamps are trusted, so this is the path that skips resolving real paths.
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_MS + 100));
+    const activities = createActivities(testPolicy({ documentRoot: root, maxDocumentBytes: LIMIT }));
+    const run = () =>
+      new MockActivityEnvironment({}, { logger: quiet }).run(activities.loadPlan, {
+        document: 'rotations/pointed.arazzo.yaml',
+        inputs: INPUTS,
+      }) as Promise<LoadPlanResult>;
+    expect((await run()).plan.workflowId).toBe('rotate-connection');
+    expect((await run()).plan.workflowId).toBe('rotate-connection');
+    unlinkSync(link);
+    symlinkSync(away, link);
+    const failure = await run().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toMatchObject({ type: 'DocumentNotAllowed', nonRetryable: true });
   });
 });
