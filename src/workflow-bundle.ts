@@ -1,11 +1,14 @@
 // What anyone bundling the workflow code passes to the bundler besides `workflowsPath` (worker.ts):
-// the modules evaluated once per worker and shared by every workflow execution (`preloadModules`), the
-// pure third-party libraries of workflows/shared-libraries.ts. A module of its own, with no imports
-// beyond Node's, so that test and bench set-ups can read it without loading the worker.
+// the modules evaluated once per worker and shared by every workflow execution (`preloadModules`):
+// the pure third-party libraries (workflows/shared-libraries.ts) and our pure core (shared-core.ts).
+// A module of its own, with no imports beyond Node's, so that test and bench set-ups can read it
+// without loading the worker.
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** `.ts` under tsx/vitest, `.js` once compiled. */
-export const workflowPreloadModules = [
-  fileURLToPath(new URL(`./workflows/shared-libraries${extname(fileURLToPath(import.meta.url))}`, import.meta.url)),
-];
+const extension = extname(fileURLToPath(import.meta.url)); // `.ts` under tsx/vitest, `.js` once compiled
+
+/** The modules shared by every workflow execution: third-party libraries, then our pure core. */
+export const workflowPreloadModules = ['shared-libraries', 'shared-core'].map((name) =>
+  fileURLToPath(new URL(`./workflows/${name}${extension}`, import.meta.url)),
+);

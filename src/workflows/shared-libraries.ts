@@ -9,8 +9,8 @@
 // Listed in the bundler's `preloadModules` (src/worker.ts), this module is evaluated before any
 // workflow exists; what it imports lands in the SDK's shared module cache, deep-frozen, and every
 // execution uses that one copy. That is safe for these modules only because they are pure: they keep
-// no state across calls that a run could see (parsers, evaluators, constants). Our own modules are not
-// listed: they hold per-run state by design (handlers, the run's record).
+// no state across calls that a run could see (parsers, evaluators, constants). Our own pure modules
+// are shared the same way (shared-core.ts); those under src/workflows hold per-run state and are not.
 //
 // The bindings are exported (not bare `import 'x'`): several of these packages declare
 // `sideEffects: false`, and the bundler would drop an import whose binding is unused.
