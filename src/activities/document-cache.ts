@@ -5,8 +5,8 @@
 // the kept analyses were built from (an analysis takes many times its text in memory) and by a count;
 // the least recently used analyses go first.
 //
-// "Same content" is checked on each use. A file with a stamp (load-plan.ts: its device, inode, size and
-// change times) is unchanged while its stamp is; any other text (a URL), or a file whose stamp moved, is
+// "Same content" is checked on each use. A file with a stamp (document-read.ts: its device, inode, size
+// and change times) is unchanged while its stamp is; any other text (a URL), or a file whose stamp moved, is
 // read again and compared by hash. Reading and hashing every text on every run was, after the lock, the
 // largest cost of a run on the worker's main thread (the bench's profile at 500 concurrent rotations).
 import { createHash } from 'node:crypto';
@@ -49,11 +49,6 @@ export interface DocumentCacheLimits {
  */
 export type StampFile = (url: string) => Promise<string | undefined>;
 
-export interface DocumentCacheOptions extends DocumentCacheLimits {
-  /** Without it, every text is read and hashed on every use. */
-  stamp?: StampFile;
-}
-
 export const DEFAULT_DOCUMENT_CACHE_BYTES = 16 * 1024 * 1024;
 
 const hash = (text: string) => createHash('sha256').update(text).digest('base64url');
@@ -65,12 +60,9 @@ export class DocumentCache {
   /** Analyses being built, by key: concurrent misses share one. */
   private readonly loading = new Map<string, Promise<DocumentAnalysis>>();
   private readonly limits: DocumentCacheLimits;
-  private readonly stamp?: StampFile;
 
-  constructor(options: Partial<DocumentCacheOptions> = {}) {
-    const { stamp, ...limits } = options;
+  constructor(limits: Partial<DocumentCacheLimits> = {}) {
     this.limits = { maxEntries: 64, maxBytes: DEFAULT_DOCUMENT_CACHE_BYTES, ...limits };
-    this.stamp = stamp;
   }
 
   /** Bytes of the texts behind the kept analyses. */
@@ -84,17 +76,20 @@ export class DocumentCache {
 
   /**
    * The analysis of `location` (with `strict`), reusing the cached one when every text it was built
-   * from reads the same now; `analyse` gets a reader that records what it reads.
+   * from reads the same now; `analyse` gets a reader that records what it reads. Without `stamp`,
+   * every text is read and hashed on every use.
    */
   async get(
     location: string,
     strict: boolean,
     read: (url: string) => Promise<string>,
     analyse: (read: (url: string) => Promise<string>) => Promise<Omit<DocumentAnalysis, 'plans'>>,
+    stamp?: StampFile,
   ): Promise<DocumentAnalysis> {
+    const stampOf = (url: string) => (stamp ? stamp(url).catch(() => undefined) : Promise.resolve(undefined));
     const key = `${strict ? 'strict' : 'lenient'} ${location}`;
     const cached = this.entries.get(key);
-    if (cached && (await this.unchanged(cached, read))) {
+    if (cached && (await this.unchanged(cached, read, stampOf))) {
       // Most recently used now (the entry may have gone while it was checked).
       if (this.entries.get(key) === cached) {
         this.entries.delete(key);
@@ -106,7 +101,7 @@ export class DocumentCache {
     // document parsed it a thousand times, at about a second each for an AsyncAPI source).
     const inFlight = this.loading.get(key);
     if (inFlight) return inFlight;
-    const loading = this.analyseAndKeep(key, read, analyse);
+    const loading = this.analyseAndKeep(key, read, analyse, stampOf);
     this.loading.set(key, loading);
     try {
       return await loading;
@@ -119,11 +114,12 @@ export class DocumentCache {
     key: string,
     read: (url: string) => Promise<string>,
     analyse: (read: (url: string) => Promise<string>) => Promise<Omit<DocumentAnalysis, 'plans'>>,
+    stampOf: StampFile,
   ): Promise<DocumentAnalysis> {
     const texts = new Map<string, Text>();
     const sizes = new Map<string, number>();
     const recording = async (url: string) => {
-      const stamp = await this.stampOf(url);
+      const stamp = await stampOf(url);
       const text = await read(url);
       texts.set(url, { digest: hash(text), stamp });
       sizes.set(url, Buffer.byteLength(text, 'utf8'));
@@ -153,10 +149,10 @@ export class DocumentCache {
     this.total -= entry.bytes;
   }
 
-  private async unchanged(entry: Entry, read: (url: string) => Promise<string>): Promise<boolean> {
+  private async unchanged(entry: Entry, read: (url: string) => Promise<string>, stampOf: StampFile): Promise<boolean> {
     for (const [url, text] of entry.texts) {
       try {
-        const stamp = await this.stampOf(url);
+        const stamp = await stampOf(url);
         if (stamp !== undefined && stamp === text.stamp) continue;
         if (hash(await read(url)) !== text.digest) return false;
         // The same content under a new stamp (touched, copied back): the next use trusts the new one.
@@ -166,9 +162,5 @@ export class DocumentCache {
       }
     }
     return true;
-  }
-
-  private async stampOf(url: string): Promise<string | undefined> {
-    return this.stamp ? this.stamp(url).catch(() => undefined) : undefined;
   }
 }

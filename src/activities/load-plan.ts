@@ -28,7 +28,7 @@ import { sealPlan } from '../secrets/seal.js';
 import { approvalSettingsFor } from './approval-policy.js';
 import type { WorkerPolicy } from './config.js';
 import { urlHostAllowed } from '../arazzo/request/hosts.js';
-import { DocumentCache } from './document-cache.js';
+import { DocumentCache, type StampFile } from './document-cache.js';
 import {
   DEFAULT_MAX_DOCUMENT_BYTES,
   DocumentTooLargeError,
@@ -128,12 +128,13 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   /** Document paths found inside the root, with the stamp of the file they led to then (see locate). */
   const foundInside = new Map<string, string>();
 
-  async function locate(document: string): Promise<string> {
+  /** The document's path, and its stamp (taken before anything is read) when it is a file that has one. */
+  async function locate(document: string): Promise<{ location: string; stamp?: string }> {
     if (isUrl(document)) {
       if (!urlHostAllowed(document, policy.allowedDocumentHosts)) {
         refuse('DocumentNotAllowed', `document URL ${document} is not on a host this worker allows`);
       }
-      return document;
+      return { location: document };
     }
     const path = resolve(root, document);
     if (!below(root, path)) refuse('DocumentNotAllowed', `document ${document} is outside the worker's document root`);
@@ -141,7 +142,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     // device and inode among the rest) is still that file, so the two real paths need not be resolved
     // again. A path pointed elsewhere leads to another stamp and is checked again.
     const before = await stampFile(path).catch(() => undefined);
-    if (before !== undefined && foundInside.get(path) === before) return path;
+    if (before !== undefined && foundInside.get(path) === before) return { location: path, stamp: before };
     if (!(await realInsideRoot(path))) {
       refuse(
         'DocumentNotAllowed',
@@ -154,7 +155,7 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
       if (foundInside.size >= 1024) foundInside.clear();
       foundInside.set(path, before);
     }
-    return path;
+    return { location: path, stamp: before };
   }
 
   /**
@@ -179,14 +180,17 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   /**
    * A file's stamp (document-read.ts), so an unchanged one is not read again; a URL has none. The stamp
    * is of the file the path leads to now: pointed elsewhere, the path has another stamp and is read (and
-   * checked against the root) again.
+   * checked against the root) again. `located` is the document's own, taken by `locate` in this load.
    */
-  async function stamp(url: string): Promise<string | undefined> {
-    if (isUrl(url)) return undefined;
-    return stampFile(resolve(url.startsWith('file:') ? new URL(url).pathname : url));
+  function stamper(located: { location: string; stamp?: string }): StampFile {
+    return async (url) => {
+      if (isUrl(url)) return undefined;
+      if (url === located.location && located.stamp !== undefined) return located.stamp;
+      return stampFile(resolve(url.startsWith('file:') ? new URL(url).pathname : url));
+    };
   }
 
-  const documents = new DocumentCache({ maxBytes: policy.documentCacheBytes, stamp });
+  const documents = new DocumentCache({ maxBytes: policy.documentCacheBytes });
   const searchAttributes = new SearchAttributeList(listSearchAttributes);
 
   return async function loadPlan(input: LoadPlanInput): Promise<LoadPlanResult> {
@@ -200,7 +204,8 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
   };
 
   async function load(input: LoadPlanInput): Promise<LoadPlanResult> {
-    const location = await locate(input.document);
+    const located = await locate(input.document);
+    const { location } = located;
     const strict = input.strict ?? false;
     // A text over the limit is refused as such (not reported as one unreadable file among findings).
     let tooLarge: DocumentTooLargeError | undefined;
@@ -214,12 +219,18 @@ export function makeLoadPlan(policy: WorkerPolicy, plans = new PlanStore()) {
     };
     let analysis: Awaited<ReturnType<DocumentCache['get']>>;
     try {
-      analysis = await documents.get(location, strict, limitedRead, async (recordingRead) => {
-        const loaded = await loadDocumentSet(location, { read: recordingRead, parseAsyncApi });
-        if (tooLarge) throw tooLarge;
-        beat('validating');
-        return { set: loaded, findings: validateDocumentSet(loaded, { strict }) };
-      });
+      analysis = await documents.get(
+        location,
+        strict,
+        limitedRead,
+        async (recordingRead) => {
+          const loaded = await loadDocumentSet(location, { read: recordingRead, parseAsyncApi });
+          if (tooLarge) throw tooLarge;
+          beat('validating');
+          return { set: loaded, findings: validateDocumentSet(loaded, { strict }) };
+        },
+        stamper(located),
+      );
     } catch (err) {
       // Reading problems are findings; what is thrown comes from analysing the texts read, and would
       // be thrown again on a retry.

@@ -130,23 +130,23 @@ describe('DocumentCache', () => {
       count++;
       return { set: { text: (await r('/doc.yaml')) + (await r('/api.yaml')) } as never, findings: [] };
     };
-    const cache = new DocumentCache({ stamp });
-    const first = await cache.get('/doc.yaml', false, readText, analyseBoth);
+    const cache = new DocumentCache();
+    const first = await cache.get('/doc.yaml', false, readText, analyseBoth, stamp);
     reads.length = 0;
-    expect(await cache.get('/doc.yaml', false, readText, analyseBoth)).toBe(first);
+    expect(await cache.get('/doc.yaml', false, readText, analyseBoth, stamp)).toBe(first);
     expect(reads).toEqual(['/api.yaml']);
     // Touched: a new stamp, the same content. Reused; the new stamp is trusted from then on.
     files['/doc.yaml'].stamp = 's2';
     reads.length = 0;
-    expect(await cache.get('/doc.yaml', false, readText, analyseBoth)).toBe(first);
+    expect(await cache.get('/doc.yaml', false, readText, analyseBoth, stamp)).toBe(first);
     expect(reads).toEqual(['/doc.yaml', '/api.yaml']);
     reads.length = 0;
-    await cache.get('/doc.yaml', false, readText, analyseBoth);
+    await cache.get('/doc.yaml', false, readText, analyseBoth, stamp);
     expect(reads).toEqual(['/api.yaml']);
     expect(count).toBe(1);
     // Edited: a new stamp and new content. Analysed again.
     files['/doc.yaml'] = { text: 'A', stamp: 's3' };
-    const second = await cache.get('/doc.yaml', false, readText, analyseBoth);
+    const second = await cache.get('/doc.yaml', false, readText, analyseBoth, stamp);
     expect((second.set as unknown as { text: string }).text).toBe('Ab');
     expect(count).toBe(2);
   });
@@ -157,12 +157,11 @@ describe('DocumentCache', () => {
     let text = 'v1';
     let stampNow = 'old';
     const order: string[] = [];
-    const cache = new DocumentCache({
-      stamp: async () => {
-        order.push('stamp');
-        return stampNow;
-      },
-    });
+    const cache = new DocumentCache();
+    const stamp = async () => {
+      order.push('stamp');
+      return stampNow;
+    };
     const readText = async () => {
       order.push('read');
       const seen = text;
@@ -175,9 +174,9 @@ describe('DocumentCache', () => {
       count++;
       return { set: { text: await r('/d') } as never, findings: [] };
     };
-    await cache.get('/d', false, readText, analyseOne);
+    await cache.get('/d', false, readText, analyseOne, stamp);
     expect(order).toEqual(['stamp', 'read']);
-    const again = await cache.get('/d', false, async () => text, analyseOne);
+    const again = await cache.get('/d', false, async () => text, analyseOne, stamp);
     expect((again.set as unknown as { text: string }).text).toBe('v2');
     expect(count).toBe(2);
   });
