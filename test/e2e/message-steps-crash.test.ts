@@ -92,7 +92,12 @@ describe('a receive wait across crashes (Kafka)', () => {
 
   /** The held request of this order, released: its reply is published now. */
   async function reply(orderCorrelationId: string) {
-    await responder.waitForRequests(responder.replies.length + responder.pending.length, 30_000);
+    // The run waiting for its reply does not mean the responder has consumed its request yet (under
+    // load it lags): wait for this order's request itself.
+    for (const until = Date.now() + 30_000; Date.now() < until; ) {
+      if (responder.pending.some((r) => r.orderRequestId === orderCorrelationId)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const [sent] = await responder.release((r) => r.orderRequestId === orderCorrelationId);
     expect(sent?.orderRequestId).toBe(orderCorrelationId);
     return sent;
