@@ -3,7 +3,7 @@
 // here: a 1 MB listing puts into history only the outputs that reference it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { activityInfo, ApplicationFailure, cancellationSignal, sleep } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, cancellationSignal, getClient, sleep } from '@temporalio/activity';
 import type { CriterionResult } from '../arazzo/criteria/index.js';
 import type { ExpressionContext } from '../arazzo/expressions/index.js';
 import type { StepActions } from '../arazzo/flow/index.js';
@@ -28,6 +28,7 @@ import { urlHostAllowed } from '../arazzo/request/hosts.js';
 import { findCreatedResource } from '../arazzo/plan/created-resources.js';
 import { verifiedServerUrl } from '../secrets/seal.js';
 import { type HttpOutcome, sendHttp } from './http.js';
+import { confirmLockHeld } from './lock-held.js';
 import { PlanNotFoundError, type PlanStepRef, PlanStore } from './plan-store.js';
 import { broughtOwnInternals } from './run-history.js';
 import type { Plan, PlanStep } from '../arazzo/plan/types.js';
@@ -55,6 +56,11 @@ export interface RunStepInput {
    * unlock is gone, so each is removed from its sink (when it still holds the delivered value).
    */
   withdraw?: DeliveredInfo[];
+  /**
+   * A fresh run's first step, scheduled with the start of its lock: the lock's workflow id. Nothing is
+   * sent until that lock runs with this run as its parent (lock-held.ts).
+   */
+  confirmLock?: string;
 }
 
 export interface StepResult {
@@ -158,6 +164,7 @@ async function stepWork(input: RunStepInput, plans: PlanStore): Promise<StepWork
 export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
   return async function runStep(input: RunStepInput): Promise<StepResult> {
     const info = activityInfo();
+    if (input.confirmLock) await confirmLockHeld(getClient(), input.confirmLock, info.workflowExecution?.runId ?? '');
     const started = Date.now();
     // Under an approval policy a run must have been loaded by this worker's load activity (or descend
     // from one that was): a plan or record given in a run's input would bring its own gates and keys.

@@ -66,6 +66,8 @@ export const FAILURE_TYPES = {
   RequestNotSent: { retryable: true, raisedBy: 'runStep' },
   RequestOutcomeUnknown: { retryable: true, raisedBy: 'runStep' },
   TransientHttpStatus: { retryable: true, raisedBy: 'runStep' },
+  /** A first step scheduled with its lock saw another holder: nothing was sent, the run waits for the lock. */
+  LockNotHeld: { retryable: false, raisedBy: 'runStep' },
   // The run itself.
   StepFailed: { retryable: false, raisedBy: 'workflow' },
   StepBudgetExceeded: { retryable: false, raisedBy: 'workflow' },

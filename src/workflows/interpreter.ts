@@ -34,7 +34,7 @@ import { nonRetryableTypes } from './contract.js';
 import { Decisions } from './decisions.js';
 import type { Ending } from './ending.js';
 import { restoreRunRecord } from './legacy.js';
-import { RunLock } from './lock.js';
+import { lockWorkflowId, RunLock } from './lock.js';
 import { guardBeforeDestructive } from './lock-guard.js';
 import { MessageSteps } from './message-step.js';
 import { type RunOptions, runOptions } from './run-options.js';
@@ -86,6 +86,13 @@ export async function arazzoRun(input: ArazzoRunInput): Promise<ArazzoRunResult>
   return new Walk(input, state, decisions, messages).run();
 }
 
+/** A fresh run's first step, scheduled while its lock is being taken. */
+interface LockWithFirstStep {
+  stepId: string;
+  taking: Promise<void>;
+  lockWorkflowId: string;
+}
+
 class Walk {
   private readonly options: RunOptions;
   private plan!: Plan;
@@ -93,6 +100,8 @@ class Walk {
   private compensation!: Compensation;
   private gate!: ApprovalGate;
   private readonly lock = new RunLock();
+  /** The lock being taken while the run's first step is already scheduled (see `stepScheduledWithLock`). */
+  private lockWithFirstStep?: LockWithFirstStep;
   /** Steps executed by this run (not its predecessors): continue-as-new waits for at least one. */
   private stepsThisRun = 0;
 
@@ -193,9 +202,31 @@ class Walk {
     // Nested workflows run under their parent's lock; a run continued as new takes it again.
     const key = state.progress.lockKey;
     if (key && (!input.plan || input.resume)) {
-      await this.lock.take(key, input.lock, workflowInfo().workflowId, () => state.publish());
+      const taking = this.lock.take(key, input.lock, workflowInfo().workflowId, () => state.publish());
+      const first = input.plan ? undefined : this.stepScheduledWithLock();
+      if (first && isPatched('lockTakenWithFirstStep')) {
+        this.lockWithFirstStep = { stepId: first.stepId, taking, lockWorkflowId: lockWorkflowId(key) };
+      } else {
+        await taking;
+      }
     }
     state.setState('running');
+  }
+
+  /**
+   * The step a fresh run schedules in the same workflow task as its lock's start, saving the task that
+   * waited for the start to be recorded: its first step, when that is a plain operation (no approval, no
+   * 1.1 `dependsOn` or `timeout`, no workflow `dependsOn` before it). Its activity confirms the lock is
+   * held by this run before it sends anything (activities/lock-held.ts), so the step's request is made
+   * under the lock exactly as before; see `executeWithLock`.
+   */
+  private stepScheduledWithLock(): PlanStep | undefined {
+    const workflow = this.ownWorkflow();
+    const first = workflow.steps[this.state.record.stepIndex];
+    if (workflow.dependsOn.length > 0 || !first?.operation || first.workflowId || first.message) return undefined;
+    if ((first.dependsOn ?? []).length > 0 || first.timeoutMs !== undefined || this.needsApproval(first))
+      return undefined;
+    return first;
   }
 
   private ownWorkflow(): PlanWorkflow {
@@ -328,12 +359,48 @@ class Walk {
 
   /** The step's request, until it has an outcome: a request whose fate is unknown waits for an operator. */
   private executeOperation(step: PlanStep, afterAmbiguous: boolean): Promise<StepResult | Ending> {
+    const withLock = this.lockWithFirstStep;
+    if (withLock) {
+      this.lockWithFirstStep = undefined;
+      if (withLock.stepId === step.stepId) return this.executeWithLock(step, withLock);
+      // Not the step scheduled with the lock (the walk always starts with it): it waits for the lock.
+      return withLock.taking.then(() => this.executeOperation(step, afterAmbiguous));
+    }
     return this.steps.runStep(step, afterAmbiguous).then(
       (result) => {
         this.recordStepResult(step, result);
         return result;
       },
       (err: unknown) => this.afterOperationFailure(step, err),
+    );
+  }
+
+  /**
+   * The first step, scheduled with the lock's start. The step shows as started, and its result counts,
+   * only once the lock's start is recorded; a run that does not get the lock (onBusy "fail") fails with
+   * LockBusy as before. An activity that found the lock held by another run sent nothing (LockNotHeld):
+   * once the lock is this run's, the step runs again, as it would have run after waiting for the lock.
+   */
+  private executeWithLock(step: PlanStep, withLock: LockWithFirstStep): Promise<StepResult | Ending> {
+    let sentNothing = false;
+    const held = withLock.taking.then(() => {
+      if (!sentNothing) this.state.startStep(step.stepId);
+    });
+    // Its failure (LockBusy, a cancellation) is the run's, through the step's outcome below.
+    held.catch(() => undefined);
+    return this.steps.runStep(step, false, withLock.lockWorkflowId).then(
+      (result) =>
+        held.then(() => {
+          this.recordStepResult(step, result);
+          return result;
+        }),
+      (err: unknown) => {
+        const cause = err instanceof ActivityFailure ? err.cause : undefined;
+        sentNothing = cause instanceof ApplicationFailure && cause.type === 'LockNotHeld';
+        return held.then(() =>
+          sentNothing ? this.executeOperation(step, false) : this.afterOperationFailure(step, err),
+        );
+      },
     );
   }
 

@@ -12,6 +12,10 @@
 // that meets a busy lock with onBusy "fail" looks once more after a short grace before failing.
 // Continue-as-new still releases by signal, so the next run takes the lock again at once.
 //
+// A fresh run's first step does not wait for the lock's start to be recorded (interpreter.ts, patch
+// `lockTakenWithFirstStep`): it is scheduled in the same workflow task, and its activity confirms with the
+// server that this lock runs with that run as its parent before it sends anything (activities/lock-held.ts).
+//
 // The lock cannot be broken from outside by a cancel request (the Web UI's "Request Cancellation",
 // `temporal workflow cancel`): it refuses it and says so (log, memo, current details). A terminate cannot be
 // refused; the holder notices (the lock's result settles while it still holds it, `RunLock.lost`) and a

@@ -9,11 +9,13 @@
 // named in `recordedBefore` lack the marker, every later set has it (or the baseline below that covers
 // it) where the path was taken.
 //
-// The baseline: every `patched()` call records a marker and the SDK's `TemporalChangeVersion` upsert,
+// The baselines: every `patched()` call records a marker and the SDK's `TemporalChangeVersion` upsert,
 // two history events per patch per run, paid by every new run forever for paths that only old histories
 // lack. New runs record one baseline marker instead, which stands for every patch it covers; histories
 // without it (recorded before it) still ask for each patch by its own marker and replay their own path.
-// A patch added later is asked for by its own id, as usual.
+// A patch added later gets a new baseline covering it and every earlier one: new runs record only the
+// newest; a history recorded under an older baseline finds that one's marker and takes the paths it
+// covers (and the old path of any patch added after it).
 import { patched } from '@temporalio/workflow';
 
 export interface PatchEntry {
@@ -38,7 +40,7 @@ const RECORDED_UP_TO_30B = [
   '2026-11-30-b',
 ];
 
-/** Every set recorded before the baseline (2026-11-30-h): they ask for each patch by its own marker. */
+/** Every set recorded before the first baseline (2026-11-30-h): they ask for each patch by its own marker. */
 const RECORDED_UP_TO_30G = [
   ...RECORDED_UP_TO_30B,
   '2026-11-30-c',
@@ -47,6 +49,9 @@ const RECORDED_UP_TO_30G = [
   '2026-11-30-f',
   '2026-11-30-g',
 ];
+
+/** Every set recorded before the second baseline (2026-11-30-i). */
+const RECORDED_UP_TO_30H = [...RECORDED_UP_TO_30G, '2026-11-30-h'];
 
 export const PATCHES = {
   stepAwaitingApproval: {
@@ -105,33 +110,72 @@ export const PATCHES = {
     recordedBefore: RECORDED_UP_TO_30G,
     retire: 'when every set before 2026-11-30-h is dropped',
   },
+  lockTakenWithFirstStep: {
+    id: 'arazzo-lock-taken-with-first-step',
+    change:
+      "a fresh run whose first step is a plain operation schedules it in the same workflow task as its lock's start; the activity sends nothing until it has seen the lock run with this run as its parent (LockNotHeld otherwise: the run waits for the lock and sends the step then)",
+    recordedBefore: RECORDED_UP_TO_30H,
+    retire: 'when every set before 2026-11-30-i is dropped',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchName = keyof typeof PATCHES;
 
-/** One marker for all the patches above: recorded by every run since fixture set 2026-11-30-h. */
-export const PATCH_BASELINE = {
-  id: 'arazzo-baseline-2026-11-30-h',
-  // Named one by one: a patch added after the baseline is not covered by it.
-  covers: [
-    'stepAwaitingApproval',
-    'lockReleasedOnClose',
-    'secretHeldBeforeApproval',
-    'signedApprovals',
-    'lockRefusesCancel',
-    'lockLossParks',
-    'upsertsOnStateChange',
-    'planLoadedLocally',
-  ] satisfies PatchName[],
-  recordedBefore: RECORDED_UP_TO_30G,
-  retire:
-    'never while a covered patch is kept: histories with the baseline take every covered path; it goes with the last of them',
-} as const;
+export interface PatchBaseline {
+  /** The one marker new runs recorded while this baseline was the newest. */
+  id: string;
+  /** The patches its marker stands for, named one by one (a later patch is not covered by it). */
+  covers: readonly PatchName[];
+  /** Fixture sets recorded before it: they lack its marker. */
+  recordedBefore: readonly string[];
+  retire: string;
+}
 
-const coveredByBaseline = new Set<string>(PATCH_BASELINE.covers);
+/** Newest first: new runs record the first one's marker; older histories are matched by theirs. */
+export const PATCH_BASELINES: readonly PatchBaseline[] = [
+  {
+    id: 'arazzo-baseline-2026-11-30-i',
+    covers: [
+      'stepAwaitingApproval',
+      'lockReleasedOnClose',
+      'secretHeldBeforeApproval',
+      'signedApprovals',
+      'lockRefusesCancel',
+      'lockLossParks',
+      'upsertsOnStateChange',
+      'planLoadedLocally',
+      'lockTakenWithFirstStep',
+    ],
+    recordedBefore: RECORDED_UP_TO_30H,
+    retire:
+      'never while a covered patch is kept: histories with the baseline take every covered path; it goes with the last of them',
+  },
+  {
+    id: 'arazzo-baseline-2026-11-30-h',
+    covers: [
+      'stepAwaitingApproval',
+      'lockReleasedOnClose',
+      'secretHeldBeforeApproval',
+      'signedApprovals',
+      'lockRefusesCancel',
+      'lockLossParks',
+      'upsertsOnStateChange',
+      'planLoadedLocally',
+    ],
+    recordedBefore: RECORDED_UP_TO_30G,
+    retire:
+      'with the last history recorded under it: when every set from 2026-11-30-h to before 2026-11-30-i is dropped',
+  },
+];
 
-/** True on the new path: a new run, or a history recorded with the baseline or the patch's own marker. */
+/**
+ * True on the new path: a new run, or a history recorded with a baseline that covers the patch or
+ * with the patch's own marker. A new run asks only the newest baseline (it is patched, so the loop ends
+ * there); only a history recorded under an older baseline asks for that one.
+ */
 export function isPatched(name: PatchName): boolean {
-  if (coveredByBaseline.has(name) && patched(PATCH_BASELINE.id)) return true;
+  for (const baseline of PATCH_BASELINES) {
+    if (baseline.covers.includes(name) && patched(baseline.id)) return true;
+  }
   return patched(PATCHES[name].id);
 }

@@ -2,13 +2,17 @@
 // through the Temporal client (as our CLI does) and one through `temporal workflow start`. With
 // lock.onBusy "fail" the second fails at once; by default it waits and runs after the first.
 import { spawnSync } from 'node:child_process';
-import { WorkflowFailedError } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
+import type proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTemporalCli } from '../../scripts/temporal-install.mjs';
+import type { AuditEntry } from '../../src/simulators/audit-log.js';
 import type { ArazzoRunInput, RunProgress } from '../../src/workflows/types.js';
 import { PRISMA_DOC, requestsWith, startRun, startWorker, waitForState } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
+
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 
 describe('interpreter: one run per credential', () => {
   let env: TemporalTestEnv;
@@ -152,6 +156,140 @@ describe('interpreter: one run per credential', () => {
     expect(requestsWith(prisma, 'POST')).toHaveLength(1);
     expect(requestsWith(prisma, 'DELETE')).toHaveLength(0);
   });
+
+  it("schedules a fresh run's first step with its lock's start, and sends it only once the lock is held", async () => {
+    const { prisma, seeded, taskQueue, worker, input } = await setUp();
+    await worker.runUntil(async () => {
+      const run = await startRun(
+        env,
+        taskQueue,
+        { ...input('solo', 'wait'), approval: { mode: 'none' } },
+        `${taskQueue}-solo`,
+      );
+      expect((await run.result()).status).toBe('completed');
+      const events = (await run.fetchHistory()).events ?? [];
+      const at = (predicate: (e: (typeof events)[number]) => unknown) => events.findIndex(predicate);
+      const lockStarted = at((e) => e.childWorkflowExecutionStartedEventAttributes);
+      const firstTaskDone = at((e) => e.workflowTaskCompletedEventAttributes);
+      const stepScheduled = at((e) => e.activityTaskScheduledEventAttributes?.activityId === 'confirmDatabase');
+      const lockInitiated = at((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+      // Both are commands of the run's first workflow task, before the lock's start is recorded.
+      expect(firstTaskDone).toBeGreaterThan(0);
+      expect(lockInitiated).toBeGreaterThan(firstTaskDone);
+      expect(stepScheduled).toBeGreaterThan(lockInitiated);
+      expect(stepScheduled).toBeLessThan(lockStarted);
+      // The request was made while the lock ran: after its start.
+      const lock = await env.client.workflow.getHandle(`arazzo-lock:${lockKey(seeded)}`).describe();
+      const firstRequest = prisma.audit.entries.find((e) => e.source === 'http')!;
+      expect(Date.parse(firstRequest.at)).toBeGreaterThanOrEqual(lock.startTime.getTime());
+      expect(lock.parentExecution?.runId).toBe(run.firstExecutionRunId);
+    });
+  });
+
+  it('a second run scheduled with its lock sends nothing: its first step fails LockNotHeld and runs again once the lock is its own', async () => {
+    const { prisma, seeded, taskQueue, worker, input } = await setUp();
+    await worker.runUntil(async () => {
+      const first = await startRun(env, taskQueue, input('rotation-first', 'wait'), `${taskQueue}-first`);
+      const waiting = await waitForState(first, 'awaiting-approval');
+      const requestsBefore = prisma.audit.entries.length;
+      const second = await startRun(env, taskQueue, input('rotation-second', 'wait'), `${taskQueue}-second`);
+      const refused = await waitForEvent(
+        second,
+        (e) =>
+          e.activityTaskFailedEventAttributes?.failure?.cause?.applicationFailureInfo?.type ??
+          e.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.type,
+      );
+      expect(refused).toBe('LockNotHeld');
+      // Nothing was sent, and the step is shown waiting, not started.
+      expect(prisma.audit.entries.length).toBe(requestsBefore);
+      const progress = await second.query<RunProgress>('progress');
+      expect(progress.steps.map((s) => [s.status, s.attempts])).toEqual(progress.steps.map(() => ['pending', 0]));
+      await first.signal('approve', {
+        stepId: 'revokeOldConnection',
+        approvalId: waiting.pendingApproval!.approvalId,
+        by: 'alice',
+      });
+      expect((await first.result()).status).toBe('completed');
+      const firstClosed = (await first.describe()).closeTime!.getTime();
+      const error = await second.result().catch((e) => e);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect(error.cause.message).toMatch(/^step 'checkOldConnection' failed: .* answered 404/);
+      // Its step ran again under its own lock: scheduled after the lock's start, sent after the first run closed.
+      const events = (await second.fetchHistory()).events ?? [];
+      const lockStarted = events.findIndex((e) => e.childWorkflowExecutionStartedEventAttributes);
+      const again = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityId === 'confirmDatabase#2');
+      expect(lockStarted).toBeGreaterThan(0);
+      expect(again).toBeGreaterThan(lockStarted);
+      // Its first request (the database GET) and everything after it came once the first run had closed.
+      const databaseGets = getsOf(prisma, `/databases/${seeded.databaseId}`);
+      expect(databaseGets).toHaveLength(2);
+      expect(Date.parse(databaseGets[1].at)).toBeGreaterThanOrEqual(firstClosed);
+      const steps = (await second.query<RunProgress>('progress')).steps;
+      expect(steps.slice(0, 2).map((s) => [s.stepId, s.status, s.attempts])).toEqual([
+        ['confirmDatabase', 'succeeded', 1],
+        ['checkOldConnection', 'failed', 1],
+      ]);
+    });
+    expect(requestsWith(prisma, 'POST')).toHaveLength(1);
+    expect(requestsWith(prisma, 'DELETE')).toHaveLength(1);
+    expect(await lockStatuses(lockKey(seeded), 2)).toEqual(['TERMINATED', 'TERMINATED']);
+  });
+
+  it('two fresh runs started at once: one rotates, the other sends its first request only after the first has closed', async () => {
+    const { prisma, seeded, taskQueue, worker, input } = await setUp();
+    await worker.runUntil(async () => {
+      const noApproval = { approval: { mode: 'none' as const } };
+      const runs = await Promise.all(
+        ['rotation-a', 'rotation-b'].map((name) =>
+          startRun(env, taskQueue, { ...input(name, 'wait'), ...noApproval }, `${taskQueue}-${name}`),
+        ),
+      );
+      const outcomes = await Promise.all(
+        runs.map((r) =>
+          r.result().then(
+            (res) => res.status,
+            (e: Error) => e,
+          ),
+        ),
+      );
+      const winner = outcomes.findIndex((o) => o === 'completed');
+      expect(winner).toBeGreaterThanOrEqual(0);
+      const loser = outcomes[1 - winner];
+      expect(loser).toBeInstanceOf(WorkflowFailedError);
+      expect((loser as WorkflowFailedError).cause?.message).toMatch(
+        /^step 'checkOldConnection' failed: .* answered 404/,
+      );
+      const winnerClosed = (await runs[winner].describe()).closeTime!.getTime();
+      // The loser's first request (the database GET) came after the winner had closed; its check found the
+      // old connection gone.
+      const databaseGets = getsOf(prisma, `/databases/${seeded.databaseId}`);
+      expect(databaseGets).toHaveLength(2);
+      expect(Date.parse(databaseGets[1].at)).toBeGreaterThanOrEqual(winnerClosed);
+      expect(getsOf(prisma, `/connections/${seeded.connectionId}`).map((e) => e.response?.status)).toEqual([200, 404]);
+    });
+    expect(requestsWith(prisma, 'POST')).toHaveLength(1);
+    expect(requestsWith(prisma, 'DELETE')).toHaveLength(1);
+    expect(await lockStatuses(lockKey(seeded), 2)).toEqual(['TERMINATED', 'TERMINATED']);
+  });
+
+  /** The simulator's GET requests to a path ending in `suffix`, in the order they were answered. */
+  function getsOf(sim: { audit: { entries: ReadonlyArray<AuditEntry> } }, suffix: string): AuditEntry[] {
+    return sim.audit.entries.filter(
+      (e) => e.source === 'http' && e.request?.method === 'GET' && e.request.path.endsWith(suffix),
+    );
+  }
+
+  /** Polls the run's history until `pick` returns something for one of its events. */
+  async function waitForEvent<T>(handle: WorkflowHandle, pick: (e: HistoryEvent) => T | null | undefined): Promise<T> {
+    for (let i = 0; i < 200; i++) {
+      for (const e of (await handle.fetchHistory()).events ?? []) {
+        const found = pick(e);
+        if (found !== undefined && found !== null) return found;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('no such event in the history after 20 s');
+  }
 
   const lockKey = (seeded: { databaseId: string; connectionId: string }) =>
     `prisma:${seeded.databaseId}:${seeded.connectionId}`;

@@ -1,12 +1,12 @@
 // The patch table (src/workflows/patches.ts) must tell the truth about the committed histories: a set
 // recorded before a patch has no marker for it, every later set has it (its own marker, or the
-// baseline marker when the baseline covers it), and no history carries a marker the table does not name
+// marker of a baseline that covers it), and no history carries a marker the table does not name
 // (a marker nobody can retire).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PATCH_BASELINE, PATCHES } from '../../../src/workflows/patches.js';
+import { PATCH_BASELINES, PATCHES } from '../../../src/workflows/patches.js';
 
 const fixturesDir = fileURLToPath(new URL('../../replay/fixtures/', import.meta.url));
 const sets = readdirSync(fixturesDir, { withFileTypes: true })
@@ -39,25 +39,44 @@ describe('patch lifecycle table', () => {
     expect(sets.length).toBeGreaterThan(0);
   });
 
-  const covered = new Set<string>(PATCH_BASELINE.covers);
+  /** The sets recorded while `index` was the newest baseline: after it, before the one that followed it. */
+  const recordedUnder = (index: number) =>
+    sets.filter(
+      (set) =>
+        !PATCH_BASELINES[index].recordedBefore.includes(set) &&
+        (index === 0 || PATCH_BASELINES[index - 1].recordedBefore.includes(set)),
+    );
 
-  it(`the baseline: sets recorded before it lack "${PATCH_BASELINE.id}", later sets have it`, () => {
-    for (const set of PATCH_BASELINE.recordedBefore) expect(sets).toContain(set);
-    for (const set of sets) {
-      expect({ set, has: markersIn(set).has(PATCH_BASELINE.id) }).toEqual({
-        set,
-        has: !(PATCH_BASELINE.recordedBefore as readonly string[]).includes(set),
-      });
-    }
+  PATCH_BASELINES.forEach((baseline, index) => {
+    it(`baseline "${baseline.id}": exactly the sets recorded while it was the newest have it`, () => {
+      for (const set of baseline.recordedBefore) expect(sets).toContain(set);
+      const under = recordedUnder(index);
+      expect(under.length).toBeGreaterThan(0);
+      for (const set of sets) {
+        expect({ set, has: markersIn(set).has(baseline.id) }).toEqual({ set, has: under.includes(set) });
+      }
+    });
+
+    it(`baseline "${baseline.id}" covers every patch of the baseline before it (a history never loses a path)`, () => {
+      const older = PATCH_BASELINES[index + 1];
+      if (older) for (const name of older.covers) expect(baseline.covers).toContain(name);
+      // The baselines are newest first: each was recorded after the one below it.
+      if (older) expect(baseline.recordedBefore.length).toBeGreaterThan(older.recordedBefore.length);
+    });
   });
 
-  it('a set with the baseline has no marker of a patch the baseline covers (one marker stands for them all)', () => {
+  it('the newest baseline covers every patch (new runs record one marker only)', () => {
+    expect([...PATCH_BASELINES[0].covers].sort()).toEqual(Object.keys(PATCHES).sort());
+  });
+
+  it('a set with a baseline has no marker of a patch that baseline covers (one marker stands for them all)', () => {
     const doubled = sets.flatMap((set) => {
       const markers = markersIn(set);
-      if (!markers.has(PATCH_BASELINE.id)) return [];
-      return Object.entries(PATCHES)
-        .filter(([name, patch]) => covered.has(name) && markers.has(patch.id))
-        .map(([name]) => `${set}: ${name}`);
+      return PATCH_BASELINES.filter((b) => markers.has(b.id)).flatMap((baseline) =>
+        Object.entries(PATCHES)
+          .filter(([name, patch]) => (baseline.covers as readonly string[]).includes(name) && markers.has(patch.id))
+          .map(([name]) => `${set}: ${name}`),
+      );
     });
     expect(doubled).toEqual([]);
   });
@@ -67,7 +86,9 @@ describe('patch lifecycle table', () => {
       for (const set of patch.recordedBefore) expect(sets).toContain(set);
       for (const set of sets) {
         const markers = markersIn(set);
-        const has = markers.has(patch.id) || (covered.has(name) && markers.has(PATCH_BASELINE.id));
+        const has =
+          markers.has(patch.id) ||
+          PATCH_BASELINES.some((b) => (b.covers as readonly string[]).includes(name) && markers.has(b.id));
         expect({ set, has }).toEqual({
           set,
           has: !(patch.recordedBefore as readonly string[]).includes(set),
@@ -77,7 +98,7 @@ describe('patch lifecycle table', () => {
   }
 
   it('no history carries a marker the table does not name', () => {
-    const known = new Set<string>([...Object.values(PATCHES).map((p) => p.id), PATCH_BASELINE.id]);
+    const known = new Set<string>([...Object.values(PATCHES).map((p) => p.id), ...PATCH_BASELINES.map((b) => b.id)]);
     const unknown = sets.flatMap((set) =>
       [...markersIn(set)].filter((id) => !known.has(id)).map((id) => `${set}: ${id}`),
     );
