@@ -131,37 +131,30 @@ export interface PatchBaseline {
   retire: string;
 }
 
+/** What the first baseline (2026-11-30-h) stands for: every patch before it. */
+const COVERED_BY_30H: readonly PatchName[] = [
+  'stepAwaitingApproval',
+  'lockReleasedOnClose',
+  'secretHeldBeforeApproval',
+  'signedApprovals',
+  'lockRefusesCancel',
+  'lockLossParks',
+  'upsertsOnStateChange',
+  'planLoadedLocally',
+];
+
 /** Newest first: new runs record the first one's marker; older histories are matched by theirs. */
 export const PATCH_BASELINES: readonly PatchBaseline[] = [
   {
     id: 'arazzo-baseline-2026-11-30-i',
-    covers: [
-      'stepAwaitingApproval',
-      'lockReleasedOnClose',
-      'secretHeldBeforeApproval',
-      'signedApprovals',
-      'lockRefusesCancel',
-      'lockLossParks',
-      'upsertsOnStateChange',
-      'planLoadedLocally',
-      'lockTakenWithFirstStep',
-    ],
+    covers: [...COVERED_BY_30H, 'lockTakenWithFirstStep'],
     recordedBefore: RECORDED_UP_TO_30H,
     retire:
       'never while a covered patch is kept: histories with the baseline take every covered path; it goes with the last of them',
   },
   {
     id: 'arazzo-baseline-2026-11-30-h',
-    covers: [
-      'stepAwaitingApproval',
-      'lockReleasedOnClose',
-      'secretHeldBeforeApproval',
-      'signedApprovals',
-      'lockRefusesCancel',
-      'lockLossParks',
-      'upsertsOnStateChange',
-      'planLoadedLocally',
-    ],
+    covers: COVERED_BY_30H,
     recordedBefore: RECORDED_UP_TO_30G,
     retire:
       'with the last history recorded under it: when every set from 2026-11-30-h to before 2026-11-30-i is dropped',

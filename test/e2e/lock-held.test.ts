@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmLockHeld } from '../../src/activities/lock-held.js';
 import { lockWorkflowId } from '../../src/workflows/lock.js';
-import { PRISMA_DOC, startRun, startWorker, waitForState } from '../support/rotation.js';
+import { prismaRotationInput, startRun, startWorker, waitForState } from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
@@ -40,16 +40,7 @@ describe('confirmLockHeld: the lock runs with this run as its parent, or nothing
       const holder = await startRun(
         env,
         taskQueue,
-        {
-          document: PRISMA_DOC,
-          inputs: {
-            apiToken: seeded.serviceToken,
-            databaseId: seeded.databaseId,
-            oldConnectionId: seeded.connectionId,
-            newName: 'held',
-          },
-          servers: { prismaManagementApi: prisma.baseUrl },
-        },
+        prismaRotationInput(prisma, seeded, taskQueue),
         `${taskQueue}-holder`,
       );
       await waitForState(holder, 'awaiting-approval');
