@@ -5,7 +5,7 @@
 // `--parked-runs=N` and `--parked-cache=N` set scenario 4's run count and its worker's workflow cache size.
 import { join } from 'node:path';
 import { Runtime } from '@temporalio/worker';
-import { resultsDir, startBenchEnv } from './lib/environment.js';
+import { type BenchEnv, resultsDir, startBenchEnv } from './lib/environment.js';
 import { machineInfo } from './lib/machine.js';
 import { markdown, type Report, writeReport } from './lib/report.js';
 import { nowMs } from './lib/time.js';
@@ -58,35 +58,37 @@ const machine = machineInfo();
 console.log(
   `bench (${params.mode}) on ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverageAtStart}`,
 );
-const env = await startBenchEnv({ cpuProfileDir });
 const report: Report = { startedAt, durationSeconds: 0, machine, parameters: params, scenarios: {}, errors: {} };
 
-const scenarios: Record<string, () => Promise<Report['scenarios'][string]>> = {
-  engine: async () => ({ ...(await runEngine(env.workDir, params)) }),
-  handwritten: async () => ({ ...(await runVersusHandwritten(env, params)) }),
-  respect: async () => ({ ...(await runVersusRespect(env, params)) }),
-  'large-response': async () => ({ ...(await runLargeResponse(env, params)) }),
-  parked: async () => ({ ...(await runParked(env, params)) }),
-  waiting: async () => ({ ...(await runWaiting(env, params)) }),
+// Each scenario starts its own dev server: one scenario's thousands of closed workflows in the server's
+// database would otherwise slow the next, and a scenario's absolute figures (scenario 4's time to park
+// 1,000 runs) would depend on which scenarios ran before it.
+const scenarios: Record<string, (env: BenchEnv) => Promise<Report['scenarios'][string]>> = {
+  engine: async (env) => ({ ...(await runEngine(env.workDir, params)) }),
+  handwritten: async (env) => ({ ...(await runVersusHandwritten(env, params)) }),
+  respect: async (env) => ({ ...(await runVersusRespect(env, params)) }),
+  'large-response': async (env) => ({ ...(await runLargeResponse(env, params)) }),
+  parked: async (env) => ({ ...(await runParked(env, params)) }),
+  waiting: async (env) => ({ ...(await runWaiting(env, params)) }),
 };
 
 let failed = false;
-try {
-  for (const [name, run] of Object.entries(scenarios)) {
-    if (only && !only.includes(name)) continue;
-    const t = nowMs();
-    console.log(`scenario ${name}...`);
-    try {
-      report.scenarios[name] = await run();
-      console.log(`scenario ${name} done in ${Math.round((nowMs() - t) / 1000)} s`);
-    } catch (err) {
-      failed = true;
-      report.errors[name] = err instanceof Error ? (err.stack ?? err.message) : String(err);
-      console.error(`scenario ${name} failed:`, err);
-    }
+for (const [name, run] of Object.entries(scenarios)) {
+  if (only && !only.includes(name)) continue;
+  const t = nowMs();
+  console.log(`scenario ${name}...`);
+  let env: BenchEnv | undefined;
+  try {
+    env = await startBenchEnv({ cpuProfileDir });
+    report.scenarios[name] = await run(env);
+    console.log(`scenario ${name} done in ${Math.round((nowMs() - t) / 1000)} s`);
+  } catch (err) {
+    failed = true;
+    report.errors[name] = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    console.error(`scenario ${name} failed:`, err);
+  } finally {
+    await env?.close();
   }
-} finally {
-  await env.close();
 }
 report.durationSeconds = (nowMs() - start) / 1000;
 const written = writeReport(report);

@@ -44,23 +44,32 @@ export interface BenchEnv {
 
 const silent = () => {};
 
+/** The workflow bundles, built once per bench process (each scenario's environment loads the same files). */
+let bundling: Promise<Record<BundleName, string>> | undefined;
+
+async function bundleAll(workDir: string): Promise<Record<BundleName, string>> {
+  const bundlePaths = {} as Record<BundleName, string>;
+  for (const [name, source] of Object.entries(bundleSources) as [BundleName, string][]) {
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: source,
+      failureConverterPath,
+      // As `npm run worker` bundles it; the hand-written workflow has no such libraries.
+      ...(name === 'interpreter' ? { preloadModules: workflowPreloadModules } : {}),
+      logger: { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: console.error },
+    });
+    bundlePaths[name] = join(workDir, `workflow-bundle-${name}.js`);
+    writeFileSync(bundlePaths[name], bundle.code);
+  }
+  return bundlePaths;
+}
+
 export async function startBenchEnv(options: { cpuProfileDir?: string } = {}): Promise<BenchEnv> {
   const workDir = join(resultsDir, 'work');
   mkdirSync(workDir, { recursive: true });
   const server = await startDevServer({ port: 0, uiPort: false });
   try {
-    const bundlePaths = {} as Record<BundleName, string>;
-    for (const [name, source] of Object.entries(bundleSources) as [BundleName, string][]) {
-      const bundle = await bundleWorkflowCode({
-        workflowsPath: source,
-        failureConverterPath,
-        // As `npm run worker` bundles it; the hand-written workflow has no such libraries.
-        ...(name === 'interpreter' ? { preloadModules: workflowPreloadModules } : {}),
-        logger: { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: console.error },
-      });
-      bundlePaths[name] = join(workDir, `workflow-bundle-${name}.js`);
-      writeFileSync(bundlePaths[name], bundle.code);
-    }
+    bundling ??= bundleAll(workDir);
+    const bundlePaths = await bundling;
     const connection = await Connection.connect({ address: server.address });
     // Plain payloads, like the worker children (see worker-process.ts): the failure converter only.
     const client = new Client({

@@ -9,7 +9,8 @@
 //
 // Anything else (another run holds the lock, or the start is not visible within the budget) fails the
 // activity with `LockNotHeld` before a byte is sent; the workflow then waits for its lock as a run that
-// found it busy always has, and runs the step again.
+// found it busy always has, and runs the step again. The step's reference comes only in `underLock`
+// (run-step.ts), so a worker that does not know this check cannot send the step either.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';

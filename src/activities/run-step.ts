@@ -57,10 +57,13 @@ export interface RunStepInput {
    */
   withdraw?: DeliveredInfo[];
   /**
-   * A fresh run's first step, scheduled with the start of its lock: the lock's workflow id. Nothing is
-   * sent until that lock runs with this run as its parent (lock-held.ts).
+   * A fresh run's first step, scheduled with the start of its lock: the step's reference travels here, in
+   * place of `ref`, with the lock's workflow id. Nothing is sent until that lock runs with this run as its
+   * parent (lock-held.ts). A worker that does not know this field (an older version, during a rolling
+   * upgrade) finds no step to send and refuses with RequestBuildError, having sent nothing, rather than
+   * sending before the lock is held.
    */
-  confirmLock?: string;
+  underLock?: { lockWorkflowId: string; ref: PlanStepRef };
 }
 
 export interface StepResult {
@@ -164,7 +167,10 @@ async function stepWork(input: RunStepInput, plans: PlanStore): Promise<StepWork
 export function makeRunStep(policy: WorkerPolicy, plans = new PlanStore()) {
   return async function runStep(input: RunStepInput): Promise<StepResult> {
     const info = activityInfo();
-    if (input.confirmLock) await confirmLockHeld(getClient(), input.confirmLock, info.workflowExecution?.runId ?? '');
+    if (input.underLock) {
+      await confirmLockHeld(getClient(), input.underLock.lockWorkflowId, info.workflowExecution?.runId ?? '');
+      input = { ...input, ref: input.underLock.ref };
+    }
     const started = Date.now();
     // Under an approval policy a run must have been loaded by this worker's load activity (or descend
     // from one that was): a plan or record given in a run's input would bring its own gates and keys.

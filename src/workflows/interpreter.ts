@@ -86,6 +86,9 @@ export async function arazzoRun(input: ArazzoRunInput): Promise<ArazzoRunResult>
   return new Walk(input, state, decisions, messages).run();
 }
 
+/** The failures of a first step scheduled with its lock that prove nothing was sent (see `executeWithLock`). */
+const NOTHING_SENT_UNDER_LOCK = new Set(['LockNotHeld', 'RequestBuildError', 'PlanNotFound']);
+
 /** A fresh run's first step, scheduled while its lock is being taken. */
 interface LockWithFirstStep {
   stepId: string;
@@ -223,7 +226,8 @@ class Walk {
   private stepScheduledWithLock(): PlanStep | undefined {
     const workflow = this.ownWorkflow();
     const first = workflow.steps[this.state.record.stepIndex];
-    if (workflow.dependsOn.length > 0 || !first?.operation || first.workflowId || first.message) return undefined;
+    if (!this.steps.planDigest || workflow.dependsOn.length > 0) return undefined;
+    if (!first?.operation || first.workflowId || first.message) return undefined;
     if ((first.dependsOn ?? []).length > 0 || first.timeoutMs !== undefined || this.needsApproval(first))
       return undefined;
     return first;
@@ -378,8 +382,9 @@ class Walk {
   /**
    * The first step, scheduled with the lock's start. The step shows as started, and its result counts,
    * only once the lock's start is recorded; a run that does not get the lock (onBusy "fail") fails with
-   * LockBusy as before. An activity that found the lock held by another run sent nothing (LockNotHeld):
-   * once the lock is this run's, the step runs again, as it would have run after waiting for the lock.
+   * LockBusy as before. An attempt that sent nothing (LockNotHeld: the lock was another run's; or
+   * refused before sending, as a worker that does not know `underLock` refuses it) is not the step's
+   * outcome: once the lock is this run's, the step is sent the usual way, and that attempt's outcome is.
    */
   private executeWithLock(step: PlanStep, withLock: LockWithFirstStep): Promise<StepResult | Ending> {
     let sentNothing = false;
@@ -396,7 +401,7 @@ class Walk {
         }),
       (err: unknown) => {
         const cause = err instanceof ActivityFailure ? err.cause : undefined;
-        sentNothing = cause instanceof ApplicationFailure && cause.type === 'LockNotHeld';
+        sentNothing = cause instanceof ApplicationFailure && NOTHING_SENT_UNDER_LOCK.has(cause.type ?? '');
         return held.then(() =>
           sentNothing ? this.executeOperation(step, false) : this.afterOperationFailure(step, err),
         );

@@ -113,7 +113,7 @@ export const PATCHES = {
   lockTakenWithFirstStep: {
     id: 'arazzo-lock-taken-with-first-step',
     change:
-      "a fresh run whose first step is a plain operation schedules it in the same workflow task as its lock's start; the activity sends nothing until it has seen the lock run with this run as its parent (LockNotHeld otherwise: the run waits for the lock and sends the step then)",
+      "a fresh run whose first step is a plain operation schedules it in the same workflow task as its lock's start, its reference under `underLock`; the activity sends nothing until it has seen the lock run with this run as its parent (LockNotHeld otherwise, or RequestBuildError from a worker that does not know `underLock`: the run waits for the lock and sends the step then)",
     recordedBefore: RECORDED_UP_TO_30H,
     retire: 'when every set before 2026-11-30-i is dropped',
   },

@@ -49,14 +49,19 @@ export class StepActivities {
   /** Sends the step's request once (Temporal retries idempotent methods; a POST is never re-sent). */
   // Not `async`: it returns the activity's own promise (the SDK records a stack trace for every promise
   // a workflow creates, so a wrapper per step costs more than it reads).
-  // `confirmLock`: the step is scheduled with the start of the run's lock (that lock's workflow id). Its
-  // activity sends nothing before it has seen the lock held by this run, and the caller marks the step
-  // started once the lock's start is recorded: until then it is pending, like any step behind a lock.
-  runStep(step: PlanStep, afterAmbiguous: boolean, confirmLock?: string): Promise<StepResult> {
+  // `lockWorkflowId`: the step is scheduled with the start of the run's lock; its reference goes under
+  // `underLock` (run-step.ts), so its activity sends nothing before it has seen the lock held by this run.
+  // The caller marks the step started once the lock's start is recorded: until then it is pending, like
+  // any step behind a lock.
+  runStep(step: PlanStep, afterAmbiguous: boolean, lockWorkflowId?: string): Promise<StepResult> {
     const count = this.state.countExecution(step.stepId);
-    if (!confirmLock) this.state.startStep(step.stepId);
-    const input: RunStepInput = { ...this.input(step, 'step'), afterAmbiguous, deliver: this.settings.deliver };
-    if (confirmLock) input.confirmLock = confirmLock;
+    if (!lockWorkflowId) this.state.startStep(step.stepId);
+    const { ref, ...rest } = this.input(step, 'step');
+    const input: RunStepInput = {
+      ...(lockWorkflowId && ref ? { ...rest, underLock: { lockWorkflowId, ref } } : { ...rest, ref }),
+      afterAmbiguous,
+      deliver: this.settings.deliver,
+    };
     return runStep.executeWithOptions(
       {
         activityId: count === 1 ? step.stepId : `${step.stepId}#${count}`,

@@ -8,7 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTemporalCli } from '../../scripts/temporal-install.mjs';
 import type { AuditEntry } from '../../src/simulators/audit-log.js';
 import type { ArazzoRunInput, RunProgress } from '../../src/workflows/types.js';
-import { PRISMA_DOC, requestsWith, startRun, startWorker, waitForState } from '../support/rotation.js';
+import { createActivities, type RunStepInput } from '../../src/activities/index.js';
+import {
+  PRISMA_DOC,
+  prismaRotationInput,
+  requestsWith,
+  startRun,
+  startWorker,
+  testPolicy,
+  waitForState,
+} from '../support/rotation.js';
 import { useSimulators } from '../support/simulators.js';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal.js';
 
@@ -270,6 +279,48 @@ describe('interpreter: one run per credential', () => {
     expect(requestsWith(prisma, 'POST')).toHaveLength(1);
     expect(requestsWith(prisma, 'DELETE')).toHaveLength(1);
     expect(await lockStatuses(lockKey(seeded), 2)).toEqual(['TERMINATED', 'TERMINATED']);
+  });
+
+  it('a worker that does not know `underLock` (an older version, mid-upgrade) sends nothing before the lock is held', async () => {
+    const prisma = await sims.prisma();
+    const seeded = prisma.seed();
+    const taskQueue = env.uniqueTaskQueue('lock-older');
+    const input = (newName: string): ArazzoRunInput =>
+      prismaRotationInput(prisma, seeded, taskQueue, {
+        inputs: { ...prismaRotationInput(prisma, seeded, taskQueue).inputs, newName },
+        lock: { onBusy: 'wait', pollInterval: '1s' },
+        stepTimeout: '5s',
+      });
+    // What an older worker does with the first step's input: it ignores the field it does not know.
+    const current = createActivities(testPolicy());
+    const older = await env.createWorker({
+      taskQueue,
+      activities: { ...current, runStep: (step: RunStepInput) => current.runStep({ ...step, underLock: undefined }) },
+    });
+    await older.runUntil(async () => {
+      const first = await startRun(env, taskQueue, input('rotation-first'), `${taskQueue}-first`);
+      const waiting = await waitForState(first, 'awaiting-approval');
+      const requestsBefore = prisma.audit.entries.length;
+      const second = await startRun(env, taskQueue, input('rotation-second'), `${taskQueue}-second`);
+      const refused = await waitForEvent(second, (e) => e.activityTaskFailedEventAttributes?.failure);
+      expect(refused.applicationFailureInfo?.type).toBe('RequestBuildError');
+      expect(prisma.audit.entries.length).toBe(requestsBefore);
+      await first.signal('approve', {
+        stepId: 'revokeOldConnection',
+        approvalId: waiting.pendingApproval!.approvalId,
+        by: 'alice',
+      });
+      expect((await first.result()).status).toBe('completed');
+      const firstClosed = (await first.describe()).closeTime!.getTime();
+      const error = await second.result().catch((e) => e);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect(error.cause.message).toMatch(/^step 'checkOldConnection' failed: .* answered 404/);
+      const databaseGets = getsOf(prisma, `/databases/${seeded.databaseId}`);
+      expect(databaseGets).toHaveLength(2);
+      expect(Date.parse(databaseGets[1].at)).toBeGreaterThanOrEqual(firstClosed);
+    });
+    expect(requestsWith(prisma, 'POST')).toHaveLength(1);
+    expect(requestsWith(prisma, 'DELETE')).toHaveLength(1);
   });
 
   /** The simulator's GET requests to a path ending in `suffix`, in the order they were answered. */

@@ -59,8 +59,20 @@ describe('interpreter: steps by reference to the recorded plan', () => {
     for (const step of scheduled) {
       expect(step.call).toBeUndefined();
       expect(step.judge).toBeUndefined();
-      expect(step.ref).toMatchObject({ workflowId: 'rotate-connection', stepId: step.stepId, part: 'step' });
+      // The first step is scheduled with the lock's start: its reference travels with the lock to confirm.
+      expect(step.ref ?? step.underLock?.ref).toMatchObject({
+        workflowId: 'rotate-connection',
+        stepId: step.stepId,
+        part: 'step',
+      });
     }
+    expect(scheduled.map((s) => s.underLock?.lockWorkflowId)).toEqual([
+      `arazzo-lock:prisma:${seeded.databaseId}:${seeded.connectionId}`,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     const revoke = scheduled.at(-1)!;
     // The revocation names the token and the old connection: not the database id or the new name.
     expect(Object.keys(revoke.context.inputs).sort()).toEqual(['apiToken', 'oldConnectionId']);
