@@ -213,26 +213,13 @@ describe('interpreter: one run per credential', () => {
       expect(prisma.audit.entries.length).toBe(requestsBefore);
       const progress = await second.query<RunProgress>('progress');
       expect(progress.steps.map((s) => [s.status, s.attempts])).toEqual(progress.steps.map(() => ['pending', 0]));
-      await first.signal('approve', {
-        stepId: 'revokeOldConnection',
-        approvalId: waiting.pendingApproval!.approvalId,
-        by: 'alice',
-      });
-      expect((await first.result()).status).toBe('completed');
-      const firstClosed = (await first.describe()).closeTime!.getTime();
-      const error = await second.result().catch((e) => e);
-      expect(error).toBeInstanceOf(WorkflowFailedError);
-      expect(error.cause.message).toMatch(/^step 'checkOldConnection' failed: .* answered 404/);
+      await approveFirstThenSecondFindsConnectionGone(first, waiting, second, prisma, seeded);
       // Its step ran again under its own lock: scheduled after the lock's start, sent after the first run closed.
       const events = (await second.fetchHistory()).events ?? [];
       const lockStarted = events.findIndex((e) => e.childWorkflowExecutionStartedEventAttributes);
       const again = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityId === 'confirmDatabase#2');
       expect(lockStarted).toBeGreaterThan(0);
       expect(again).toBeGreaterThan(lockStarted);
-      // Its first request (the database GET) and everything after it came once the first run had closed.
-      const databaseGets = getsOf(prisma, `/databases/${seeded.databaseId}`);
-      expect(databaseGets).toHaveLength(2);
-      expect(Date.parse(databaseGets[1].at)).toBeGreaterThanOrEqual(firstClosed);
       const steps = (await second.query<RunProgress>('progress')).steps;
       expect(steps.slice(0, 2).map((s) => [s.stepId, s.status, s.attempts])).toEqual([
         ['confirmDatabase', 'succeeded', 1],
@@ -305,23 +292,37 @@ describe('interpreter: one run per credential', () => {
       const refused = await waitForEvent(second, (e) => e.activityTaskFailedEventAttributes?.failure);
       expect(refused.applicationFailureInfo?.type).toBe('RequestBuildError');
       expect(prisma.audit.entries.length).toBe(requestsBefore);
-      await first.signal('approve', {
-        stepId: 'revokeOldConnection',
-        approvalId: waiting.pendingApproval!.approvalId,
-        by: 'alice',
-      });
-      expect((await first.result()).status).toBe('completed');
-      const firstClosed = (await first.describe()).closeTime!.getTime();
-      const error = await second.result().catch((e) => e);
-      expect(error).toBeInstanceOf(WorkflowFailedError);
-      expect(error.cause.message).toMatch(/^step 'checkOldConnection' failed: .* answered 404/);
-      const databaseGets = getsOf(prisma, `/databases/${seeded.databaseId}`);
-      expect(databaseGets).toHaveLength(2);
-      expect(Date.parse(databaseGets[1].at)).toBeGreaterThanOrEqual(firstClosed);
+      await approveFirstThenSecondFindsConnectionGone(first, waiting, second, prisma, seeded);
     });
     expect(requestsWith(prisma, 'POST')).toHaveLength(1);
     expect(requestsWith(prisma, 'DELETE')).toHaveLength(1);
   });
+
+  /**
+   * The first run, parked at its approval, is approved and completes; the second, which waited for the lock,
+   * then finds the old connection gone. Its first request (the database GET) came once the first had closed.
+   */
+  async function approveFirstThenSecondFindsConnectionGone(
+    first: WorkflowHandle,
+    waiting: RunProgress,
+    second: WorkflowHandle,
+    prisma: { audit: { entries: ReadonlyArray<AuditEntry> } },
+    seeded: { databaseId: string },
+  ) {
+    await first.signal('approve', {
+      stepId: 'revokeOldConnection',
+      approvalId: waiting.pendingApproval!.approvalId,
+      by: 'alice',
+    });
+    expect((await first.result()).status).toBe('completed');
+    const firstClosed = (await first.describe()).closeTime!.getTime();
+    const error = await second.result().catch((e) => e);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(error.cause.message).toMatch(/^step 'checkOldConnection' failed: .* answered 404/);
+    const databaseGets = getsOf(prisma, `/databases/${seeded.databaseId}`);
+    expect(databaseGets).toHaveLength(2);
+    expect(Date.parse(databaseGets[1].at)).toBeGreaterThanOrEqual(firstClosed);
+  }
 
   /** The simulator's GET requests to a path ending in `suffix`, in the order they were answered. */
   function getsOf(sim: { audit: { entries: ReadonlyArray<AuditEntry> } }, suffix: string): AuditEntry[] {
