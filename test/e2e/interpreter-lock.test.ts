@@ -9,6 +9,7 @@ import { ensureTemporalCli } from '../../scripts/temporal-install.mjs';
 import type { AuditEntry } from '../../src/simulators/audit-log.js';
 import type { ArazzoRunInput, RunProgress } from '../../src/workflows/types.js';
 import { createActivities, type RunStepInput } from '../../src/activities/index.js';
+import { stepsOf } from '../../src/cli/commands/history.js';
 import {
   PRISMA_DOC,
   prismaRotationInput,
@@ -224,6 +225,15 @@ describe('interpreter: one run per credential', () => {
       expect(steps.slice(0, 2).map((s) => [s.stepId, s.status, s.attempts])).toEqual([
         ['confirmDatabase', 'succeeded', 1],
         ['checkOldConnection', 'failed', 1],
+      ]);
+      // `arazzo history` says the first attempt waited for the lock, not that the step failed.
+      const recorded = await stepsOf(env.client, `${taskQueue}-second`);
+      expect(
+        recorded.slice(0, 3).map((s) => [s.stepId, s.status, s.request?.replace(/127\.0\.0\.1:\d+/, 'HOST')]),
+      ).toEqual([
+        ['confirmDatabase', 'lock-wait', 'nothing sent: the lock was held by another run'],
+        ['confirmDatabase#2', 'succeeded', `GET http://HOST/v1/databases/${seeded.databaseId}`],
+        ['checkOldConnection', 'failed', `GET http://HOST/v1/connections/${seeded.connectionId}`],
       ]);
     });
     expect(requestsWith(prisma, 'POST')).toHaveLength(1);

@@ -8,9 +8,13 @@ import { withClient } from '../connect.js';
 import { out, printJson } from '../output.js';
 import { maskOutputs } from '../render-progress.js';
 
-interface StepEntry {
+export interface StepEntry {
   stepId: string;
-  status: 'succeeded' | 'failed' | 'running';
+  /**
+   * `lock-wait`: a first step scheduled with the run's lock found the lock held by another run and sent
+   * nothing; the run waited for its lock and sent the step again (the next entry, `<stepId>#2`).
+   */
+  status: 'succeeded' | 'failed' | 'running' | 'lock-wait';
   request?: string;
   httpStatus?: number;
   attempt?: number;
@@ -47,7 +51,8 @@ export function historyCommand(): Command {
     });
 }
 
-async function stepsOf(client: Client, workflowRunId: string): Promise<StepEntry[]> {
+/** The run's steps as its history recorded them (what `history` prints). */
+export async function stepsOf(client: Client, workflowRunId: string): Promise<StepEntry[]> {
   const { explainQueryError } = await import('../progress-query.js');
   const history = await client.workflow
     .getHandle(workflowRunId)
@@ -91,6 +96,8 @@ async function stepsOf(client: Client, workflowRunId: string): Promise<StepEntry
         durationMs: result.durationMs,
         outputs: maskOutputs(result.outputs ?? {}),
       });
+    } else if (event.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.type === 'LockNotHeld') {
+      Object.assign(entry, { status: 'lock-wait', request: 'nothing sent: the lock was held by another run' });
     } else entry.status = 'failed';
   }
   return steps;
