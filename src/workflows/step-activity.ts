@@ -56,12 +56,12 @@ export class StepActivities {
   runStep(step: PlanStep, afterAmbiguous: boolean, lockWorkflowId?: string): Promise<StepResult> {
     const count = this.state.countExecution(step.stepId);
     if (!lockWorkflowId) this.state.startStep(step.stepId);
-    const { ref, ...rest } = this.input(step, 'step');
-    const input: RunStepInput = {
-      ...(lockWorkflowId && ref ? { ...rest, underLock: { lockWorkflowId, ref } } : { ...rest, ref }),
-      afterAmbiguous,
-      deliver: this.settings.deliver,
-    };
+    let input: RunStepInput = { ...this.input(step, 'step'), afterAmbiguous, deliver: this.settings.deliver };
+    if (lockWorkflowId) {
+      // Only fresh runs take this path, and they schedule by reference (interpreter.ts checks the digest).
+      const { ref, ...rest } = input;
+      input = { ...rest, underLock: { lockWorkflowId, ref: ref! } };
+    }
     return runStep.executeWithOptions(
       {
         activityId: count === 1 ? step.stepId : `${step.stepId}#${count}`,
