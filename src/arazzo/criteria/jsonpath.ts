@@ -199,9 +199,23 @@ type GoessnerParse = { ok: true; rootFilter: boolean } | { ok: false; message: s
 
 function parseGoessner(text: string): GoessnerParse {
   if (text[0] !== '$') return { ok: false, message: 'a JSONPath starts with `$`', offset: 0 };
+  // jsonpath-plus splits a path by first swapping its filters for `#0`, `#1`, … and swapping them back
+  // afterwards, over the whole text, quoted names included: a `#` and a digit the author wrote is taken for
+  // one of those placeholders, so `$[?(@.x)].y#0` would select `$[?(@.x)][?(@.x)]` and `$.a#1` nothing.
+  const reserved = /#\d/u.exec(text);
+  if (reserved) {
+    return {
+      ok: false,
+      message: '`#` followed by a digit cannot be used in a Goessner JSONPath: the JSONPath engine reserves it',
+      offset: reserved.index,
+      hint: 'RFC 9535 JSONPath (`type: jsonpath`, without the draft version) has no such limit',
+    };
+  }
   let segments: string[];
   try {
     segments = [...jsonPathPlus.toPathArray(text)];
+    // Any other text it cannot split yields a missing segment, not an error.
+    if (segments.some((s) => typeof s !== 'string')) throw new Error('the path does not split into segments');
   } catch (e) {
     return { ok: false, message: `JSONPath does not parse: ${e instanceof Error ? e.message : String(e)}`, offset: 0 };
   }

@@ -124,6 +124,20 @@ describe('jsonpath: Goessner draft (jsonpath-plus, safe mode)', () => {
     expect(compileError('$.a[(@.length-1)]', GOESSNER).message).toContain('script expressions');
     expect(compileError('$.a[?(@.x', GOESSNER).message).toContain('unbalanced');
   });
+  it('`#` and a digit (jsonpath-plus placeholders) are refused, where they are, not misread', () => {
+    // Found by the fuzz test: `$#1.5e3` made jsonpath-plus return a missing segment, and compiling threw.
+    for (const [condition, offset] of [
+      ['$#1.5e3', 1],
+      ['$[?(@.x)].y#0', 11],
+      ["$['a#2']", 4],
+    ] as const) {
+      const e = compileError(condition, GOESSNER);
+      expect(e.message).toContain('`#` followed by a digit');
+      expect(e.hint).toContain('RFC 9535');
+      expect(e.offset).toBe(offset);
+    }
+    expect(check({ condition: '$.a#b', type: GOESSNER }, { 'a#b': 1 }).passed).toBe(true);
+  });
   it('unknown versions are refused', () => {
     const c = compileCriterion({
       condition: '$.a',
