@@ -185,7 +185,10 @@ describe('secrets: rotations with the codec on', () => {
       workflowId: handle.workflowId,
       secrets: [
         // Every Prisma service token starts `prisma_st_`: another test's token (the shared database holds
-        // every e2e run) would match those grams, which say nothing about this one.
+        // every e2e run) would match those grams, which say nothing about this one. The pieces that remain
+        // still hold as few as one secret character (`sma_st_` and one), so any token another test leaves in
+        // clear in the database matches one at 1 in 64: the suite stores none (the lock tests once did, by
+        // starting runs through the CLI with a plain token, and this test failed on one such match).
         { value: seeded.serviceToken, publicParts: ['prisma_st_'] },
         { value: minted, publicParts: PRISMA_PUBLIC },
       ],
