@@ -8,6 +8,11 @@ export interface BenchParams {
   /** Concurrency ladder (each level: `runs` rotations with at most `concurrency` in flight). */
   ladder: { concurrency: number; runs: number }[];
   ladderReps: number;
+  /**
+   * Runs each fresh worker does, unmeasured, after its first run and before the ladder or the widest level:
+   * the per-run figures are a long-lived worker's, not its JIT warming up (reported on their own row).
+   */
+  warmup: { concurrency: number; runs: number };
   /** The widest level, each variant once in a fresh worker (too long to repeat in the time budget). */
   wide: { concurrency: number; runs: number; reps: number };
   /** How many runs' histories are fetched per variant. */
@@ -35,6 +40,7 @@ export const FULL: BenchParams = {
     { concurrency: 100, runs: 100 },
   ],
   ladderReps: 2,
+  warmup: { concurrency: 10, runs: 100 },
   wide: { concurrency: 500, runs: 500, reps: 1 },
   historySamples: 5,
   respect: { rotations: 200, singleRuns: 5, oursReps: 1, largeResponsePairs: 5 },
@@ -52,6 +58,7 @@ export const QUICK: BenchParams = {
     { concurrency: 5, runs: 5 },
   ],
   ladderReps: 2,
+  warmup: { concurrency: 2, runs: 4 },
   wide: { concurrency: 10, runs: 10, reps: 1 },
   historySamples: 2,
   respect: { rotations: 4, singleRuns: 1, oursReps: 1, largeResponsePairs: 1 },

@@ -69,6 +69,7 @@ const scenarios: Record<string, (env: BenchEnv) => Promise<Report['scenarios'][s
   respect: async (env) => ({ ...(await runVersusRespect(env, params)) }),
   'large-response': async (env) => ({ ...(await runLargeResponse(env, params)) }),
   parked: async (env) => ({ ...(await runParked(env, params)) }),
+  'parked-handwritten': async (env) => ({ ...(await runParked(env, params, 'handwritten')) }),
   waiting: async (env) => ({ ...(await runWaiting(env, params)) }),
 };
 

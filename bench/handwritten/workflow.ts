@@ -1,7 +1,9 @@
 // The hand-written baseline: the corrected Prisma rotation as a plain Temporal workflow, with the
 // interpreter's retry policies (idempotent calls retried with backoff, the POST never) and the same
-// per-step timeout (30 s HTTP + 5 s).
-import { proxyActivities } from '@temporalio/workflow';
+// per-step timeout (30 s HTTP + 5 s). With `approval`, it parks before the DELETE until an `approve`
+// signal, with the same search attribute the interpreter sets, so bench scenario 4 can park both alike.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { condition, defineSignal, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { HandwrittenActivities, PrismaTarget } from './activities.js';
 
 const idempotent = proxyActivities<HandwrittenActivities>({
@@ -14,7 +16,13 @@ export interface HandwrittenRotationInput extends PrismaTarget {
   databaseId: string;
   oldConnectionId: string;
   newName: string;
+  /** Wait for the `approve` signal before the DELETE, findable meanwhile as ArazzoState = 'awaiting-approval'. */
+  approval?: boolean;
 }
+
+/** The interpreter's search attribute for its state: what a query for parked runs filters on. */
+const ArazzoState = defineSearchAttributeKey('ArazzoState', SearchAttributeType.KEYWORD);
+export const approveSignal = defineSignal<[unknown]>('approve');
 
 export interface HandwrittenRotationResult {
   newConnectionId: string;
@@ -28,6 +36,15 @@ export async function handwrittenRotation(input: HandwrittenRotationInput): Prom
   await idempotent.hwGetConnection(target, input.oldConnectionId, input.databaseId);
   const created = await once.hwCreateConnection(target, input.databaseId, input.newName);
   await idempotent.hwGetConnection(target, created.id, input.databaseId);
+  if (input.approval) {
+    let approved = false;
+    setHandler(approveSignal, () => {
+      approved = true;
+    });
+    upsertSearchAttributes([{ key: ArazzoState, value: 'awaiting-approval' }]);
+    await condition(() => approved);
+    upsertSearchAttributes([{ key: ArazzoState, value: 'running' }]);
+  }
   await idempotent.hwDeleteConnection(target, input.oldConnectionId);
   return {
     newConnectionId: created.id,

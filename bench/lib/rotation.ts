@@ -28,7 +28,7 @@ export const PRISMA_DOCUMENT = 'arazzo/rotations/prisma-rotate-connection.arazzo
 export const UNLOCKED_PRISMA_DOCUMENT = 'bench/results/work/prisma-rotate-connection-unlocked.arazzo.yaml';
 
 export interface RotationOptions {
-  /** Interpreter only: wait for approval before the DELETE (the document's default). */
+  /** Wait for approval before the DELETE (the document's default; the hand-written one parks alike). */
   approval?: boolean;
 }
 
@@ -57,6 +57,7 @@ export async function startRotation(
       databaseId: seeded.databaseId,
       oldConnectionId: seeded.connectionId,
       newName,
+      ...(options.approval ? { approval: true } : {}),
     };
     const handle = await client.workflow.start('handwrittenRotation', { taskQueue, workflowId, args: [input] });
     return { handle, startedAt };

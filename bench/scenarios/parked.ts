@@ -3,9 +3,12 @@
 // While the runs start and park, and while they drain, the worker's RSS is sampled with the runs
 // started / parked / finished so far: a curve that flattens once the worker's workflow cache is full
 // shows that its memory is bounded by the cache, not by the number of parked runs.
+// `parked-handwritten` parks the hand-written workflow the same way (its own fresh dev server and worker):
+// what parking costs on this machine without the interpreter, the floor for the interpreter's figure.
 import type { WorkflowHandle } from '@temporalio/client';
 import { type PrismaSimulator, startPrismaSimulator } from '../../src/simulators/index.js';
 import type { ArazzoRunResult } from '../../src/workflows/types.js';
+import type { HandwrittenRotationResult } from '../handwritten/workflow.js';
 import type { BenchEnv } from '../lib/environment.js';
 import { kib, mib, num, type Table } from '../lib/format.js';
 import { historyStats } from '../lib/history.js';
@@ -39,7 +42,11 @@ interface CurvePoint {
   workerRssMiB: number;
 }
 
+/** What is parked: the interpreter running the Prisma document, or the hand-written baseline. */
+export type ParkedVariant = 'interpreter' | 'handwritten';
+
 export interface ParkedResult {
+  variant: ParkedVariant;
   runs: number;
   /** The workflow cache size the worker child reported (runs it keeps in memory). */
   maxCachedWorkflows: number;
@@ -186,14 +193,18 @@ function curvePlot(samples: ParkedSample[], runs: number, cache: number, sampleE
  */
 const RUNS_PER_SIMULATOR = 50;
 
-export async function runParked(env: BenchEnv, params: BenchParams): Promise<ParkedResult> {
+export async function runParked(
+  env: BenchEnv,
+  params: BenchParams,
+  variant: ParkedVariant = 'interpreter',
+): Promise<ParkedResult> {
   const n = params.parked.runs;
   const { sampleEveryMs, maxCachedWorkflows } = params.parked;
   const simulators: Promise<PrismaSimulator>[] = [];
   const simulatorFor = (run: number) =>
     (simulators[Math.floor(run / RUNS_PER_SIMULATOR)] ??= startPrismaSimulator({ port: 0 }));
   const worker = await env.startWorker(
-    'interpreter',
+    variant,
     maxCachedWorkflows === undefined ? {} : { env: { ARAZZO_MAX_CACHED_WORKFLOWS: String(maxCachedWorkflows) } },
   );
   try {
@@ -222,7 +233,7 @@ export async function runParked(env: BenchEnv, params: BenchParams): Promise<Par
 
     const starting = pool(n, 50, async (i) => {
       const sim = await simulatorFor(i);
-      const run = await startRotation(env.client, sim, worker.taskQueue, 'interpreter', { approval: true });
+      const run = await startRotation(env.client, sim, worker.taskQueue, variant, { approval: true });
       started++;
       return run.handle;
     });
@@ -269,8 +280,10 @@ export async function runParked(env: BenchEnv, params: BenchParams): Promise<Par
     const draining = pool(n, 50, async (i) => {
       const handle = handles[i];
       await handle.signal('approve', { stepId: 'revokeOldConnection', by: 'bench' });
-      const result = (await handle.result()) as ArazzoRunResult;
-      if (result.status !== 'completed') throw new Error(`${handle.workflowId} ended ${result.status}`);
+      const result = (await handle.result()) as ArazzoRunResult | HandwrittenRotationResult;
+      if ('status' in result && result.status !== 'completed') {
+        throw new Error(`${handle.workflowId} ended ${result.status}`);
+      }
       finished++;
     });
     // When the last run finished (or the first failed), not when the sampling loop next notices.
@@ -288,6 +301,7 @@ export async function runParked(env: BenchEnv, params: BenchParams): Promise<Par
     const slope = rssSlopeKiBPerRun(rssAtParked.p50, rssAtParked.p100);
     const fit = rssFitKiBPerRun(samples, n);
     const r = {
+      variant,
       runs: n,
       maxCachedWorkflows: cache,
       secondsToPark,
@@ -312,7 +326,10 @@ export async function runParked(env: BenchEnv, params: BenchParams): Promise<Par
       plot: curvePlot(samples, n, cache, sampleEveryMs),
       tables: [
         {
-          title: `4. ${n} rotations parked at the approval step at once (approval on)`,
+          title:
+            variant === 'interpreter'
+              ? `4. ${n} rotations parked at the approval step at once (approval on)`
+              : `4b. The hand-written workflow: ${n} rotations parked before the DELETE at once (the baseline for 4)`,
           columns: ['measurement', 'value'],
           rows: [
             ['time until all were parked (s)', num(secondsToPark)],

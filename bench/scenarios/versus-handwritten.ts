@@ -31,6 +31,8 @@ export interface VersusHandwrittenResult {
   cpuPer1000: PerVariant<Record<number, Summary>>;
   /** Worker CPU of the first run on a fresh worker (one-time costs), apart from the per-run figures. */
   firstRunCpuSeconds: PerVariant<Summary>;
+  /** Worker CPU per 1,000 runs of the warm-up that follows (JIT warming), apart from the per-run figures. */
+  warmupCpuPer1000: PerVariant<Summary>;
   peakRssMiB: PerVariant<Record<number, Summary>>;
   history: PerVariant<{ events: Summary; bytes: Summary; lockEvents?: Summary; lockBytes?: Summary }>;
   historySample: PerVariant<HistoryStats>;
@@ -177,11 +179,17 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
   // Throughput, CPU and memory: a fresh worker child per variant and repetition (peak RSS is per process).
   // Each fresh worker first does one unmeasured run: its one-time costs (the interpreter compiles the Arazzo
   // schema, parses and validates the document once per worker; both load the workflow bundle) would otherwise
-  // be billed to the first level's few runs. They are reported on their own row.
+  // be billed to the first level's few runs. Then it warms up (`params.warmup`): V8 compiles a function
+  // to optimized code only after many calls, and the interpreter has far more code on a run's path than
+  // the hand-written workflow, so levels of 6 or 20 runs on a cold worker measured its JIT more than its
+  // steady cost. Both are reported on their own rows.
   const firstRunCpu = perVariant<number[]>(() => []);
+  const warmupCpuPer1000 = perVariant<number[]>(() => []);
   const freshWorker = async (variant: Variant) => {
     const worker = await env.startWorker(BUNDLE[variant]);
     firstRunCpu[variant].push((await batch(env, worker, variant, 1, 1)).workerCpuSeconds);
+    const warm = await batch(env, worker, variant, params.warmup.concurrency, params.warmup.runs);
+    warmupCpuPer1000[variant].push((warm.workerCpuSeconds / warm.runs) * 1000);
     return worker;
   };
   for (let rep = 0; rep < params.ladderReps; rep++) {
@@ -216,12 +224,14 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
   const cpuPer1000 = perVariant(() => ({}) as Record<number, Summary>);
   const peakRssMiB = perVariant(() => ({}) as Record<number, Summary>);
   const firstRunCpuSeconds = perVariant(() => summarize([]));
+  const warmupCpu = perVariant(() => summarize([]));
   const latency = {} as VersusHandwrittenResult['latency'];
   for (const variant of VARIANTS) {
     throughput[variant] = byLevel(variant, (b) => b.rotationsPerSecond);
     cpuPer1000[variant] = byLevel(variant, (b) => (b.workerCpuSeconds / b.runs) * 1000);
     peakRssMiB[variant] = byLevel(variant, (b) => mib(b.workerMaxRssBytes));
     firstRunCpuSeconds[variant] = summarize(firstRunCpu[variant]);
+    warmupCpu[variant] = summarize(warmupCpuPer1000[variant]);
     latency[variant] = {
       p50: summarize(latencySamples[variant].map((s) => percentile(s, 50))),
       p95: summarize(latencySamples[variant].map((s) => percentile(s, 95))),
@@ -255,6 +265,10 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
       'worker CPU s of the first run on a fresh worker (one-time costs, not in the rows above)',
       (v) => firstRunCpuSeconds[v],
       2,
+    ),
+    row(
+      `worker CPU s per 1,000 runs while warming up (the ${params.warmup.runs} runs after the first, ${params.warmup.concurrency} concurrent; not in the rows above)`,
+      (v) => warmupCpu[v],
     ),
     row(`worker peak RSS (MiB), ladder up to ${ladderTop} concurrent`, (v) => peakRssMiB[v][ladderTop], 0),
     row(
@@ -292,6 +306,7 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
     throughput,
     cpuPer1000,
     firstRunCpuSeconds,
+    warmupCpuPer1000: warmupCpu,
     peakRssMiB,
     history,
     historySample,
