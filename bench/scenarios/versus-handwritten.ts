@@ -3,6 +3,7 @@
 // A third variant, the interpreter running the same document less its `x-lock-key`, splits the gap in
 // two: what the per-credential lock costs (a child workflow per run, the product's promise of one run
 // per credential) and what the interpreter costs apart from it.
+import { cpus } from 'node:os';
 import { startPrismaSimulator } from '../../src/simulators/index.js';
 import { type BenchEnv, type BenchWorker, repoRoot } from '../lib/environment.js';
 import { fmt, kib, mib, num, type Table, times } from '../lib/format.js';
@@ -10,6 +11,7 @@ import { type HistoryStats, historyStats } from '../lib/history.js';
 import type { PlotPanel } from '../lib/plot.js';
 import { BUNDLE, finishRotation, runRotation, startRotation, VARIANTS, type Variant } from '../lib/rotation.js';
 import { percentile, ratio, type Summary, summarize } from '../lib/stats.js';
+import { ownCpuSeconds, processCpuSeconds } from '../lib/process-cpu.js';
 import { nowMs, pool } from '../lib/time.js';
 import { writeUnlockedRotation } from '../lib/unlocked-document.js';
 import type { BenchParams } from '../params.js';
@@ -20,6 +22,10 @@ interface Batch {
   seconds: number;
   rotationsPerSecond: number;
   workerCpuSeconds: number;
+  /** The dev server's CPU over the batch (undefined without /proc). */
+  serverCpuSeconds?: number;
+  /** The bench process's own CPU over the batch: the client and the batch's simulator. */
+  benchCpuSeconds: number;
   workerMaxRssBytes: number;
 }
 
@@ -85,17 +91,30 @@ function concurrencyPlot(
   };
 }
 
-/** A batch of rotations on one worker; CPU is the worker child's own, read before and after. */
-async function batch(env: BenchEnv, worker: BenchWorker, variant: Variant, concurrency: number, runs: number) {
+/**
+ * A batch of rotations on one worker. CPU is read before and after: the worker child's own, the dev
+ * server's and the bench process's (client and simulator), so the whole machine's CPU per run is known.
+ */
+async function batch(
+  env: BenchEnv,
+  worker: BenchWorker,
+  variant: Variant,
+  concurrency: number,
+  runs: number,
+): Promise<Batch> {
   // A fresh simulator per batch: it keeps every credential ever issued and gets slower with them.
   const sim = await startPrismaSimulator({ port: 0 });
   try {
     const before = await worker.usage();
+    const serverBefore = processCpuSeconds(env.server.process.pid);
+    const benchBefore = ownCpuSeconds();
     const start = nowMs();
     await pool(runs, concurrency, async () =>
       finishRotation(variant, await startRotation(env.client, sim, worker.taskQueue, variant)),
     );
     const seconds = (nowMs() - start) / 1000;
+    const benchCpuSeconds = ownCpuSeconds() - benchBefore;
+    const serverAfter = processCpuSeconds(env.server.process.pid);
     const after = await worker.usage();
     return {
       concurrency,
@@ -103,11 +122,19 @@ async function batch(env: BenchEnv, worker: BenchWorker, variant: Variant, concu
       seconds,
       rotationsPerSecond: runs / seconds,
       workerCpuSeconds: after.cpuSeconds - before.cpuSeconds,
+      serverCpuSeconds:
+        serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore,
+      benchCpuSeconds,
       workerMaxRssBytes: after.maxRssBytes,
     };
   } finally {
     await sim.close();
   }
+}
+
+/** The batch's CPU on the whole machine: worker, dev server (0 where it could not be read) and bench. */
+function machineCpu(b: Batch): number {
+  return b.workerCpuSeconds + (b.serverCpuSeconds ?? 0) + b.benchCpuSeconds;
 }
 
 function perVariant<T>(make: () => T): PerVariant<T> {
@@ -222,6 +249,8 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
     ) as Record<number, Summary>;
   const throughput = perVariant(() => ({}) as Record<number, Summary>);
   const cpuPer1000 = perVariant(() => ({}) as Record<number, Summary>);
+  const machineCpuPer1000 = perVariant(() => ({}) as Record<number, Summary>);
+  const coresBusy = perVariant(() => ({}) as Record<number, Summary>);
   const peakRssMiB = perVariant(() => ({}) as Record<number, Summary>);
   const firstRunCpuSeconds = perVariant(() => summarize([]));
   const warmupCpu = perVariant(() => summarize([]));
@@ -229,6 +258,8 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
   for (const variant of VARIANTS) {
     throughput[variant] = byLevel(variant, (b) => b.rotationsPerSecond);
     cpuPer1000[variant] = byLevel(variant, (b) => (b.workerCpuSeconds / b.runs) * 1000);
+    machineCpuPer1000[variant] = byLevel(variant, (b) => (machineCpu(b) / b.runs) * 1000);
+    coresBusy[variant] = byLevel(variant, (b) => machineCpu(b) / b.seconds);
     peakRssMiB[variant] = byLevel(variant, (b) => mib(b.workerMaxRssBytes));
     firstRunCpuSeconds[variant] = summarize(firstRunCpu[variant]);
     warmupCpu[variant] = summarize(warmupCpuPer1000[variant]);
@@ -261,6 +292,19 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
     row('single-run latency p95 (ms)', (v) => latency[v].p95, 0),
     ...levels.map((c) => row(`throughput, ${c} concurrent (rotations/s)`, (v) => throughput[v][c], 2)),
     ...levels.map((c) => row(`worker CPU s per 1,000 runs, ${c} concurrent`, (v) => cpuPer1000[v][c])),
+    ...levels.map((c) =>
+      row(
+        `machine CPU s per 1,000 runs (worker + dev server + client and simulator), ${c} concurrent`,
+        (v) => machineCpuPer1000[v][c],
+      ),
+    ),
+    ...levels.map((c) =>
+      row(
+        `cores busy (machine CPU ÷ wall time; the machine has ${cpus().length}), ${c} concurrent`,
+        (v) => coresBusy[v][c],
+        2,
+      ),
+    ),
     row(
       'worker CPU s of the first run on a fresh worker (one-time costs, not in the rows above)',
       (v) => firstRunCpuSeconds[v],
