@@ -201,7 +201,7 @@ function parseGoessner(text: string): GoessnerParse {
   if (text[0] !== '$') return { ok: false, message: 'a JSONPath starts with `$`', offset: 0 };
   // jsonpath-plus splits a path by first swapping its filters for `#0`, `#1`, … and swapping them back
   // afterwards, over the whole text, quoted names included: a `#` and a digit the author wrote is taken for
-  // one of those placeholders, so `$[?(@.x)].y#0` would select `$[?(@.x)][?(@.x)]` and `$.a#1` nothing.
+  // one of those placeholders, so `$[?(@.x)].y#0` would select `$[?(@.x)][?(@.x)]`, and `$.a#1` does not split.
   const reserved = /#\d/u.exec(text);
   if (reserved) {
     return {
