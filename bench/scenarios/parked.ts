@@ -357,9 +357,11 @@ export async function runParked(
             ['all approved by signal → all finished (s)', num(secondsToDrain)],
           ],
           notes: [
-            variant === 'interpreter'
-              ? "One run per figure (the scenario is its own repetition at this size). The lock workflows (one per run) add their own small histories; the history figure is the run's own."
-              : 'One run per figure (the scenario is its own repetition at this size). The hand-written workflow takes no lock and pins no document: what parking costs on this machine without the interpreter.',
+            `One run per figure (the scenario is its own repetition at this size). ${
+              variant === 'interpreter'
+                ? "The lock workflows (one per run) add their own small histories; the history figure is the run's own."
+                : 'The hand-written workflow takes no lock and pins no document: what parking costs on this machine without the interpreter.'
+            }`,
             `The curve (${samples.length} samples, every ${sampleEveryMs / 1000} s while parking and draining) is in the JSON report and the plot. Once more runs are parked than the cache keeps, the worker evicts the oldest and RSS should stay flat: the 50% → 100% slope near 0.`,
           ],
         },

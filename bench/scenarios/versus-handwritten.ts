@@ -132,9 +132,9 @@ async function batch(
   }
 }
 
-/** The batch's CPU on the whole machine: worker, dev server (0 where it could not be read) and bench. */
+/** The batch's CPU on the whole machine (worker, dev server and bench); NaN where the server's was not read. */
 function machineCpu(b: Batch): number {
-  return b.workerCpuSeconds + (b.serverCpuSeconds ?? 0) + b.benchCpuSeconds;
+  return b.workerCpuSeconds + (b.serverCpuSeconds ?? Number.NaN) + b.benchCpuSeconds;
 }
 
 function perVariant<T>(make: () => T): PerVariant<T> {
@@ -206,17 +206,16 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
   // Throughput, CPU and memory: a fresh worker child per variant and repetition (peak RSS is per process).
   // Each fresh worker first does one unmeasured run: its one-time costs (the interpreter compiles the Arazzo
   // schema, parses and validates the document once per worker; both load the workflow bundle) would otherwise
-  // be billed to the first level's few runs. Then it warms up (`params.warmup`): V8 compiles a function
-  // to optimized code only after many calls, and the interpreter has far more code on a run's path than
-  // the hand-written workflow, so levels of 6 or 20 runs on a cold worker measured its JIT more than its
-  // steady cost. Both are reported on their own rows.
+  // be billed to the first level's few runs. Then it warms up (`params.warmup`), so that every level
+  // measures a long-lived worker, not V8 still optimizing (suspected of favouring the hand-written workflow's
+  // smaller code path; measured on 1 December, it did not: bench/README.md). Both are on their own rows.
   const firstRunCpu = perVariant<number[]>(() => []);
-  const warmupCpuPer1000 = perVariant<number[]>(() => []);
+  const warmupCpuSamples = perVariant<number[]>(() => []);
   const freshWorker = async (variant: Variant) => {
     const worker = await env.startWorker(BUNDLE[variant]);
     firstRunCpu[variant].push((await batch(env, worker, variant, 1, 1)).workerCpuSeconds);
     const warm = await batch(env, worker, variant, params.warmup.concurrency, params.warmup.runs);
-    warmupCpuPer1000[variant].push((warm.workerCpuSeconds / warm.runs) * 1000);
+    warmupCpuSamples[variant].push((warm.workerCpuSeconds / warm.runs) * 1000);
     return worker;
   };
   for (let rep = 0; rep < params.ladderReps; rep++) {
@@ -245,7 +244,16 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
   const levels = [...params.ladder.map((l) => l.concurrency), params.wide.concurrency];
   const byLevel = (variant: Variant, pick: (b: Batch) => number) =>
     Object.fromEntries(
-      levels.map((c) => [c, summarize(batches[variant].filter((b) => b.concurrency === c).map(pick))]),
+      levels.map((c) => [
+        c,
+        // A figure that could not be read (NaN) is left out, so the row says n/a rather than a wrong number.
+        summarize(
+          batches[variant]
+            .filter((b) => b.concurrency === c)
+            .map(pick)
+            .filter((x) => !Number.isNaN(x)),
+        ),
+      ]),
     ) as Record<number, Summary>;
   const throughput = perVariant(() => ({}) as Record<number, Summary>);
   const cpuPer1000 = perVariant(() => ({}) as Record<number, Summary>);
@@ -253,7 +261,7 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
   const coresBusy = perVariant(() => ({}) as Record<number, Summary>);
   const peakRssMiB = perVariant(() => ({}) as Record<number, Summary>);
   const firstRunCpuSeconds = perVariant(() => summarize([]));
-  const warmupCpu = perVariant(() => summarize([]));
+  const warmupCpuPer1000 = perVariant(() => summarize([]));
   const latency = {} as VersusHandwrittenResult['latency'];
   for (const variant of VARIANTS) {
     throughput[variant] = byLevel(variant, (b) => b.rotationsPerSecond);
@@ -262,7 +270,7 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
     coresBusy[variant] = byLevel(variant, (b) => machineCpu(b) / b.seconds);
     peakRssMiB[variant] = byLevel(variant, (b) => mib(b.workerMaxRssBytes));
     firstRunCpuSeconds[variant] = summarize(firstRunCpu[variant]);
-    warmupCpu[variant] = summarize(warmupCpuPer1000[variant]);
+    warmupCpuPer1000[variant] = summarize(warmupCpuSamples[variant]);
     latency[variant] = {
       p50: summarize(latencySamples[variant].map((s) => percentile(s, 50))),
       p95: summarize(latencySamples[variant].map((s) => percentile(s, 95))),
@@ -312,7 +320,7 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
     ),
     row(
       `worker CPU s per 1,000 runs while warming up (the ${params.warmup.runs} runs after the first, ${params.warmup.concurrency} concurrent; not in the rows above)`,
-      (v) => warmupCpu[v],
+      (v) => warmupCpuPer1000[v],
     ),
     row(`worker peak RSS (MiB), ladder up to ${ladderTop} concurrent`, (v) => peakRssMiB[v][ladderTop], 0),
     row(
@@ -350,7 +358,7 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
     throughput,
     cpuPer1000,
     firstRunCpuSeconds,
-    warmupCpuPer1000: warmupCpu,
+    warmupCpuPer1000,
     peakRssMiB,
     history,
     historySample,
