@@ -17,6 +17,8 @@ export interface BenchParams {
   wide: { concurrency: number; runs: number; reps: number };
   /** How many runs' histories are fetched per variant. */
   historySamples: number;
+  /** Scenario 1b (the promise ladder): each rung's one measured level, its repetitions, and its history samples. */
+  promises: { concurrency: number; runs: number; reps: number; historySamples: number };
   respect: { rotations: number; singleRuns: number; oursReps: number; largeResponsePairs: number };
   largeResponse: { pairs: number; largeBytes: number };
   /** The large description is written without YAML aliases; a smaller one with them shows how load grows. */
@@ -43,6 +45,7 @@ export const FULL: BenchParams = {
   warmup: { concurrency: 10, runs: 100 },
   wide: { concurrency: 500, runs: 500, reps: 1 },
   historySamples: 5,
+  promises: { concurrency: 100, runs: 200, reps: 4, historySamples: 3 },
   respect: { rotations: 200, singleRuns: 5, oursReps: 1, largeResponsePairs: 5 },
   largeResponse: { pairs: 10, largeBytes: 1_000_000 },
   engine: { reps: 5, loopMs: 300, largeDescriptionBytes: 1_000_000, aliasedDescriptionBytes: 200_000 },
@@ -61,6 +64,7 @@ export const QUICK: BenchParams = {
   warmup: { concurrency: 2, runs: 4 },
   wide: { concurrency: 10, runs: 10, reps: 1 },
   historySamples: 2,
+  promises: { concurrency: 5, runs: 5, reps: 1, historySamples: 1 },
   respect: { rotations: 4, singleRuns: 1, oursReps: 1, largeResponsePairs: 1 },
   largeResponse: { pairs: 3, largeBytes: 1_000_000 },
   engine: { reps: 2, loopMs: 100, largeDescriptionBytes: 1_000_000, aliasedDescriptionBytes: 50_000 },

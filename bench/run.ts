@@ -13,6 +13,7 @@ import { type BenchParams, FULL, QUICK } from './params.js';
 import { runEngine } from './scenarios/engine.js';
 import { runLargeResponse } from './scenarios/large-response.js';
 import { runParked } from './scenarios/parked.js';
+import { runPromiseLadder } from './scenarios/promise-ladder.js';
 import { runVersusHandwritten } from './scenarios/versus-handwritten.js';
 import { runVersusRespect } from './scenarios/versus-respect.js';
 import { runWaiting } from './scenarios/waiting.js';
@@ -66,10 +67,12 @@ const report: Report = { startedAt, durationSeconds: 0, machine, parameters: par
 const scenarios: Record<string, (env: BenchEnv) => Promise<Report['scenarios'][string]>> = {
   engine: async (env) => ({ ...(await runEngine(env.workDir, params)) }),
   handwritten: async (env) => ({ ...(await runVersusHandwritten(env, params)) }),
+  promises: async (env) => ({ ...(await runPromiseLadder(env, params)) }),
   respect: async (env) => ({ ...(await runVersusRespect(env, params)) }),
   'large-response': async (env) => ({ ...(await runLargeResponse(env, params)) }),
   parked: async (env) => ({ ...(await runParked(env, params)) }),
   'parked-handwritten': async (env) => ({ ...(await runParked(env, params, 'handwritten')) }),
+  'parked-promised': async (env) => ({ ...(await runParked(env, params, 'handwritten-promised')) }),
   waiting: async (env) => ({ ...(await runWaiting(env, params)) }),
 };
 

@@ -64,13 +64,14 @@ if (settings.channels) {
   });
   channels = startChannelRuntime({ client, discoverEveryMs: 2_000 });
 }
+const activities = createActivities(policy, channels);
 const worker = await createArazzoWorker({
   connection,
   namespace: settings.namespace,
   taskQueue: settings.taskQueue,
   policy,
   workflowBundle: { codePath: settings.bundlePath },
-  extra: { activities: { ...createActivities(policy, channels), ...createHandwrittenActivities() } },
+  extra: { activities: { ...activities, ...createHandwrittenActivities({ loadPlan: activities.loadPlan }) } },
 });
 
 function usage(): WorkerUsage {

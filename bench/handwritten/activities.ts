@@ -1,8 +1,12 @@
 // The hand-written baseline's activities: what a Temporal user would write for the Prisma rotation
 // without Arazzo. One activity per HTTP call (undici, like our runStep), each returning only the
 // fields the workflow needs, each checking the same success criteria as the Arazzo document.
-import { ApplicationFailure } from '@temporalio/activity';
+// `hwPinnedPlan` and `hwGetDatabase`'s lock are only for the variant keeping the product's promises
+// (promised-workflow.ts).
+import { activityInfo, ApplicationFailure, getClient } from '@temporalio/activity';
 import { request } from 'undici';
+import type { LoadPlanInput, LoadPlanResult } from '../../src/activities/load-plan.js';
+import { confirmLockHeld } from '../../src/activities/lock-held.js';
 
 export interface PrismaTarget {
   baseUrl: string;
@@ -34,9 +38,39 @@ function fail(what: string, answer: Answer): never {
 
 const id = encodeURIComponent;
 
-export function createHandwrittenActivities() {
+export interface HandwrittenActivityDeps {
+  /** The interpreter's plan loading (src/activities/load-plan.ts), for the plan the promised variant pins. */
+  loadPlan(input: LoadPlanInput): Promise<LoadPlanResult>;
+}
+
+export function createHandwrittenActivities(deps: HandwrittenActivityDeps) {
+  // The interpreter's load result per document, loaded once: the promised variant's floor pays for pinning
+  // the plan (its local activity, its marker, its payload), not for loading it, which is the interpreter's work.
+  const pinned = new Map<string, Promise<LoadPlanResult>>();
   return {
-    async hwGetDatabase(t: PrismaTarget, databaseId: string): Promise<{ status: string; name: string }> {
+    async hwPinnedPlan(
+      document: string,
+      servers: Record<string, string>,
+      inputs: Record<string, unknown>,
+    ): Promise<LoadPlanResult & { workflowId: string }> {
+      let loading = pinned.get(document);
+      if (!loading) {
+        loading = deps.loadPlan({ document, servers, inputs });
+        pinned.set(document, loading);
+        loading.catch(() => pinned.delete(document));
+      }
+      const result = await loading;
+      return { ...result, workflowId: result.plan.workflowId };
+    },
+    /** With `lockWorkflowId`: sends nothing before that lock is confirmed held by this run. */
+    async hwGetDatabase(
+      t: PrismaTarget,
+      databaseId: string,
+      lockWorkflowId?: string,
+    ): Promise<{ status: string; name: string }> {
+      if (lockWorkflowId) {
+        await confirmLockHeld(getClient(), lockWorkflowId, activityInfo().workflowExecution?.runId ?? '');
+      }
       const a = await call(t, 'GET', `/databases/${id(databaseId)}`);
       if (a.status !== 200 || a.body?.data?.status !== 'ready') fail('getDatabase', a);
       return { status: a.body.data.status, name: a.body.data.name };

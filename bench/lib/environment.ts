@@ -18,11 +18,15 @@ export interface BenchWorker extends WorkerProcess {
   taskQueue: string;
 }
 
-/** `interpreter`: src/workflows (arazzoRun + its lock), exactly as `npm run worker` bundles it. */
-export type BundleName = 'interpreter' | 'handwritten';
+/**
+ * `interpreter`: src/workflows (arazzoRun + its lock), exactly as `npm run worker` bundles it;
+ * `handwritten-promised`: the hand-written rotation keeping the product's promises, and the lock it takes.
+ */
+export type BundleName = 'interpreter' | 'handwritten-promised' | 'handwritten';
 
 const bundleSources: Record<BundleName, string> = {
   interpreter: workflowsPath,
+  'handwritten-promised': fileURLToPath(new URL('../handwritten/promised-workflows.ts', import.meta.url)),
   handwritten: fileURLToPath(new URL('../handwritten/workflows.ts', import.meta.url)),
 };
 

@@ -1,24 +1,37 @@
 // One Prisma rotation, started as the interpreter running the corrected Arazzo document, as the
-// interpreter running a copy of it without `x-lock-key` (lib/unlocked-document.ts: no lock child), or as
-// the hand-written baseline; each on its own freshly seeded database and connection (so each run has
-// its own lock key).
+// interpreter running a copy of it without `x-lock-key` (lib/unlocked-document.ts: no lock child), as the
+// hand-written workflow keeping the product's promises (handwritten/promised-workflow.ts), or as the
+// hand-written baseline; each on its own freshly seeded database and connection (so each run has its own
+// lock key).
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PrismaSimulator } from '../../src/simulators/index.js';
 import type { ArazzoRunInput, ArazzoRunResult } from '../../src/workflows/types.js';
+import type { HandwrittenPromisedInput, PromiseSet } from '../handwritten/promised-workflow.js';
 import type { HandwrittenRotationInput } from '../handwritten/workflow.js';
 import type { BundleName } from './environment.js';
 import { nowMs } from './time.js';
 
-export type Variant = 'interpreter' | 'interpreter-unlocked' | 'handwritten';
-export const VARIANTS: readonly Variant[] = ['interpreter', 'interpreter-unlocked', 'handwritten'];
+export type Variant = 'interpreter' | 'interpreter-unlocked' | 'handwritten-promised' | 'handwritten';
+export const VARIANTS: readonly Variant[] = [
+  'interpreter',
+  'interpreter-unlocked',
+  'handwritten-promised',
+  'handwritten',
+];
 
 /** The workflow bundle (and so the worker child) each variant runs on: both interpreter variants share one. */
 export const BUNDLE: Record<Variant, BundleName> = {
   interpreter: 'interpreter',
   'interpreter-unlocked': 'interpreter',
+  'handwritten-promised': 'handwritten-promised',
   handwritten: 'handwritten',
 };
+
+/** The lock key of a rotation of one seeded connection: the interpreter's (the document's `x-lock-key`) and the promised variant's. */
+function prismaLockWorkflowId(databaseId: string, connectionId: string): string {
+  return `arazzo-lock:prisma:${databaseId}:${connectionId}`;
+}
 
 export const PRISMA_DOCUMENT = 'arazzo/rotations/prisma-rotate-connection.arazzo.yaml';
 /**
@@ -30,11 +43,13 @@ export const UNLOCKED_PRISMA_DOCUMENT = 'bench/results/work/prisma-rotate-connec
 export interface RotationOptions {
   /** Wait for approval before the DELETE (the document's default; the hand-written one parks alike). */
   approval?: boolean;
+  /** `handwritten-promised` only: which promises to keep (all when absent; the promise ladder). */
+  keep?: PromiseSet;
 }
 
 export interface StartedRotation {
   handle: WorkflowHandle;
-  /** The interpreter's lock workflow id (its lock is a child workflow with its own history); none unlocked. */
+  /** The run's lock workflow id (the lock is a child workflow with its own history); none without a lock. */
   lockWorkflowId?: string;
   startedAt: number;
 }
@@ -50,7 +65,7 @@ export async function startRotation(
   const newName = `bench-${randomUUID().slice(0, 8)}`;
   const workflowId = `bench-${variant}-${randomUUID()}`;
   const startedAt = nowMs();
-  if (variant === 'handwritten') {
+  if (variant === 'handwritten' || variant === 'handwritten-promised') {
     const input: HandwrittenRotationInput = {
       baseUrl: sim.baseUrl,
       apiToken: seeded.serviceToken,
@@ -59,8 +74,27 @@ export async function startRotation(
       newName,
       ...(options.approval ? { approval: true } : {}),
     };
-    const handle = await client.workflow.start('handwrittenRotation', { taskQueue, workflowId, args: [input] });
-    return { handle, startedAt };
+    if (variant === 'handwritten') {
+      const handle = await client.workflow.start('handwrittenRotation', { taskQueue, workflowId, args: [input] });
+      return { handle, startedAt };
+    }
+    const promised: HandwrittenPromisedInput = {
+      ...input,
+      document: PRISMA_DOCUMENT,
+      servers: { prismaManagementApi: sim.baseUrl },
+      ...(options.keep ? { keep: options.keep } : {}),
+    };
+    const handle = await client.workflow.start('handwrittenPromisedRotation', {
+      taskQueue,
+      workflowId,
+      args: [promised],
+    });
+    const locked = options.keep?.lock ?? true;
+    return {
+      handle,
+      ...(locked ? { lockWorkflowId: prismaLockWorkflowId(seeded.databaseId, seeded.connectionId) } : {}),
+      startedAt,
+    };
   }
   const unlocked = variant === 'interpreter-unlocked';
   const input: ArazzoRunInput = {
@@ -76,7 +110,7 @@ export async function startRotation(
   };
   const handle = await client.workflow.start('arazzoRun', { taskQueue, workflowId, args: [input] });
   if (unlocked) return { handle, startedAt };
-  return { handle, lockWorkflowId: `arazzo-lock:prisma:${seeded.databaseId}:${seeded.connectionId}`, startedAt };
+  return { handle, lockWorkflowId: prismaLockWorkflowId(seeded.databaseId, seeded.connectionId), startedAt };
 }
 
 /** Waits for the run and checks it really rotated; returns its wall time from start to result. */

@@ -2,21 +2,32 @@
 // workflow making the same five calls, on identical worker children (fresh ones per measured batch).
 // A third variant, the interpreter running the same document less its `x-lock-key`, splits the gap in
 // two: what the per-credential lock costs (a child workflow per run, the product's promise of one run
-// per credential) and what the interpreter costs apart from it.
+// per credential) and what the interpreter costs apart from it. A fourth, the hand-written workflow keeping
+// the product's promises (handwritten/promised-workflow.ts: the lock, the pinned plan, the search
+// attributes, the patch marker) and nothing else of the interpreter, measures the floor those promises
+// set: no interpreter keeping them can cost less.
 import { cpus } from 'node:os';
 import { startPrismaSimulator } from '../../src/simulators/index.js';
 import { type BenchEnv, type BenchWorker, repoRoot } from '../lib/environment.js';
 import { fmt, kib, mib, num, type Table, times } from '../lib/format.js';
 import { type HistoryStats, historyStats } from '../lib/history.js';
 import type { PlotPanel } from '../lib/plot.js';
-import { BUNDLE, finishRotation, runRotation, startRotation, VARIANTS, type Variant } from '../lib/rotation.js';
+import {
+  BUNDLE,
+  finishRotation,
+  type RotationOptions,
+  runRotation,
+  startRotation,
+  VARIANTS,
+  type Variant,
+} from '../lib/rotation.js';
 import { percentile, ratio, type Summary, summarize } from '../lib/stats.js';
 import { ownCpuSeconds, processCpuSeconds } from '../lib/process-cpu.js';
 import { nowMs, pool } from '../lib/time.js';
 import { writeUnlockedRotation } from '../lib/unlocked-document.js';
 import type { BenchParams } from '../params.js';
 
-interface Batch {
+export interface Batch {
   concurrency: number;
   runs: number;
   seconds: number;
@@ -51,11 +62,13 @@ export interface VersusHandwrittenResult {
 const COLORS: PerVariant<string> = {
   interpreter: '#d62728',
   'interpreter-unlocked': '#ff7f0e',
+  'handwritten-promised': '#2ca02c',
   handwritten: '#1f77b4',
 };
 const NAMES: PerVariant<string> = {
   interpreter: 'interpreter',
   'interpreter-unlocked': 'interpreter without lock',
+  'handwritten-promised': 'hand-written keeping the promises',
   handwritten: 'hand-written',
 };
 
@@ -87,7 +100,7 @@ function concurrencyPlot(
       },
     ],
     caption:
-      'Median of the repetitions; bars from min to max. Same server, same machine, same run, side by side. Without lock: the same document less its x-lock-key.',
+      'Median of the repetitions; bars from min to max. Same server, same machine, same run, side by side. Without lock: the same document less its x-lock-key. Hand-written keeping the promises: the lock, the pinned plan, the search attributes and the patch marker, no interpreter.',
   };
 }
 
@@ -95,12 +108,13 @@ function concurrencyPlot(
  * A batch of rotations on one worker. CPU is read before and after: the worker child's own, the dev
  * server's and the bench process's (client and simulator), so the whole machine's CPU per run is known.
  */
-async function batch(
+export async function batch(
   env: BenchEnv,
   worker: BenchWorker,
   variant: Variant,
   concurrency: number,
   runs: number,
+  options: RotationOptions = {},
 ): Promise<Batch> {
   // A fresh simulator per batch: it keeps every credential ever issued and gets slower with them.
   const sim = await startPrismaSimulator({ port: 0 });
@@ -110,7 +124,7 @@ async function batch(
     const benchBefore = ownCpuSeconds();
     const start = nowMs();
     await pool(runs, concurrency, async () =>
-      finishRotation(variant, await startRotation(env.client, sim, worker.taskQueue, variant)),
+      finishRotation(variant, await startRotation(env.client, sim, worker.taskQueue, variant, options)),
     );
     const seconds = (nowMs() - start) / 1000;
     const benchCpuSeconds = ownCpuSeconds() - benchBefore;
@@ -133,12 +147,12 @@ async function batch(
 }
 
 /** The batch's CPU on the whole machine (worker, dev server and bench); NaN where the server's was not read. */
-function machineCpu(b: Batch): number {
+export function machineCpu(b: Batch): number {
   return b.workerCpuSeconds + (b.serverCpuSeconds ?? Number.NaN) + b.benchCpuSeconds;
 }
 
 function perVariant<T>(make: () => T): PerVariant<T> {
-  return { interpreter: make(), 'interpreter-unlocked': make(), handwritten: make() };
+  return { interpreter: make(), 'interpreter-unlocked': make(), 'handwritten-promised': make(), handwritten: make() };
 }
 
 export async function runVersusHandwritten(env: BenchEnv, params: BenchParams): Promise<VersusHandwrittenResult> {
@@ -150,6 +164,9 @@ export async function runVersusHandwritten(env: BenchEnv, params: BenchParams): 
     unlocked.remove();
   }
 }
+
+const I = 'interpreter';
+const U = 'interpreter-unlocked';
 
 async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwrittenResult> {
   const batches = perVariant<Batch[]>(() => []);
@@ -201,6 +218,12 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
     throw new Error(
       `the interpreter without lock started ${unlockedChildren} child workflow(s): its document has a lock`,
     );
+  }
+  // And the promised variant only if its runs record what the interpreter's record for the same promises.
+  const promisedKept = keptPromises(historySample['handwritten-promised'].byType);
+  const interpreterKept = keptPromises(historySample[I].byType);
+  if (promisedKept !== interpreterKept) {
+    throw new Error(`the promised hand-written records ${promisedKept}, the interpreter ${interpreterKept}`);
   }
 
   // Throughput, CPU and memory: a fresh worker child per variant and repetition (peak RSS is per process).
@@ -279,20 +302,14 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
   }
 
   // One row: each variant's figure, then interpreter ÷ hand-written (the main ratio) and without lock ÷
-  // hand-written beside it; the difference between the two ratios is what the lock costs.
+  // hand-written beside it (the difference between the two is what the lock costs); then the promises'
+  // floor (the hand-written keeping them ÷ the hand-written) and the interpreter over that floor.
   const row = (label: string, figure: (v: Variant) => Summary | undefined, digits = 1) => {
-    const [i, u, h] = [figure(I), figure(U), figure(H)];
-    return [
-      label,
-      fmt(i, digits),
-      fmt(u, digits),
-      fmt(h, digits),
-      i && h ? times(ratio(i, h)) : 'n/a',
-      u && h ? times(ratio(u, h)) : 'n/a',
-    ];
+    const [i, u, p, h] = [figure(I), figure(U), figure(P), figure(H)];
+    const r = (a?: Summary, b?: Summary) => (a && b ? times(ratio(a, b)) : 'n/a');
+    return [label, fmt(i, digits), fmt(u, digits), fmt(p, digits), fmt(h, digits), r(i, h), r(u, h), r(p, h), r(i, p)];
   };
-  const I = 'interpreter';
-  const U = 'interpreter-unlocked';
+  const P = 'handwritten-promised';
   const H = 'handwritten';
   const ladderTop = params.ladder.at(-1)!.concurrency;
   const rows: string[][] = [
@@ -349,9 +366,10 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
       .join('; ')}. Hand-written: ${Object.entries(historySample[H].activityPayloadBytes)
       .map(([t, p]) => `${t} ×${p.count} ${num(kib(p.input + p.result), 2)} KiB`)
       .join(', ')}.`,
-    `The interpreter's lock is a child workflow with its own history (${fmt(history[I].lockEvents, 0)} events, ${fmt(scale(history[I].lockBytes, kib))} KiB); the hand-written workflow takes no lock.`,
+    `The interpreter's lock is a child workflow with its own history (${fmt(history[I].lockEvents, 0)} events, ${fmt(scale(history[I].lockBytes, kib))} KiB); the plain hand-written workflow takes no lock.`,
+    `Hand-written keeping the promises: the plain hand-written workflow plus the interpreter's lock (the same child workflow, started with the first call, which confirms it before sending), its pinned plan (the interpreter's load result for the same document, by a local activity, loaded once per worker), its search attributes and its patch marker; nothing else of the interpreter. Its runs record ${keptPromises(historySample[P].byType)}, as the interpreter's do (checked). It is the floor a run keeping those promises costs: "promises ÷ hand-written" is what they cost, "interpreter ÷ promises" what interpreting costs above them.`,
     `Interpreter without lock: the same document less its \`x-lock-key\` (generated at bench start), on the same bundle and worker program; its runs start no child workflow (${historySample[U].events} events, ${num(kib(historySample[U].bytes))} KiB in one run's history). ${gapSplit('p50 latency', 'ms', latency[I].p50, latency[U].p50, latency[H].p50)} ${gapSplit(`Worker CPU per 1,000 runs at ${ladderTop} concurrent`, 's', cpuPer1000[I][ladderTop], cpuPer1000[U][ladderTop], cpuPer1000[H][ladderTop])}`,
-    'Ratios: "ratio" is interpreter ÷ hand-written, "without lock ÷ hand-written" the same for the interpreter without lock; both of medians.',
+    'Ratios, all of medians: "ratio" is interpreter ÷ hand-written, "without lock ÷ hand-written" the same for the interpreter without lock, "promises ÷ hand-written" the hand-written keeping the promises ÷ the plain one, "interpreter ÷ promises" the interpreter ÷ the hand-written keeping the promises.',
   ];
   return {
     latency,
@@ -371,15 +389,24 @@ async function measure(env: BenchEnv, params: BenchParams): Promise<VersusHandwr
           'metric',
           NAMES.interpreter,
           NAMES['interpreter-unlocked'],
+          NAMES['handwritten-promised'],
           NAMES.handwritten,
           'ratio',
           'without lock ÷ hand-written',
+          'promises ÷ hand-written',
+          'interpreter ÷ promises',
         ],
         rows,
         notes,
       },
     ],
   };
+}
+
+/** What a run's history records for the promises both the interpreter and the promised variant keep. */
+function keptPromises(byType: Record<string, number>): string {
+  const n = (t: string) => byType[t] ?? 0;
+  return `${n('START_CHILD_WORKFLOW_EXECUTION_INITIATED')} child (the lock), ${n('MARKER_RECORDED')} markers (the plan, the patch), ${n('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')} search-attribute upserts`;
 }
 
 /** How the interpreter's gap over hand-written splits: the lock (with − without) and the rest (without − hand-written). */
