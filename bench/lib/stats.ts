@@ -8,8 +8,16 @@ export interface Summary {
   n: number;
 }
 
+/**
+ * The median: the middle value, or with an even count the mean of the two middle ones. (Until 1 December
+ * it was the nearest-rank 50th percentile, the lower middle: with the bench's two repetitions that was the
+ * smaller of the two, so a "median" of CPU and one of throughput could come from different repetitions.)
+ */
 export function median(values: readonly number[]): number {
-  return percentile(values, 50);
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Nearest-rank percentile (p in 0..100) of a non-empty list. */
