@@ -1,4 +1,4 @@
-// How much each scenario does: the full run (about 14 minutes on an idle 2-core machine, 20+ when it is
+// How much each scenario does: the full run (about half an hour on an idle 2-core machine, more when it is
 // shared) and the quick smoke run (`-- --quick`, about a minute; CI may call it, never asserting timings).
 
 export interface BenchParams {

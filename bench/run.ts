@@ -1,4 +1,4 @@
-// `npm run bench` (about 12 minutes on an idle 2-core machine) or `npm run bench -- --quick` (about a
+// `npm run bench` (about half an hour on an idle 2-core machine) or `npm run bench -- --quick` (about a
 // minute; a smoke run). Starts its own in-memory dev server, worker children and simulators, runs
 // every scenario (or those named with `--only a,b`), and writes bench/results/<timestamp>.md/.json
 // and latest.md. `--cpu-prof` writes V8 CPU profiles of every worker child to bench/results/profiles/.
