@@ -20,23 +20,17 @@ import {
   SearchAttributeType,
   type SearchAttributePair,
 } from '@temporalio/common';
-import {
-  condition,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { acquireLock, type HeldLock, lockWorkflowId } from '../../src/workflows/lock.js';
 import type { HandwrittenActivities, PrismaTarget } from './activities.js';
-import { approveSignal, type HandwrittenRotationInput, type HandwrittenRotationResult } from './workflow.js';
+import {
+  type HandwrittenRotationInput,
+  type HandwrittenRotationResult,
+  idempotent,
+  once,
+  parkForApproval,
+} from './workflow.js';
 
-const idempotent = proxyActivities<HandwrittenActivities>({
-  startToCloseTimeout: '35s',
-  retry: { maximumAttempts: 5, initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
-});
-const once = proxyActivities<HandwrittenActivities>({ startToCloseTimeout: '35s', retry: { maximumAttempts: 1 } });
 // As the interpreter loads its plan: a local activity, run inside the first workflow task.
 const { hwPinnedPlan } = proxyLocalActivities<HandwrittenActivities>({
   startToCloseTimeout: '2 minutes',
@@ -116,15 +110,7 @@ export async function handwrittenPromisedRotation(input: HandwrittenPromisedInpu
   await idempotent.hwGetConnection(target, input.oldConnectionId, input.databaseId);
   const created = await once.hwCreateConnection(target, input.databaseId, input.newName);
   await idempotent.hwGetConnection(target, created.id, input.databaseId);
-  if (input.approval) {
-    let approved = false;
-    setHandler(approveSignal, () => {
-      approved = true;
-    });
-    upsert('awaiting-approval', 'deleteOldConnection');
-    await condition(() => approved);
-    upsert('running', 'deleteOldConnection');
-  }
+  if (input.approval) await parkForApproval((state) => upsert(state, 'deleteOldConnection'));
   if (lock?.lost) {
     throw ApplicationFailure.nonRetryable(`the lock ${key} was ${lock.lost} while held: the DELETE is not sent`);
   }

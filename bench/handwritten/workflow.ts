@@ -6,11 +6,14 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { condition, defineSignal, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { HandwrittenActivities, PrismaTarget } from './activities.js';
 
-const idempotent = proxyActivities<HandwrittenActivities>({
+export const idempotent = proxyActivities<HandwrittenActivities>({
   startToCloseTimeout: '35s',
   retry: { maximumAttempts: 5, initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
-const once = proxyActivities<HandwrittenActivities>({ startToCloseTimeout: '35s', retry: { maximumAttempts: 1 } });
+export const once = proxyActivities<HandwrittenActivities>({
+  startToCloseTimeout: '35s',
+  retry: { maximumAttempts: 1 },
+});
 
 export interface HandwrittenRotationInput extends PrismaTarget {
   databaseId: string;
@@ -36,19 +39,22 @@ export async function handwrittenRotation(input: HandwrittenRotationInput): Prom
   await idempotent.hwGetConnection(target, input.oldConnectionId, input.databaseId);
   const created = await once.hwCreateConnection(target, input.databaseId, input.newName);
   await idempotent.hwGetConnection(target, created.id, input.databaseId);
-  if (input.approval) {
-    let approved = false;
-    setHandler(approveSignal, () => {
-      approved = true;
-    });
-    upsertSearchAttributes([{ key: ArazzoState, value: 'awaiting-approval' }]);
-    await condition(() => approved);
-    upsertSearchAttributes([{ key: ArazzoState, value: 'running' }]);
-  }
+  if (input.approval) await parkForApproval((state) => upsertSearchAttributes([{ key: ArazzoState, value: state }]));
   await idempotent.hwDeleteConnection(target, input.oldConnectionId);
   return {
     newConnectionId: created.id,
     newConnectionString: created.connectionString,
     revokedConnectionId: input.oldConnectionId,
   };
+}
+
+/** Waits for the `approve` signal; `mark` makes the run findable as parked, then as running again. */
+export async function parkForApproval(mark: (state: 'awaiting-approval' | 'running') => void): Promise<void> {
+  let approved = false;
+  setHandler(approveSignal, () => {
+    approved = true;
+  });
+  mark('awaiting-approval');
+  await condition(() => approved);
+  mark('running');
 }
