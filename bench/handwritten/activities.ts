@@ -52,15 +52,14 @@ export function createHandwrittenActivities(deps: HandwrittenActivityDeps) {
       document: string,
       servers: Record<string, string>,
       inputs: Record<string, unknown>,
-    ): Promise<LoadPlanResult & { workflowId: string }> {
+    ): Promise<LoadPlanResult> {
       let loading = pinned.get(document);
       if (!loading) {
         loading = deps.loadPlan({ document, servers, inputs });
         pinned.set(document, loading);
         loading.catch(() => pinned.delete(document));
       }
-      const result = await loading;
-      return { ...result, workflowId: result.plan.workflowId };
+      return loading;
     },
     /** With `lockWorkflowId`: sends nothing before that lock is confirmed held by this run. */
     async hwGetDatabase(

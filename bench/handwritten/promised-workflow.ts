@@ -14,13 +14,9 @@
 // - workflow code versioned by `patched()`: the same baseline marker (src/workflows/patches.ts, through the
 //   lock's own `isPatched`).
 // With `approval`, it parks before the DELETE exactly as the plain hand-written workflow does.
-import {
-  ApplicationFailure,
-  defineSearchAttributeKey,
-  SearchAttributeType,
-  type SearchAttributePair,
-} from '@temporalio/common';
+import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
 import { proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ArazzoState, ArazzoStep, ArazzoWorkflowId } from '../../src/workflows/contract.js';
 import { acquireLock, type HeldLock, lockWorkflowId } from '../../src/workflows/lock.js';
 import type { HandwrittenActivities, PrismaTarget } from './activities.js';
 import {
@@ -42,6 +38,8 @@ export interface HandwrittenPromisedInput extends HandwrittenRotationInput {
   document: string;
   /** The document's server URLs, as the interpreter's run is given them. */
   servers: Record<string, string>;
+  /** The credential's lock key, as the document's `x-lock-key` gives it to the interpreter. */
+  lockKey: string;
   /**
    * Which promises to keep (all when absent): the bench's promise ladder keeps one at a time, to show what
    * each costs. A run that parks for approval needs `searchAttributes` to be found parked.
@@ -58,27 +56,25 @@ export interface PromiseSet {
 
 const ALL: PromiseSet = { lock: true, plan: true, searchAttributes: true };
 
-const ArazzoWorkflowId = defineSearchAttributeKey('ArazzoWorkflowId', SearchAttributeType.KEYWORD);
-const ArazzoState = defineSearchAttributeKey('ArazzoState', SearchAttributeType.KEYWORD);
-const ArazzoStep = defineSearchAttributeKey('ArazzoStep', SearchAttributeType.KEYWORD);
-
 export async function handwrittenPromisedRotation(input: HandwrittenPromisedInput): Promise<HandwrittenRotationResult> {
   const target: PrismaTarget = { baseUrl: input.baseUrl, apiToken: input.apiToken };
   const keep = input.keep ?? ALL;
-  const pinned = keep.plan
-    ? await hwPinnedPlan(input.document, input.servers, {
-        apiToken: input.apiToken,
-        databaseId: input.databaseId,
-        oldConnectionId: input.oldConnectionId,
-        newName: input.newName,
-      })
-    : { workflowId: 'rotateConnection' };
+  const workflowId = keep.plan
+    ? (
+        await hwPinnedPlan(input.document, input.servers, {
+          apiToken: input.apiToken,
+          databaseId: input.databaseId,
+          oldConnectionId: input.oldConnectionId,
+          newName: input.newName,
+        })
+      ).plan.workflowId
+    : 'rotateConnection';
   // As the run state does: one upsert per state change, of the values that changed.
   const upserted = new Map<string, string>();
   const upsert = (state: string, step: string) => {
     if (!keep.searchAttributes) return;
     const values: SearchAttributePair[] = [
-      { key: ArazzoWorkflowId, value: pinned.workflowId },
+      { key: ArazzoWorkflowId, value: workflowId },
       { key: ArazzoState, value: state },
       { key: ArazzoStep, value: step },
     ];
@@ -89,7 +85,7 @@ export async function handwrittenPromisedRotation(input: HandwrittenPromisedInpu
   upsert('running', 'getDatabase');
 
   // The lock's start and the first call in one workflow task; the call confirms the lock before it sends.
-  const key = `prisma:${input.databaseId}:${input.oldConnectionId}`;
+  const key = input.lockKey;
   let lock: HeldLock | undefined;
   if (keep.lock) {
     const taking = acquireLock(key, {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PrismaSimulator } from '../../src/simulators/index.js';
+import { lockWorkflowId } from '../../src/workflows/lock.js';
 import type { ArazzoRunInput, ArazzoRunResult } from '../../src/workflows/types.js';
 import type { HandwrittenPromisedInput, PromiseSet } from '../handwritten/promised-workflow.js';
 import type { HandwrittenRotationInput } from '../handwritten/workflow.js';
@@ -28,9 +29,9 @@ export const BUNDLE: Record<Variant, BundleName> = {
   handwritten: 'handwritten',
 };
 
-/** The lock key of a rotation of one seeded connection: the interpreter's (the document's `x-lock-key`) and the promised variant's. */
-function prismaLockWorkflowId(databaseId: string, connectionId: string): string {
-  return `arazzo-lock:prisma:${databaseId}:${connectionId}`;
+/** The lock key of a rotation of one seeded connection: the document's `x-lock-key`, given to the promised variant too. */
+function prismaLockKey(databaseId: string, connectionId: string): string {
+  return `prisma:${databaseId}:${connectionId}`;
 }
 
 export const PRISMA_DOCUMENT = 'arazzo/rotations/prisma-rotate-connection.arazzo.yaml';
@@ -65,6 +66,7 @@ export async function startRotation(
   const newName = `bench-${randomUUID().slice(0, 8)}`;
   const workflowId = `bench-${variant}-${randomUUID()}`;
   const startedAt = nowMs();
+  const lockKey = prismaLockKey(seeded.databaseId, seeded.connectionId);
   if (variant === 'handwritten' || variant === 'handwritten-promised') {
     const input: HandwrittenRotationInput = {
       baseUrl: sim.baseUrl,
@@ -82,6 +84,7 @@ export async function startRotation(
       ...input,
       document: PRISMA_DOCUMENT,
       servers: { prismaManagementApi: sim.baseUrl },
+      lockKey,
       ...(options.keep ? { keep: options.keep } : {}),
     };
     const handle = await client.workflow.start('handwrittenPromisedRotation', {
@@ -92,7 +95,7 @@ export async function startRotation(
     const locked = options.keep?.lock ?? true;
     return {
       handle,
-      ...(locked ? { lockWorkflowId: prismaLockWorkflowId(seeded.databaseId, seeded.connectionId) } : {}),
+      ...(locked ? { lockWorkflowId: lockWorkflowId(lockKey) } : {}),
       startedAt,
     };
   }
@@ -110,7 +113,7 @@ export async function startRotation(
   };
   const handle = await client.workflow.start('arazzoRun', { taskQueue, workflowId, args: [input] });
   if (unlocked) return { handle, startedAt };
-  return { handle, lockWorkflowId: prismaLockWorkflowId(seeded.databaseId, seeded.connectionId), startedAt };
+  return { handle, lockWorkflowId: lockWorkflowId(lockKey), startedAt };
 }
 
 /** Waits for the run and checks it really rotated; returns its wall time from start to result. */

@@ -4,13 +4,13 @@
 // keeping the promises". Each rung on a fresh, warmed worker child, at one concurrency, rungs interleaved
 // per repetition so that the machine's drift spreads over all of them. Where scenario 1 shows that the
 // promises together set a floor above a target, this shows which promise sets it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PromiseSet } from '../handwritten/promised-workflow.js';
 import type { BenchEnv } from '../lib/environment.js';
 import { fmt, kib, num, type Table, times } from '../lib/format.js';
 import { historyStats } from '../lib/history.js';
 import { BUNDLE, finishRotation, startRotation, type Variant } from '../lib/rotation.js';
 import { ratio, type Summary, summarize } from '../lib/stats.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startPrismaSimulator } from '../../src/simulators/index.js';
 import type { BenchParams } from '../params.js';
 import { type Batch, batch, machineCpu } from './versus-handwritten.js';
